@@ -1,0 +1,75 @@
+# ferry — GNU make build.
+#
+#   make            release tree  (build/release/ferry)
+#   make asan       sanitizer tree (build/asan/ferry, AddressSanitizer + UBSan)
+#   make demo       build and run ferry on the model kept in fixtures/
+#   make check      install what tests need (scripts/install-deps.sh), build both
+#                   trees and run every test (tests/run.py)
+#
+# Parallel helpers may build in a tree of their own: make BUILD=build-x.
+
+BUILD ?= build
+CC ?= cc
+PYTHON ?= /usr/bin/python3
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-format-truncation
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Iinclude -Isrc -MMD -MP
+REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
+LDLIBS := -lm -lpthread
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/formats/*/*.c src/inspect/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+define tree
+$(1)_OBJ_LIB := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(LIB_SRC))
+$(1)_OBJ_CLI := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(CLI_SRC))
+$(1)_OBJ_UNIT := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(UNIT_SRC))
+
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $$($(2)) -c $$< -o $$@
+
+$(BUILD)/$(1)/libferry.a: $$($(1)_OBJ_LIB)
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/ferry: $$($(1)_OBJ_CLI) $(BUILD)/$(1)/libferry.a
+	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+
+$(BUILD)/$(1)/unit-tests: $$($(1)_OBJ_UNIT) $(BUILD)/$(1)/libferry.a
+	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+
+-include $$($(1)_OBJ_LIB:.o=.d) $$($(1)_OBJ_CLI:.o=.d) $$($(1)_OBJ_UNIT:.o=.d)
+endef
+
+$(eval $(call tree,release,REL_CFLAGS))
+$(eval $(call tree,asan,ASAN_CFLAGS))
+
+.PHONY: all release asan demo check test clean format bench
+all: release
+release: $(BUILD)/release/ferry $(BUILD)/release/unit-tests
+asan: $(BUILD)/asan/ferry $(BUILD)/asan/unit-tests
+
+DEMO_MODEL := fixtures/mnist-8.onnx
+demo: $(BUILD)/release/ferry
+	$(BUILD)/release/ferry inspect $(DEMO_MODEL)
+
+check:
+	bash scripts/install-deps.sh
+	$(MAKE) release asan
+	$(PYTHON) tests/run.py --build $(BUILD)
+
+test: release asan
+	$(PYTHON) tests/run.py --build $(BUILD)
+
+bench: release
+	bash bench/inspect.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h)
+
+clean:
+	rm -rf $(BUILD)

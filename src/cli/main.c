@@ -1,0 +1,76 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_command commands[] = {
+    {"convert", cmd_convert, "convert a model to another format (or rewrite it)"},
+    {"inspect", cmd_inspect, "show a model's inputs, outputs, ops, weights and findings"},
+};
+
+int cli_exit_code(fy_status st)
+{
+    switch (st) {
+    case FY_OK: return EXIT_OK;
+    case FY_EUSAGE: return EXIT_USAGE;
+    case FY_EIO:
+    case FY_EFORMAT:
+    case FY_EINVALID:
+    case FY_EUNSUPPORTED: return EXIT_BAD_INPUT;
+    default: return EXIT_INTERNAL;
+    }
+}
+
+int cli_report(const struct fy_error *err)
+{
+    char buf[2048];
+    fy_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "ferry: %s\n", buf);
+    return cli_exit_code(err->status);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ferry %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'ferry %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "ferry %s — carry neural-network models across formats, and prove they still "
+               "compute the same thing\n\n"
+               "usage: ferry <command> [options]\n\ncommands:\n",
+            FY_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'ferry <command> --help' describes a command.\n"
+               "exit codes: 0 ok, 1 check/validation failed, 2 usage, 3 bad input, 4 internal "
+               "error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        print_help(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ferry %s\n", FY_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "ferry: unknown command '%s'\n\n", argv[1]);
+    print_help(stderr);
+    return EXIT_USAGE;
+}
