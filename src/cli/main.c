@@ -6,7 +6,6 @@
 
 static const struct cli_command commands[] = {
     {"convert", cmd_convert, "convert a model to another format (or rewrite it)"},
-    {"inspect", cmd_inspect, "show a model's inputs, outputs, ops, weights and findings"},
 };
 
 int cli_exit_code(fy_status st)

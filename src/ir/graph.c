@@ -77,10 +77,9 @@ void ir_model_free(struct ir_model *m)
 
 fy_status ir_model_adopt_map(struct ir_model *m, struct file_map *map, struct fy_error *err)
 {
-    if (m->n_maps >= (int)(sizeof m->maps / sizeof m->maps[0])) {
+    if (arena_grow(&m->arena, (void **)&m->maps, &m->cap_maps, m->n_maps + 1, sizeof *m->maps)) {
         file_map_release(map);
-        return err_fmt(err, FY_EUNSUPPORTED, "too many external data files (at most %d)",
-                       (int)(sizeof m->maps / sizeof m->maps[0]) - 1);
+        return nomem(err);
     }
     m->maps[m->n_maps++] = *map;
     memset(map, 0, sizeof *map);

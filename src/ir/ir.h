@@ -211,8 +211,8 @@ struct ir_opset {
 
 struct ir_model {
     struct arena arena;
-    struct file_map maps[8]; /* the model file and external data files */
-    int n_maps;
+    struct file_map *maps; /* the model file and external data files */
+    int n_maps, cap_maps;
     const char *path;
     enum ir_format format;
 

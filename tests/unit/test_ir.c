@@ -75,3 +75,17 @@ TEST(graph_topo_order_puts_producers_first_and_finds_cycles)
             "duplicate name refused");
     ir_model_free(m);
 }
+
+#include "formats/onnx/onnx.h"
+
+/* Reference: onnx.proto TensorProto.DataType numbering. */
+TEST(onnx_dtype_table_row_i_is_code_i)
+{
+    for (int i = 0; i < ONNX_DTYPE_LIMIT; i++)
+        T_CHECK((int)onnx_dtype_table[i].onnx == i, "row %d holds %d", i, onnx_dtype_table[i].onnx);
+    T_CHECK(onnx_dtype_to_ir(1) == IR_F32 && onnx_dtype_to_ir(16) == IR_BF16, "FLOAT, BFLOAT16");
+    T_CHECK(onnx_dtype_from_ir(IR_I64) == ONNX_INT64, "INT64 is 7");
+    for (int i = 1; i < IR_ATTR_TYPE_COUNT; i++)
+        T_CHECK(onnx_attr_type_to_ir(onnx_attr_type_from_ir((enum ir_attr_type)i)) == (enum ir_attr_type)i,
+                "attr type %d round trip", i);
+}
