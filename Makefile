@@ -22,6 +22,7 @@ LDLIBS := -lm -lpthread
 LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/formats/*/*.c src/inspect/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 
 define tree
 $(1)_OBJ_LIB := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(LIB_SRC))
@@ -42,7 +43,13 @@ $(BUILD)/$(1)/ferry: $$($(1)_OBJ_CLI) $(BUILD)/$(1)/libferry.a
 $(BUILD)/$(1)/unit-tests: $$($(1)_OBJ_UNIT) $(BUILD)/$(1)/libferry.a
 	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
 
--include $$($(1)_OBJ_LIB:.o=.d) $$($(1)_OBJ_CLI:.o=.d) $$($(1)_OBJ_UNIT:.o=.d)
+# Test tools: one program per tests/tools/*.c, linked with the library.
+$(1)_TOOLS := $$(patsubst tests/tools/%.c,$(BUILD)/$(1)/tools/%,$(TOOL_SRC))
+$(BUILD)/$(1)/tools/%: $(BUILD)/$(1)/tests/tools/%.o $(BUILD)/$(1)/libferry.a
+	@mkdir -p $$(@D)
+	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+
+-include $$($(1)_OBJ_LIB:.o=.d) $$($(1)_OBJ_CLI:.o=.d) $$($(1)_OBJ_UNIT:.o=.d) $$(patsubst %.c,$(BUILD)/$(1)/%.d,$(TOOL_SRC))
 endef
 
 $(eval $(call tree,release,REL_CFLAGS))
@@ -50,8 +57,8 @@ $(eval $(call tree,asan,ASAN_CFLAGS))
 
 .PHONY: all release asan demo check test clean format bench
 all: release
-release: $(BUILD)/release/ferry $(BUILD)/release/unit-tests
-asan: $(BUILD)/asan/ferry $(BUILD)/asan/unit-tests
+release: $(BUILD)/release/ferry $(BUILD)/release/unit-tests $(release_TOOLS)
+asan: $(BUILD)/asan/ferry $(BUILD)/asan/unit-tests $(asan_TOOLS)
 
 DEMO_MODEL := fixtures/mnist-8.onnx
 demo: $(BUILD)/release/ferry
@@ -59,7 +66,7 @@ demo: $(BUILD)/release/ferry
 
 check:
 	bash scripts/install-deps.sh
-	$(MAKE) release asan
+	$(MAKE) -j2 release asan
 	$(PYTHON) tests/run.py --build $(BUILD)
 
 test: release asan
