@@ -334,10 +334,13 @@ fy_status ir_graph_uses(const struct ir_graph *g, struct ir_uses *u, struct fy_e
     return FY_OK;
 }
 
-/* Tensors of g a node reads, directly or through its subgraphs (a subgraph's
- * OUTER tensors name values of enclosing graphs). */
 static int node_deps(const struct ir_node *n, const struct ir_graph *g, struct ir_tensor **out,
                      int cap);
+
+int ir_node_dependencies(const struct ir_node *n, struct ir_tensor **out, int cap)
+{
+    return node_deps(n, n->graph, out, cap);
+}
 
 static int graph_outer_deps(const struct ir_graph *sub, const struct ir_graph *g,
                             struct ir_tensor **out, int cap, int k)

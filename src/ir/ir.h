@@ -277,6 +277,10 @@ struct ir_uses {
     struct ir_node **node;
 };
 fy_status ir_graph_uses(const struct ir_graph *g, struct ir_uses *u, struct fy_error *err);
+/* Tensors of n's graph that n reads, directly or through its subgraphs (a
+ * subgraph's OUTER tensors name values of enclosing graphs); duplicates kept.
+ * Writes at most cap and returns the full count. */
+int ir_node_dependencies(const struct ir_node *n, struct ir_tensor **out, int cap);
 /* Nodes in an order where producers come first (stable: file order where
  * free). Fails with INVALID naming a node on a cycle. */
 fy_status ir_graph_topo_order(const struct ir_graph *g, struct ir_node ***order,

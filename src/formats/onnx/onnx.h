@@ -32,6 +32,12 @@ fy_status onnx_write_model(const struct ir_model *m, const char *path,
                            enum onnx_external_policy policy, const char *const *inputs,
                            int n_inputs, struct fy_error *err);
 
+/* Reads one serialized TensorProto (a backend test's input_N.pb, a `-i x.pb`
+ * file) into a standalone tensor (not in any graph) in m's arena; the buffer
+ * must outlive m. */
+fy_status onnx_read_tensor(struct ir_model *m, const uint8_t *data, size_t size,
+                           struct ir_tensor **out, struct fy_error *err);
+
 /* ---- shared by reader and writer ---- */
 
 /* TensorProto.DataType codes (onnx.proto). */

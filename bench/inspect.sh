@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Speed and memory of `ferry inspect` against `cat FILE > /dev/null` on the same file.
+#
+#   bash bench/inspect.sh [--json] [--runs N] [MODEL]
+#
+# MODEL defaults to ../shared/models/torch/resnet18_op13/model.onnx (45 MB). Each command runs
+# twice to warm up (the file is then in the page cache for both), then N times (default 11).
+# Wall time: bash's $EPOCHREALTIME around each bare run (µs resolution), median over the runs.
+# Peak RSS: GNU time's %M (maximum resident set size, KB) over N more runs, median; the
+# Debian package `time` is installed if /usr/bin/time is missing (needs root).
+# Prints the raw medians, the ratios ferry/cat, and the machine; --json prints one JSON line
+# instead (for later tooling). The binary is $FERRY_BIN, else ${FERRY_BUILD:-build}/release/ferry.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+json=0
+runs=11
+model=
+while (($#)); do
+  case $1 in
+    --json) json=1 ;;
+    --runs) shift; runs=${1:?--runs needs a number} ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "bench/inspect.sh: unknown option $1" >&2; exit 2 ;;
+    *) model=$1 ;;
+  esac
+  shift
+done
+[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 10)) || { echo "bench/inspect.sh: --runs must be >= 10" >&2; exit 2; }
+model=${model:-$root/../shared/models/torch/resnet18_op13/model.onnx}
+ferry=${FERRY_BIN:-${FERRY_BUILD:-$root/build}/release/ferry}
+die() { echo "bench/inspect.sh: $*" >&2; exit 1; }
+
+[[ -f $model ]] || die "no model at $model (set the MODEL argument)"
+model=$(readlink -f "$model")
+[[ -x $ferry ]] || die "no ferry binary at $ferry (run make release, or set FERRY_BIN)"
+if [[ ! -x /usr/bin/time ]]; then
+  [[ $(id -u) == 0 ]] || die "/usr/bin/time is missing; install Debian's 'time' package (needs root)"
+  echo "bench/inspect.sh: installing Debian package 'time' for /usr/bin/time" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1; } ||
+    die "could not install the 'time' package"
+fi
+"$ferry" inspect "$model" >/dev/null 2>&1 || die "'ferry inspect $model' fails; nothing to measure"
+
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Median wall seconds of N bare runs of "$@" (stdout to /dev/null), after 2 warm-ups.
+wall() {
+  local i t0 t1
+  "$@" >/dev/null; "$@" >/dev/null
+  for ((i = 0; i < runs; i++)); do
+    t0=$EPOCHREALTIME
+    "$@" >/dev/null
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
+  done | median
+}
+
+# Median peak RSS (KB) of N runs of "$@".
+peak_rss() {
+  local i
+  for ((i = 0; i < runs; i++)); do
+    /usr/bin/time -f %M -o "$tmp" "$@" >/dev/null
+    tail -n 1 "$tmp"
+  done | median
+}
+
+
+ferry_s=$(wall "$ferry" inspect "$model")
+cat_s=$(wall cat "$model")
+ferry_kb=$(peak_rss "$ferry" inspect "$model")
+cat_kb=$(peak_rss cat "$model")
+
+bytes=$(stat -c %s "$model")
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+cores=$(nproc)
+read -r time_ratio rss_ratio < <(awk -v f="$ferry_s" -v c="$cat_s" -v fk="$ferry_kb" -v ck="$cat_kb" \
+  'BEGIN {printf "%.3f %.3f\n", f / c, fk / ck}')
+
+if ((json)); then
+  esc() { sed 's/\\/\\\\/g; s/"/\\"/g' <<<"$1"; }
+  printf '{"bench": "inspect", "model": "%s", "bytes": %s, "runs": %s, "ferry_ms": %.3f, "cat_ms": %.3f, "time_ratio": %s, "ferry_peak_rss_kb": %s, "cat_peak_rss_kb": %s, "rss_ratio": %s, "nproc": %s, "cpu": "%s", "rss_tool": "/usr/bin/time %%M"}\n' \
+    "$(esc "$model")" "$bytes" "$runs" "$(awk -v s="$ferry_s" 'BEGIN {print s * 1000}')" \
+    "$(awk -v s="$cat_s" 'BEGIN {print s * 1000}')" "$time_ratio" "$ferry_kb" "$cat_kb" "$rss_ratio" \
+    "$cores" "$(esc "$cpu")"
+else
+  echo "model:   $model ($bytes bytes)"
+  echo "machine: $cores cores, $cpu"
+  echo "runs:    $runs each after 2 warm-ups; medians (wall: \$EPOCHREALTIME; peak RSS: /usr/bin/time %M)"
+  awk -v f="$ferry_s" -v c="$cat_s" 'BEGIN {printf "wall:    ferry inspect %.3f ms   cat %.3f ms\n", f * 1000, c * 1000}'
+  echo "peak:    ferry inspect $ferry_kb KB   cat $cat_kb KB"
+  echo "ratios:  time ferry/cat $time_ratio   peak RSS ferry/cat $rss_ratio"
+fi

@@ -1,0 +1,776 @@
+/* The interpreter: prepares each graph once (descriptors, parsed attributes,
+ * constants, use counts), then runs nodes in topological order, resolving
+ * shapes from the actual values, freeing each intermediate value after its
+ * last use. */
+#include "interp/interp.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- tensors ---- */
+
+static void *alloc_aligned(uint64_t bytes)
+{
+    size_t n = (size_t)((bytes + 63) & ~(uint64_t)63);
+    if (n == 0) n = 64;
+    return aligned_alloc(64, n);
+}
+
+fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,
+                          struct fy_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (rank < 0 || rank > OP_MAX_RANK)
+        return err_fmt(err, FY_EUNSUPPORTED, "rank %d is above the supported %d", rank,
+                       OP_MAX_RANK);
+    uint64_t n = 1;
+    for (int d = 0; d < rank; d++) {
+        if (dims[d] < 0 || (dims[d] && n > UINT64_MAX / (uint64_t)dims[d]))
+            return err_fmt(err, FY_EINVALID, "bad dim %lld", (long long)dims[d]);
+        n *= (uint64_t)dims[d];
+        t->dims[d] = dims[d];
+    }
+    t->dtype = dt;
+    t->rank = rank;
+    t->numel = n;
+    if (dt == IR_STRING) {
+        t->strings = calloc(n ? n : 1, sizeof *t->strings);
+        if (!t->strings) return err_fmt(err, FY_ENOMEM, "out of memory");
+        return FY_OK;
+    }
+    if (!ir_dtype_nbytes(dt, n, &t->nbytes))
+        return err_fmt(err, FY_EUNSUPPORTED, "type %s has no fixed size", ir_dtype_name(dt));
+    t->data = alloc_aligned(t->nbytes);
+    if (!t->data) return err_fmt(err, FY_ENOMEM, "out of memory (%llu bytes)",
+                                 (unsigned long long)t->nbytes);
+    memset(t->data, 0, (size_t)t->nbytes);
+    return FY_OK;
+}
+
+void op_tensor_release(struct op_tensor *t)
+{
+    if (!t) return;
+    free(t->data);
+    free(t->strings);
+    t->data = NULL;
+    t->strings = NULL;
+}
+
+/* ---- thread pool ---- */
+
+struct pool_job {
+    op_range_fn fn;
+    void *arg;
+    int64_t n, chunk;
+    int64_t n_chunks;
+    atomic_llong next;
+    atomic_llong done;
+};
+
+struct pool {
+    int n_threads; /* workers, not counting the caller */
+    pthread_t *threads;
+    pthread_mutex_t mu;
+    pthread_cond_t wake, finished;
+    struct pool_job *job;
+    uint64_t generation;
+    bool quit;
+};
+
+static void job_work(struct pool_job *j)
+{
+    for (;;) {
+        long long k = atomic_fetch_add(&j->next, 1);
+        if (k >= j->n_chunks) return;
+        int64_t b = k * j->chunk, e = b + j->chunk;
+        if (e > j->n) e = j->n;
+        j->fn(j->arg, b, e);
+        atomic_fetch_add(&j->done, 1);
+    }
+}
+
+static void *pool_main(void *arg)
+{
+    struct pool *p = arg;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->quit && p->generation == seen) pthread_cond_wait(&p->wake, &p->mu);
+        if (p->quit) break;
+        seen = p->generation;
+        struct pool_job *j = p->job;
+        pthread_mutex_unlock(&p->mu);
+        job_work(j);
+        pthread_mutex_lock(&p->mu);
+        pthread_cond_broadcast(&p->finished);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static int pool_start(struct pool *p, int threads)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->wake, NULL);
+    pthread_cond_init(&p->finished, NULL);
+    if (threads <= 1) return 0;
+    p->threads = calloc((size_t)threads - 1, sizeof *p->threads);
+    if (!p->threads) return -1;
+    for (int i = 0; i < threads - 1; i++) {
+        if (pthread_create(&p->threads[i], NULL, pool_main, p) != 0) break;
+        p->n_threads++;
+    }
+    return 0;
+}
+
+static void pool_stop(struct pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->n_threads; i++) pthread_join(p->threads[i], NULL);
+    free(p->threads);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->wake);
+    pthread_cond_destroy(&p->finished);
+}
+
+/* ---- prepared graphs ---- */
+
+struct prepared {
+    const struct ir_graph *g;
+    struct ir_node **order;
+    const struct op_desc **desc; /* by node id */
+    void **params;               /* by node id */
+    int64_t *opset;              /* by node id */
+    int *uses;                   /* by tensor id: reads by nodes of this graph */
+    struct op_tensor **consts;   /* by tensor id */
+    bool *is_output;             /* by tensor id */
+};
+
+struct interp {
+    const struct ir_model *m;
+    struct arena arena;
+    struct interp_options opt;
+    struct prepared **graphs; /* [0] is the main graph */
+    int n_graphs, cap_graphs;
+    struct pool pool;
+    const struct ir_tensor **inputs; /* graph inputs that are not constants */
+    int n_inputs;
+    struct op_tensor *outputs; /* of the last run, owned */
+    int n_outputs;
+    struct interp_stats stats;
+    uint64_t live_bytes;
+};
+
+struct frame {
+    const struct prepared *p;
+    struct frame *parent;
+    struct op_tensor **vals; /* by tensor id */
+    bool *owned;             /* by tensor id: vals[i] allocated by this frame */
+    int *left;               /* by tensor id: reads still to come */
+};
+
+struct scratch {
+    struct scratch *next;
+};
+
+struct interp_run {
+    struct interp *ip;
+    struct fy_error *err;
+    struct scratch *scratch; /* of the node being evaluated */
+    struct frame *frame;     /* innermost */
+};
+
+static fy_status nomem(struct fy_error *err) { return err_fmt(err, FY_ENOMEM, "out of memory"); }
+
+static const struct prepared *find_prepared(const struct interp *ip, const struct ir_graph *g)
+{
+    for (int i = 0; i < ip->n_graphs; i++)
+        if (ip->graphs[i]->g == g) return ip->graphs[i];
+    return NULL;
+}
+
+static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, struct fy_error *err);
+
+static fy_status collect_unsupported(const struct ir_graph *g, char *buf, size_t cap,
+                                     size_t *len, int *count)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const struct ir_node *n = g->nodes[i];
+        if (!op_find(n->op)) {
+            if (*count < 12 && *len < cap)
+                *len += (size_t)snprintf(buf + *len, cap - *len, "%s'%s' (%s%s%s)",
+                                         *count ? ", " : "", n->name, n->domain,
+                                         n->domain[0] ? "::" : "", n->op_type);
+            (*count)++;
+        }
+        for (int a = 0; a < n->n_attrs; a++) {
+            const struct ir_attr *at = &n->attrs[a];
+            if (at->type == IR_ATTR_GRAPH) collect_unsupported(at->v.g, buf, cap, len, count);
+            else if (at->type == IR_ATTR_GRAPHS)
+                for (int64_t j = 0; j < at->count; j++)
+                    collect_unsupported(at->v.graphs[j], buf, cap, len, count);
+        }
+    }
+    return FY_OK;
+}
+
+static fy_status prepare_const(struct interp *ip, const struct ir_tensor *t,
+                               struct op_tensor **out, struct fy_error *err)
+{
+    struct op_tensor *c = ARENA_NEW(&ip->arena, struct op_tensor);
+    if (!c) return nomem(err);
+    if (t->rank < 0 || t->rank > OP_MAX_RANK || !ir_tensor_is_static(t))
+        return err_fmt(err, FY_EUNSUPPORTED, "constant '%s' has rank %d; at most %d is supported",
+                       t->name, t->rank, OP_MAX_RANK);
+    c->dtype = t->dtype;
+    c->rank = t->rank;
+    uint64_t n = 1;
+    for (int d = 0; d < t->rank; d++) {
+        c->dims[d] = t->dims[d].value;
+        n *= (uint64_t)t->dims[d].value;
+    }
+    c->numel = n;
+    c->quant = t->quant;
+    if (t->dtype == IR_STRING) {
+        c->strings = t->strings;
+    } else {
+        c->nbytes = t->nbytes;
+        int bits = ir_dtype_table[t->dtype].bits;
+        size_t align = bits >= 64 ? 8 : (bits >= 8 ? (size_t)bits / 8 : 1);
+        if (((uintptr_t)t->data % align) == 0 || !t->nbytes) {
+            c->data = (void *)(uintptr_t)t->data; /* read-only: kernels never write inputs */
+        } else {
+            /* protobuf does not align raw_data; copy once so kernels can load directly */
+            void *p = arena_alloc(&ip->arena, (size_t)t->nbytes, 64);
+            if (!p) return nomem(err);
+            memcpy(p, t->data, (size_t)t->nbytes);
+            c->data = p;
+        }
+        ip->stats.constant_bytes += t->nbytes;
+    }
+    *out = c;
+    return FY_OK;
+}
+
+static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, struct fy_error *err)
+{
+    struct arena *a = &ip->arena;
+    struct prepared *p = ARENA_NEW(a, struct prepared);
+    if (!p || arena_grow(a, (void **)&ip->graphs, &ip->cap_graphs, ip->n_graphs + 1,
+                         sizeof *ip->graphs))
+        return nomem(err);
+    ip->graphs[ip->n_graphs++] = p;
+    p->g = g;
+    fy_status st = ir_graph_topo_order(g, &p->order, err);
+    if (st) return st;
+    int nn = g->n_nodes ? g->n_nodes : 1, nt = g->n_tensors ? g->n_tensors : 1;
+    p->desc = ARENA_ARRAY(a, nn, const struct op_desc *);
+    p->params = ARENA_ARRAY(a, nn, void *);
+    p->opset = ARENA_ARRAY(a, nn, int64_t);
+    p->uses = ARENA_ARRAY(a, nt, int);
+    p->consts = ARENA_ARRAY(a, nt, struct op_tensor *);
+    p->is_output = ARENA_ARRAY(a, nt, bool);
+    if (!p->desc || !p->params || !p->opset || !p->uses || !p->consts || !p->is_output)
+        return nomem(err);
+    for (int i = 0; i < g->n_tensors; i++)
+        if (g->tensors[i]->kind == IR_TENSOR_CONST) {
+            st = prepare_const(ip, g->tensors[i], &p->consts[i], err);
+            if (st) return st;
+        }
+    for (int i = 0; i < g->n_outputs; i++) p->is_output[g->outputs[i]->id] = true;
+    struct ir_tensor *deps[64];
+    for (int i = 0; i < g->n_nodes; i++) {
+        const struct ir_node *n = g->nodes[i];
+        const struct op_desc *d = op_find(n->op);
+        p->desc[i] = d;
+        p->opset[i] = ir_model_opset(g->model, n->domain);
+        if (n->n_inputs < d->min_inputs || (d->max_inputs >= 0 && n->n_inputs > d->max_inputs))
+            return err_node(err, FY_EINVALID, n->name, n->op_type,
+                            "has %d inputs; %s takes %d to %d", n->n_inputs, n->op_type,
+                            d->min_inputs, d->max_inputs);
+        if (n->n_outputs < d->min_outputs ||
+            (d->max_outputs >= 0 && n->n_outputs > d->max_outputs))
+            return err_node(err, FY_EINVALID, n->name, n->op_type,
+                            "has %d outputs; %s gives %d to %d", n->n_outputs, n->op_type,
+                            d->min_outputs, d->max_outputs);
+        if (d->params_size) {
+            p->params[i] = arena_zalloc(a, d->params_size, 16);
+            if (!p->params[i]) return nomem(err);
+        }
+        if (d->parse) {
+            st = d->parse(n, p->opset[i], p->params[i], err);
+            if (st) return st;
+        }
+        /* reads, including those of subgraphs, keep values alive */
+        int k = ir_node_dependencies(n, deps, 64);
+        struct ir_tensor **dl = deps;
+        if (k > 64) {
+            dl = ARENA_ARRAY(a, k, struct ir_tensor *);
+            if (!dl) return nomem(err);
+            ir_node_dependencies(n, dl, k);
+        }
+        for (int j = 0; j < k; j++) p->uses[dl[j]->id]++;
+        for (int at = 0; at < n->n_attrs; at++) {
+            const struct ir_attr *atr = &n->attrs[at];
+            if (atr->type == IR_ATTR_GRAPH) {
+                st = prepare_graph(ip, atr->v.g, err);
+            } else if (atr->type == IR_ATTR_GRAPHS) {
+                for (int64_t j = 0; j < atr->count && !st; j++)
+                    st = prepare_graph(ip, atr->v.graphs[j], err);
+            }
+            if (st) return st;
+        }
+    }
+    return FY_OK;
+}
+
+fy_status interp_create(const struct ir_model *m, const struct interp_options *opt,
+                        struct interp **out, struct fy_error *err)
+{
+    *out = NULL;
+    char list[1024] = "";
+    size_t len = 0;
+    int count = 0;
+    collect_unsupported(m->graph, list, sizeof list, &len, &count);
+    if (count)
+        return err_fmt(err, FY_EUNSUPPORTED,
+                       "%d node%s cannot be run by ferry's interpreter: %s%s", count,
+                       count == 1 ? "" : "s", list, count > 12 ? ", ..." : "");
+    struct interp *ip = calloc(1, sizeof *ip);
+    if (!ip) return nomem(err);
+    arena_init(&ip->arena);
+    ip->m = m;
+    if (opt) ip->opt = *opt;
+    if (ip->opt.threads < 1) ip->opt.threads = 1;
+    fy_status st = prepare_graph(ip, m->graph, err);
+    if (!st && pool_start(&ip->pool, ip->opt.threads)) st = nomem(err);
+    if (!st) {
+        const struct ir_graph *g = m->graph;
+        ip->inputs = ARENA_ARRAY(&ip->arena, g->n_inputs ? g->n_inputs : 1,
+                                 const struct ir_tensor *);
+        if (!ip->inputs) st = nomem(err);
+        for (int i = 0; !st && i < g->n_inputs; i++)
+            if (g->inputs[i]->kind != IR_TENSOR_CONST) ip->inputs[ip->n_inputs++] = g->inputs[i];
+    }
+    if (st) {
+        interp_destroy(ip);
+        return st;
+    }
+    *out = ip;
+    return FY_OK;
+}
+
+static void release_outputs(struct interp *ip)
+{
+    for (int i = 0; i < ip->n_outputs; i++) op_tensor_release(&ip->outputs[i]);
+    free(ip->outputs);
+    ip->outputs = NULL;
+    ip->n_outputs = 0;
+}
+
+void interp_destroy(struct interp *ip)
+{
+    if (!ip) return;
+    release_outputs(ip);
+    pool_stop(&ip->pool);
+    arena_release(&ip->arena);
+    free(ip);
+}
+
+int interp_input_count(const struct interp *ip) { return ip->n_inputs; }
+const struct ir_tensor *interp_input(const struct interp *ip, int i) { return ip->inputs[i]; }
+int interp_output_count(const struct interp *ip) { return ip->m->graph->n_outputs; }
+const struct ir_tensor *interp_output(const struct interp *ip, int i)
+{
+    return ip->m->graph->outputs[i];
+}
+const struct interp_stats *interp_get_stats(const struct interp *ip) { return &ip->stats; }
+
+/* ---- running ---- */
+
+void op_parallel_for(struct op_ctx *c, int64_t n, int64_t min_chunk, op_range_fn fn, void *arg)
+{
+    struct pool *p = &c->run->ip->pool;
+    int workers = p->n_threads + 1;
+    if (n <= 0) return;
+    if (min_chunk < 1) min_chunk = 1;
+    int64_t chunk = (n + workers - 1) / workers;
+    if (chunk < min_chunk) chunk = min_chunk;
+    if (workers == 1 || chunk >= n) {
+        fn(arg, 0, n);
+        return;
+    }
+    struct pool_job j;
+    j.fn = fn;
+    j.arg = arg;
+    j.n = n;
+    j.chunk = chunk;
+    j.n_chunks = (n + chunk - 1) / chunk;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    pthread_mutex_lock(&p->mu);
+    p->job = &j;
+    p->generation++;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->mu);
+    job_work(&j);
+    pthread_mutex_lock(&p->mu);
+    while (atomic_load(&j.done) < j.n_chunks) pthread_cond_wait(&p->finished, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void *op_scratch(struct op_ctx *c, size_t bytes)
+{
+    if (bytes > SIZE_MAX - 128) {
+        nomem(c->err);
+        return NULL;
+    }
+    struct scratch *s = aligned_alloc(64, (sizeof(struct scratch) + 63 + bytes) & ~(size_t)63);
+    if (!s) {
+        nomem(c->err);
+        return NULL;
+    }
+    s->next = c->run->scratch;
+    c->run->scratch = s;
+    return (char *)s + 64;
+}
+
+static void free_scratch(struct interp_run *r, struct scratch *upto)
+{
+    while (r->scratch && r->scratch != upto) {
+        struct scratch *n = r->scratch->next;
+        free(r->scratch);
+        r->scratch = n;
+    }
+}
+
+static struct op_tensor *frame_lookup(struct frame *f, const struct ir_tensor *t)
+{
+    if (t->kind == IR_TENSOR_CONST) return f->p->consts[t->id];
+    if (t->kind != IR_TENSOR_OUTER) return f->vals[t->id];
+    const struct ir_tensor *o = ir_graph_resolve(t->graph->parent, t->name);
+    for (struct frame *pf = f->parent; pf && o; pf = pf->parent)
+        if (pf->p->g == o->graph) return frame_lookup(pf, o);
+    return NULL;
+}
+
+static void value_free(struct interp *ip, struct frame *f, int id)
+{
+    if (f->owned[id] && f->vals[id]) {
+        ip->live_bytes -= f->vals[id]->nbytes;
+        op_tensor_release(f->vals[id]);
+        free(f->vals[id]);
+    }
+    f->vals[id] = NULL;
+    f->owned[id] = false;
+}
+
+static fy_status deep_copy(const struct op_tensor *src, struct op_tensor *dst,
+                           struct fy_error *err)
+{
+    fy_status st = op_tensor_alloc(dst, src->dtype, src->rank, src->dims, err);
+    if (st) return st;
+    dst->quant = src->quant;
+    if (src->dtype == IR_STRING) {
+        for (uint64_t i = 0; i < src->numel; i++) dst->strings[i] = src->strings[i];
+    } else if (src->nbytes) {
+        memcpy(dst->data, src->data, (size_t)src->nbytes);
+    }
+    return FY_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir_node *n)
+{
+    struct interp *ip = r->ip;
+    const struct prepared *p = f->p;
+    const struct op_tensor *in_buf[16];
+    struct op_tensor *out_buf[16];
+    const struct op_tensor **in = in_buf;
+    struct op_tensor **out = out_buf;
+    fy_status st = FY_OK;
+    struct scratch *mark = r->scratch;
+    if (n->n_inputs > 16 || n->n_outputs > 16) {
+        /* variadic ops (Concat, Sum, Loop) can have many */
+        in = calloc((size_t)n->n_inputs + 1, sizeof *in);
+        out = calloc((size_t)n->n_outputs + 1, sizeof *out);
+        if (!in || !out) {
+            free(in);
+            free(out);
+            return nomem(r->err);
+        }
+    }
+    for (int i = 0; i < n->n_inputs; i++) {
+        in[i] = NULL;
+        if (!n->inputs[i]) continue;
+        in[i] = frame_lookup(f, n->inputs[i]);
+        if (!in[i]) {
+            st = err_node(r->err, FY_EINTERNAL, n->name, n->op_type,
+                          "input '%s' has no value", n->inputs[i]->name);
+            goto done;
+        }
+    }
+    for (int i = 0; i < n->n_outputs; i++) {
+        out[i] = NULL;
+        if (!n->outputs[i]) continue;
+        out[i] = calloc(1, sizeof **out);
+        if (!out[i]) {
+            st = nomem(r->err);
+            goto done;
+        }
+        out[i]->quant = n->outputs[i]->quant;
+    }
+    struct op_ctx c = {
+        .node = n,
+        .opset = p->opset[n->id],
+        .params = p->params[n->id],
+        .n_inputs = n->n_inputs,
+        .in = in,
+        .n_outputs = n->n_outputs,
+        .out = out,
+        .run = r,
+        .err = r->err,
+    };
+    const struct op_desc *d = p->desc[n->id];
+    double t0 = ip->opt.stats ? now_seconds() : 0;
+    st = d->infer(&c);
+    for (int i = 0; !st && i < n->n_outputs; i++) {
+        struct op_tensor *o = out[i];
+        if (!o) continue;
+        if (o->dtype == IR_UNDEFINED) {
+            st = err_node(r->err, FY_EINTERNAL, n->name, n->op_type, "output %d has no type", i);
+            break;
+        }
+        if (o->dtype == IR_STRING) {
+            o->strings = calloc(o->numel ? o->numel : 1, sizeof *o->strings);
+            if (!o->strings) st = nomem(r->err);
+        } else {
+            o->data = alloc_aligned(o->nbytes);
+            if (!o->data) st = err_node(r->err, FY_ENOMEM, n->name, n->op_type,
+                                        "out of memory for output %d (%llu bytes)", i,
+                                        (unsigned long long)o->nbytes);
+            else ip->live_bytes += o->nbytes;
+        }
+    }
+    if (!st) st = d->eval(&c);
+    if (ip->opt.stats) {
+        struct interp_op_stat *s = &ip->stats.ops[n->op == IR_OP_OPAQUE ? IR_OP_COUNT : n->op];
+        s->op = n->op;
+        s->op_type = n->op_type;
+        s->calls++;
+        s->seconds += now_seconds() - t0;
+    }
+    if (ip->live_bytes > ip->stats.peak_activation_bytes)
+        ip->stats.peak_activation_bytes = ip->live_bytes;
+    free_scratch(r, mark);
+    if (st) goto done;
+    if (!f->parent && ip->opt.tap)
+        ip->opt.tap(ip->opt.tap_user, n, (const struct op_tensor *const *)out, n->n_outputs);
+    for (int i = 0; i < n->n_outputs; i++) {
+        if (!out[i]) continue;
+        int id = n->outputs[i]->id;
+        value_free(ip, f, id);
+        f->vals[id] = out[i];
+        f->owned[id] = true;
+        out[i] = NULL;
+    }
+    /* release values whose last reader this was */
+    struct ir_tensor *deps[64];
+    int k = ir_node_dependencies(n, deps, 64);
+    struct ir_tensor **dl = deps;
+    struct ir_tensor **heap_deps = NULL;
+    if (k > 64) {
+        heap_deps = calloc((size_t)k, sizeof *heap_deps);
+        if (!heap_deps) {
+            st = nomem(r->err);
+            goto done;
+        }
+        ir_node_dependencies(n, heap_deps, k);
+        dl = heap_deps;
+    }
+    for (int j = 0; j < k; j++) {
+        int id = dl[j]->id;
+        if (--f->left[id] == 0 && !p->is_output[id]) value_free(ip, f, id);
+    }
+    free(heap_deps);
+done:
+    for (int i = 0; i < n->n_outputs; i++)
+        if (out[i]) {
+            if (out[i]->data) ip->live_bytes -= out[i]->nbytes;
+            op_tensor_release(out[i]);
+            free(out[i]);
+        }
+    free_scratch(r, mark);
+    if (in != in_buf) {
+        free(in);
+        free(out);
+    }
+    return st;
+}
+
+static fy_status check_input(const struct ir_tensor *decl, const struct op_tensor *v,
+                             struct fy_error *err)
+{
+    if (decl->dtype != IR_UNDEFINED && v->dtype != decl->dtype)
+        return err_fmt(err, FY_EINVALID, "input '%s' has type %s; the model expects %s",
+                       decl->name, ir_dtype_name(v->dtype), ir_dtype_name(decl->dtype));
+    if (decl->rank < 0) return FY_OK;
+    bool ok = decl->rank == v->rank;
+    for (int d = 0; ok && d < v->rank; d++)
+        if (decl->dims[d].value >= 0 && decl->dims[d].value != v->dims[d]) ok = false;
+    if (ok) return FY_OK;
+    char want[256] = "", got[256] = "";
+    size_t a = 0, b = 0;
+    for (int d = 0; d < decl->rank && a < sizeof want - 32; d++) {
+        if (decl->dims[d].value >= 0)
+            a += (size_t)snprintf(want + a, sizeof want - a, "%s%lld", d ? "," : "",
+                                  (long long)decl->dims[d].value);
+        else
+            a += (size_t)snprintf(want + a, sizeof want - a, "%s%s", d ? "," : "",
+                                  decl->dims[d].param ? decl->dims[d].param : "?");
+    }
+    for (int d = 0; d < v->rank && b < sizeof got - 32; d++)
+        b += (size_t)snprintf(got + b, sizeof got - b, "%s%lld", d ? "," : "",
+                              (long long)v->dims[d]);
+    return err_fmt(err, FY_EINVALID, "input '%s' has shape [%s]; the model expects [%s]",
+                   decl->name, got, want);
+}
+
+static fy_status run_graph(struct interp_run *r, const struct prepared *p, struct frame *parent,
+                           const struct op_tensor *const *inputs, int n_inputs,
+                           struct op_tensor **outputs, int n_outputs)
+{
+    struct interp *ip = r->ip;
+    const struct ir_graph *g = p->g;
+    struct frame f = {.p = p, .parent = parent};
+    int nt = g->n_tensors ? g->n_tensors : 1;
+    f.vals = calloc((size_t)nt, sizeof *f.vals);
+    f.owned = calloc((size_t)nt, sizeof *f.owned);
+    f.left = calloc((size_t)nt, sizeof *f.left);
+    fy_status st = FY_OK;
+    if (!f.vals || !f.owned || !f.left) {
+        st = nomem(r->err);
+        goto out;
+    }
+    memcpy(f.left, p->uses, sizeof(int) * (size_t)g->n_tensors);
+    /* bind inputs: main graph skips constant inputs; subgraphs bind all */
+    int k = 0;
+    for (int i = 0; i < g->n_inputs; i++) {
+        const struct ir_tensor *t = g->inputs[i];
+        if (!parent && t->kind == IR_TENSOR_CONST) continue;
+        if (k >= n_inputs) {
+            if (t->kind == IR_TENSOR_CONST) continue; /* initializer default */
+            st = err_fmt(r->err, FY_EINVALID, "input '%s' is missing", t->name);
+            goto out;
+        }
+        const struct op_tensor *v = inputs[k++];
+        if (!v) continue;
+        if (!parent) {
+            st = check_input(t, v, r->err);
+            if (st) goto out;
+        }
+        f.vals[t->id] = (struct op_tensor *)(uintptr_t)v; /* not owned: never freed here */
+    }
+    if (k < n_inputs && !parent) {
+        st = err_fmt(r->err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs, k);
+        goto out;
+    }
+    struct frame *saved = r->frame;
+    r->frame = &f;
+    for (int i = 0; i < g->n_nodes && !st; i++) st = run_node(r, &f, p->order[i]);
+    r->frame = saved;
+    if (st) goto out;
+    for (int i = 0; i < g->n_outputs && i < n_outputs; i++) {
+        const struct ir_tensor *t = g->outputs[i];
+        struct op_tensor *v = frame_lookup(&f, t);
+        if (!v) {
+            st = err_fmt(r->err, FY_EINVALID, "graph output '%s' was not computed", t->name);
+            goto out;
+        }
+        if (t->kind == IR_TENSOR_VALUE && f.owned[t->id]) {
+            /* hand the value over (an output listed twice is copied the second time) */
+            outputs[i] = v;
+            f.owned[t->id] = false;
+            ip->live_bytes -= v->nbytes;
+        } else {
+            struct op_tensor *c = calloc(1, sizeof *c);
+            if (!c) {
+                st = nomem(r->err);
+                goto out;
+            }
+            st = deep_copy(v, c, r->err);
+            outputs[i] = c;
+            if (st) goto out;
+        }
+    }
+out:
+    if (f.vals)
+        for (int i = 0; i < g->n_tensors; i++) value_free(ip, &f, i);
+    free(f.vals);
+    free(f.owned);
+    free(f.left);
+    return st;
+}
+
+fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
+                          const struct op_tensor *const *inputs, int n_inputs,
+                          struct op_tensor **outputs, int n_outputs)
+{
+    const struct prepared *p = find_prepared(c->run->ip, g);
+    if (!p) return op_fail(c, FY_EINTERNAL, "subgraph '%s' was not prepared", g->name);
+    for (int i = 0; i < n_outputs; i++) outputs[i] = NULL;
+    fy_status st = run_graph(c->run, p, c->run->frame, inputs, n_inputs, outputs, n_outputs);
+    if (st)
+        for (int i = 0; i < n_outputs; i++) {
+            op_tensor_release(outputs[i]);
+            free(outputs[i]);
+            outputs[i] = NULL;
+        }
+    return st;
+}
+
+fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, int n_inputs,
+                     struct op_tensor **outputs, int n_outputs, struct fy_error *err)
+{
+    release_outputs(ip);
+    const struct ir_graph *g = ip->m->graph;
+    if (n_inputs != ip->n_inputs)
+        return err_fmt(err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs,
+                       ip->n_inputs);
+    struct op_tensor **outs = calloc((size_t)g->n_outputs + 1, sizeof *outs);
+    if (!outs) return nomem(err);
+    struct interp_run r = {.ip = ip, .err = err};
+    ip->live_bytes = 0;
+    fy_status st = run_graph(&r, ip->graphs[0], NULL, inputs, n_inputs, outs, g->n_outputs);
+    if (!st) {
+        ip->outputs = calloc((size_t)g->n_outputs + 1, sizeof *ip->outputs);
+        if (!ip->outputs) st = nomem(err);
+    }
+    for (int i = 0; i < g->n_outputs; i++) {
+        if (!st && outs[i]) {
+            ip->outputs[i] = *outs[i];
+        } else if (outs[i]) {
+            op_tensor_release(outs[i]);
+        }
+        free(outs[i]);
+    }
+    free(outs);
+    if (st) return st;
+    ip->n_outputs = g->n_outputs;
+    for (int i = 0; i < n_outputs && i < g->n_outputs; i++) outputs[i] = &ip->outputs[i];
+    return FY_OK;
+}

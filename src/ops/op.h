@@ -1,0 +1,140 @@
+/* Operator descriptors: how the interpreter validates and runs each IR op.
+ *
+ * Every op has one descriptor. A file in src/ops/ holds the descriptor of one
+ * op, or of a family of ops that share one kernel (elementwise unary math,
+ * binary arithmetic, reductions), exported as an array (see registry.c).
+ *
+ *   parse  (once, at load) attributes → the op's typed parameter struct;
+ *          every attribute value checked, errors naming node and op.
+ *   infer  (each run, before eval) checks input count, dtypes and shapes and
+ *          sets each output's dtype and dims. It may read the values of
+ *          small inputs (shape tensors, axes) that decide output shapes.
+ *          All user-facing validation lives here or in parse.
+ *   eval   computes the outputs into buffers the interpreter allocated from
+ *          the dims infer set. It trusts infer: no re-validation.
+ *          Data-dependent faults (integer division by zero, an index out of
+ *          range) are still reported, by op_fail, naming the node.
+ *
+ * Kernels switch on dtype; each reference kernel is written for clarity and
+ * may have a fast path behind the same descriptor, tested against it. */
+#ifndef FERRY_OPS_OP_H
+#define FERRY_OPS_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ir/ir.h"
+
+#define OP_MAX_RANK 12
+
+/* A runtime value. data is 64-byte aligned and owned by the interpreter;
+ * inputs are read-only to kernels. STRING tensors hold strings instead. */
+struct op_tensor {
+    enum ir_dtype dtype;
+    int rank;
+    int64_t dims[OP_MAX_RANK];
+    uint64_t numel;
+    uint64_t nbytes;
+    void *data;
+    struct ir_bytes *strings; /* STRING: numel byte strings */
+    const struct ir_quant *quant; /* from the IR tensor, when it has one */
+};
+
+struct op_ctx;
+struct interp_run;
+
+typedef fy_status (*op_parse_fn)(const struct ir_node *n, int64_t opset, void *params,
+                                 struct fy_error *err);
+typedef fy_status (*op_infer_fn)(struct op_ctx *c);
+typedef fy_status (*op_eval_fn)(struct op_ctx *c);
+
+struct op_desc {
+    enum ir_op op;
+    int min_inputs, max_inputs;   /* max -1: variadic */
+    int min_outputs, max_outputs;
+    size_t params_size;           /* 0: no parameters */
+    op_parse_fn parse;            /* NULL: no attributes to parse */
+    op_infer_fn infer;
+    op_eval_fn eval;
+};
+
+struct op_ctx {
+    const struct ir_node *node;
+    int64_t opset;                /* the model's version of the node's domain */
+    const void *params;           /* the struct parse filled */
+    int n_inputs;
+    const struct op_tensor *const *in; /* NULL: optional input left out */
+    int n_outputs;
+    struct op_tensor *const *out; /* NULL: optional output not wanted */
+    struct interp_run *run;       /* threads, scratch, subgraphs */
+    struct fy_error *err;
+};
+
+/* ---- errors (write once, naming node and op) ---- */
+fy_status op_fail(const struct op_ctx *c, fy_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+fy_status op_fail_node(const struct ir_node *n, struct fy_error *err, fy_status st,
+                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- attributes (for parse); each checks the attribute's type ---- */
+fy_status op_attr_int(const struct ir_node *n, const char *name, int64_t dflt, int64_t *out,
+                      struct fy_error *err);
+fy_status op_attr_float(const struct ir_node *n, const char *name, float dflt, float *out,
+                        struct fy_error *err);
+/* *out points at the attribute's bytes (not NUL-terminated); dflt when absent. */
+fy_status op_attr_string(const struct ir_node *n, const char *name, const char *dflt,
+                         struct ir_bytes *out, struct fy_error *err);
+/* Copies up to cap ints; *count = -1 when absent. More than cap is an error. */
+fy_status op_attr_ints(const struct ir_node *n, const char *name, int64_t *out, int cap,
+                       int *count, struct fy_error *err);
+fy_status op_attr_floats(const struct ir_node *n, const char *name, float *out, int cap,
+                         int *count, struct fy_error *err);
+bool op_bytes_eq(struct ir_bytes b, const char *s);
+
+/* ---- shapes (for infer) ---- */
+/* Sets dtype and dims of an output (numel/nbytes computed, overflow checked). */
+fy_status op_set_output(struct op_ctx *c, int i, enum ir_dtype dt, int rank,
+                        const int64_t *dims);
+/* Numpy-style multidirectional broadcast of the given inputs' shapes. */
+fy_status op_broadcast_shape(struct op_ctx *c, const struct op_tensor *const *ts, int n,
+                             int *rank, int64_t *dims);
+/* Normalizes a possibly negative axis against rank; error naming what. */
+fy_status op_axis(const struct op_ctx *c, int64_t axis, int rank, const char *what, int *out);
+/* Reads an integer (int32/int64) 1-D or scalar input into out (cap elements). */
+fy_status op_read_ints(const struct op_ctx *c, int input, int64_t *out, int cap, int *count);
+fy_status op_expect_dtype(const struct op_ctx *c, int input, const enum ir_dtype *allowed,
+                          int n_allowed);
+/* Same dtype as input 0 for every listed input present. */
+fy_status op_expect_same_dtype(const struct op_ctx *c, int first, int last);
+
+/* ---- element access ---- */
+/* Strides (in elements) of t viewed as rank `rank` (right-aligned, for
+ * broadcasting): 0 where t's dim is 1 or absent. */
+void op_broadcast_strides(const struct op_tensor *t, int rank, const int64_t *dims,
+                          int64_t *strides);
+/* Value of element i of any numeric tensor as double / int64 (for reference
+ * kernels, shape inputs and tests). */
+double op_get_f64(const struct op_tensor *t, uint64_t i);
+int64_t op_get_i64(const struct op_tensor *t, uint64_t i);
+void op_set_f64(struct op_tensor *t, uint64_t i, double v);
+void op_set_i64(struct op_tensor *t, uint64_t i, int64_t v);
+
+/* ---- running ---- */
+/* Runs fn(arg, begin, end) over [0, n) split across the interpreter's threads.
+ * Chunks are fixed by n and the thread count, so results are deterministic. */
+typedef void (*op_range_fn)(void *arg, int64_t begin, int64_t end);
+void op_parallel_for(struct op_ctx *c, int64_t n, int64_t min_chunk, op_range_fn fn, void *arg);
+/* Scratch memory valid until the node's eval returns; NULL on NOMEM (err set). */
+void *op_scratch(struct op_ctx *c, size_t bytes);
+/* Runs a subgraph of the node (If/Loop/Scan bodies) with the given inputs;
+ * outputs are owned by the run until the node's eval returns. */
+fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
+                          const struct op_tensor *const *inputs, int n_inputs,
+                          struct op_tensor **outputs, int n_outputs);
+
+/* ---- registry ---- */
+/* The descriptor of op, or NULL when the interpreter has none. */
+const struct op_desc *op_find(enum ir_op op);
+
+#endif
