@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/json.h"
 #include "formats/format.h"
 
 static const char usage[] =
@@ -61,11 +62,28 @@ int cmd_convert(int argc, char **argv)
     st = format_write_model(m, out, f, inputs, 1, &err);
     ir_model_free(m);
     if (st) return cli_report(&err);
-    if (json)
-        printf("{\"output\": \"%s\", \"format\": \"%s\", \"passes\": [], \"batchnorms_folded\": 0, "
-               "\"activations_fused\": 0, \"transposes\": [], \"decompositions\": []}\n",
-               out, format_name(f));
-    else
+    if (json) {
+        /* no passes run yet: the lists are empty, but every field is there */
+        struct json j;
+        json_init(&j, stdout, true);
+        json_object(&j);
+        json_key_string(&j, "output", out);
+        json_key_string(&j, "format", format_name(f));
+        json_key(&j, "passes");
+        json_array(&j);
+        json_end(&j);
+        json_key_int(&j, "batchnorms_folded", 0);
+        json_key_int(&j, "activations_fused", 0);
+        json_key(&j, "transposes");
+        json_array(&j);
+        json_end(&j);
+        json_key(&j, "decompositions");
+        json_array(&j);
+        json_end(&j);
+        json_end(&j);
+        if (json_finish(&j)) return EXIT_INTERNAL;
+    } else {
         printf("wrote %s (%s)\n", out, format_name(f));
+    }
     return EXIT_OK;
 }

@@ -5,6 +5,8 @@
 #include "cli/cli.h"
 
 static const struct cli_command commands[] = {
+    {"inspect", cmd_inspect, "summarize a model: inputs, outputs, ops, parameters, findings"},
+    {"run", cmd_run, "run a model with the reference interpreter on .npy/.npz/.pb inputs"},
     {"convert", cmd_convert, "convert a model to another format (or rewrite it)"},
 };
 

@@ -98,8 +98,8 @@ static fy_status rule_batchnorm(struct inspect_ctx *c, const struct inspect_rule
         if (!foldable) continue;
         fy_status st = inspect_add_finding(
             c->report, rule->kind, inspect_node_label(bn), err,
-            "%s could be folded into the %s '%s' before it (constant parameters, and the %s "
-            "feeds only it); folding removes a node and a pass over the activations",
+            "%s can be folded into the %s '%s' before it (its parameters are constant and the "
+            "%s feeds only it), saving a node and a pass over the activations",
             bn->op_type, host->op_type, inspect_node_label(host), host->op_type);
         if (st) return st;
     }
@@ -170,11 +170,11 @@ static fy_status control_flow_node(struct inspect_ctx *c, const struct ir_node *
             }
         }
     }
-    const char *where = n->graph == c->graph ? "" : " (inside a subgraph)";
+    const char *where = n->graph == c->graph ? "" : " inside a subgraph";
     return inspect_add_finding(c->report, rule->kind, inspect_node_label(n), err,
-                               "%s%s: data-dependent control flow, %" PRId64 " %s with %" PRId64
-                               " %s; targets without control flow need it removed (a constant "
-                               "condition or trip count) or unrolled",
+                               "%s%s with %" PRId64 " %s (%" PRId64 " %s): data-dependent "
+                               "control flow; targets without control flow need it removed "
+                               "(a constant condition or trip count) or unrolled",
                                n->op_type, where, graphs, plural(graphs, "subgraph", "subgraphs"),
                                nodes, plural(nodes, "node", "nodes"));
 }
@@ -188,44 +188,59 @@ static fy_status rule_control_flow(struct inspect_ctx *c, const struct inspect_r
 /* ---- dynamic_dims ---- */
 
 static fy_status dynamic_value(struct inspect_ctx *c, const struct inspect_rule *rule,
-                               const char *role, const struct inspect_value *v,
+                               bool is_input, const struct inspect_value *v, bool static_inputs,
                                struct fy_error *err)
 {
+    const char *role = is_input ? "input" : "output";
     if (v->rank < 0)
         return inspect_add_finding(c->report, rule->kind, v->name, err,
-                                   "%s '%s' has no shape in the file; targets that need static "
-                                   "shapes need one given (--shape %s=DIMS)",
-                                   role, v->name, v->name);
+                                   "%s with no shape in the file; targets that need static "
+                                   "shapes need %s",
+                                   role, is_input ? "one given (--shape NAME=DIMS)"
+                                                  : "it to follow from the inputs' shapes");
     char dyn[512] = "";
     size_t len = 0;
     for (int i = 0; i < v->rank && len < sizeof dyn; i++) {
         if (v->dims[i].value >= 0) continue;
         int w = v->dims[i].param
-                    ? snprintf(dyn + len, sizeof dyn - len, "%sdim %d is '%s'", len ? ", " : "",
-                               i, v->dims[i].param)
-                    : snprintf(dyn + len, sizeof dyn - len, "%sdim %d is unknown",
-                               len ? ", " : "", i);
+                    ? snprintf(dyn + len, sizeof dyn - len, "%s%d ('%s')", len ? ", " : "", i,
+                               v->dims[i].param)
+                    : snprintf(dyn + len, sizeof dyn - len, "%s%d (unknown)", len ? ", " : "",
+                               i);
         len = w < 0 ? sizeof dyn : len + (size_t)w;
     }
     if (!dyn[0]) return FY_OK;
     char shape[256];
     inspect_shape_str(v->rank, v->dims, shape, sizeof shape);
+    /* An output can only be dynamic through its inputs, unless the data
+     * decides its size (control flow, NonZero) or the exporter did not infer
+     * it; with static inputs, only the last two remain. */
+    const char *advice = is_input ? "targets that need static shapes need it fixed "
+                                    "(--shape NAME=DIMS)"
+                         : static_inputs ? "the inputs are static, so the data decides this "
+                                           "size (control flow, NonZero, ...) or the exporter "
+                                           "did not infer it"
+                                         : "it follows from the inputs' dynamic dims";
     return inspect_add_finding(c->report, rule->kind, v->name, err,
-                               "%s '%s' %s: %s; targets that need static shapes need %s fixed "
-                               "(--shape %s=DIMS)",
-                               role, v->name, shape, dyn, role[0] == 'i' ? "it" : "the inputs",
-                               role[0] == 'i' ? v->name : "NAME");
+                               "%s of shape %s, dynamic in dim%s %s; %s", role, shape,
+                               strchr(dyn, ',') ? "s" : "", dyn, advice);
 }
 
 static fy_status rule_dynamic_dims(struct inspect_ctx *c, const struct inspect_rule *rule,
                                    struct fy_error *err)
 {
     const struct inspect_report *r = c->report;
+    bool static_inputs = true;
+    for (int i = 0; i < r->n_inputs; i++) {
+        static_inputs = static_inputs && r->inputs[i].rank >= 0;
+        for (int d = 0; d < r->inputs[i].rank; d++)
+            static_inputs = static_inputs && r->inputs[i].dims[d].value >= 0;
+    }
     fy_status st = FY_OK;
     for (int i = 0; i < r->n_inputs && !st; i++)
-        st = dynamic_value(c, rule, "input", &r->inputs[i], err);
+        st = dynamic_value(c, rule, true, &r->inputs[i], static_inputs, err);
     for (int i = 0; i < r->n_outputs && !st; i++)
-        st = dynamic_value(c, rule, "output", &r->outputs[i], err);
+        st = dynamic_value(c, rule, false, &r->outputs[i], static_inputs, err);
     return st;
 }
 
@@ -280,11 +295,10 @@ static fy_status rule_opaque_ops(struct inspect_ctx *c, const struct inspect_rul
         if (o->domain[0]) snprintf(domain, sizeof domain, "of domain '%s'", o->domain);
         else snprintf(domain, sizeof domain, "of the default domain");
         st = inspect_add_finding(c->report, rule->kind, o->first, err,
-                                 "%s %s (%" PRId64 " %s, first '%s'): an op ferry does not "
-                                 "know; it is kept verbatim when the model is written back, "
-                                 "but cannot be run or converted",
-                                 o->op_type, domain, o->count, plural(o->count, "node", "nodes"),
-                                 o->first);
+                                 "%s %s (%" PRId64 " %s): an op ferry does not know; it is "
+                                 "kept verbatim when the model is written back, but cannot be "
+                                 "run or converted",
+                                 o->op_type, domain, o->count, plural(o->count, "node", "nodes"));
     }
     return st;
 }
@@ -342,19 +356,28 @@ static fy_status rule_kept_opaque(struct inspect_ctx *c, const struct inspect_ru
         const char *owner = "";
         for (size_t s = 0; s < sizeof kept_sources / sizeof kept_sources[0]; s++)
             if (kept_sources[s].message == k[i].message) owner = kept_sources[s].owner;
-        char field[64];
-        if (k[i].field < 0) snprintf(field, sizeof field, "fields ferry does not interpret");
-        else if (!k[i].name) snprintf(field, sizeof field, "%s field %d, unknown to ferry",
-                                      k[i].message, k[i].field);
-        else snprintf(field, sizeof field, "%s field %d", k[i].message, k[i].field);
-        fy_status st = inspect_add_finding(
-            c->report, rule->kind, NULL, err,
-            "%s %s %" PRId64 " %s (%s): kept verbatim when the model is written back, but not "
-            "interpreted%s",
-            owner, strcmp(owner, "the model") && strcmp(owner, "the main graph") ? "carry" : "has",
-            k[i].count, k[i].what ? k[i].what : "items", field,
-            k[i].name && !strcmp(k[i].name, "functions") ? " (nodes calling them are opaque ops)"
-                                                         : "");
+        const char *items = plural(k[i].count, "item", "items");
+        fy_status st;
+        /* Named by onnx.proto's own field names, which is what a user
+         * searching the ONNX documentation needs. */
+        if (k[i].field < 0)
+            st = inspect_add_finding(c->report, rule->kind, NULL, err,
+                                     "%s: %" PRId64 " %s ferry does not interpret, kept "
+                                     "verbatim when the model is written back",
+                                     owner, k[i].count, items);
+        else if (!k[i].name)
+            st = inspect_add_finding(c->report, rule->kind, NULL, err,
+                                     "%s: %s field %d (%" PRId64 " %s), unknown to ferry: kept "
+                                     "verbatim when the model is written back, but not "
+                                     "interpreted",
+                                     owner, k[i].message, k[i].field, k[i].count, items);
+        else
+            st = inspect_add_finding(
+                c->report, rule->kind, NULL, err,
+                "%s: %s.%s (field %d, %" PRId64 " %s), %s: kept verbatim when the model is "
+                "written back, but not interpreted%s",
+                owner, k[i].message, k[i].name, k[i].field, k[i].count, items, k[i].what,
+                !strcmp(k[i].name, "functions") ? "; nodes calling them are opaque ops" : "");
         if (st) return st;
     }
     return FY_OK;

@@ -106,9 +106,11 @@ int inspect_extras_field(const struct ir_bytes *item, const char *message, const
 /* A GraphProto.sparse_initializer item: its dense element count and the name
  * of its values tensor (SparseTensorProto: values = 1, dims = 3; TensorProto:
  * name = 8). False when the item is something else or malformed. */
-static bool sparse_initializer(const struct ir_bytes *item, uint64_t *numel, const char **name,
-                               size_t *name_len)
+static bool sparse_initializer(const struct ir_graph *graph, const struct ir_bytes *item,
+                               uint64_t *numel, const char **name, size_t *name_len)
 {
+    /* only ONNX keeps protobuf fields in extras */
+    if (graph->model->format != IR_FORMAT_ONNX) return false;
     const uint8_t *p = item->data, *end = item->data + item->size;
     struct pb_field f;
     if (!pb_next(&p, end, &f) || f.number != 15 || f.wire != 2) return false;
@@ -127,15 +129,20 @@ static bool sparse_initializer(const struct ir_bytes *item, uint64_t *numel, con
                     *name = (const char *)h.data;
                     *name_len = h.size;
                 }
-        } else if (g.number == 3) {
-            /* packed (wire 2) or one varint per dim (wire 0) */
-            const uint8_t *r = g.wire == 2 ? g.data : NULL, *rend = g.data + g.size;
+        } else if (g.number == 3 && (g.wire == 0 || g.wire == 2)) {
+            /* one varint per dim (wire 0), or packed (wire 2) */
+            const uint8_t *r = g.data, *rend = g.data + g.size;
             uint64_t d = g.value;
-            do {
-                if (r && !pb_varint(&r, rend, &d)) return false;
+            for (bool more = true; more;) {
+                if (g.wire == 2) {
+                    if (r == rend) break;
+                    if (!pb_varint(&r, rend, &d)) return false;
+                } else {
+                    more = false;
+                }
                 if ((int64_t)d < 0 || (d && n > UINT64_MAX / d)) return false;
                 n *= d;
-            } while (r && r < rend);
+            }
         }
     }
     *numel = n;
@@ -230,7 +237,7 @@ static bool is_sparse_initializer(const struct ir_graph *g, const char *name)
         uint64_t n;
         const char *s;
         size_t len;
-        if (sparse_initializer(&g->extras.items[i], &n, &s, &len) && s &&
+        if (sparse_initializer(g, &g->extras.items[i], &n, &s, &len) && s &&
             len == strlen(name) && !memcmp(s, name, len))
             return true;
     }
@@ -326,7 +333,7 @@ static void count_params(const struct ir_graph *g, struct inspect_report *r)
         uint64_t n;
         const char *name;
         size_t len;
-        if (!sparse_initializer(&g->extras.items[i], &n, &name, &len)) continue;
+        if (!sparse_initializer(g, &g->extras.items[i], &n, &name, &len)) continue;
         r->param_count = sat_add(r->param_count, n);
         r->weight_bytes = sat_add(r->weight_bytes, g->extras.items[i].size); /* as stored */
     }

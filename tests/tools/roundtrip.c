@@ -62,7 +62,7 @@ static void remove_output(const char *path)
 /* 0: same bytes; otherwise writes why. */
 static int same_bytes(const char *a, const char *b, char *why, size_t cap)
 {
-    struct fy_error err;
+    struct fy_error err = {0};
     err_clear(&err);
     struct file_map ma = {0}, mb = {0};
     if (file_map_read(a, &ma, &err) || file_map_read(b, &mb, &err)) {
@@ -95,7 +95,7 @@ enum outcome { PASSED, REFUSED, FAILED };
 static enum outcome round_trip(const char *path, const char *out, const char *out2, bool stable,
                                char *why, size_t cap)
 {
-    struct fy_error err;
+    struct fy_error err = {0};
     char msg[1536];
     struct ir_model *a = NULL, *b = NULL;
     enum outcome res = FAILED;

@@ -7,6 +7,7 @@
  * same IR gives the same bytes. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -142,14 +143,15 @@ static fy_status tensor_error(struct writer *w, const struct where *at, const st
         err_node(w->err, st, at->node->name, at->node->op_type, "attribute '%s': tensor '%s': %s",
                  at->attr, tname, msg);
     else
-        err_fmt(w->err, st, "graph '%s': tensor '%s': %s", at->g->name ? at->g->name : "", tname,
-                msg);
+        err_fmt(w->err, st, "graph '%s': initializer '%s': %s", at->g->name ? at->g->name : "",
+                tname, msg);
     return pb_enc_fail(&w->e, st);
 }
 
 static void emit_extras(struct writer *w, const struct ir_extras *x)
 {
-    for (int i = 0; i < x->count; i++) pb_raw(&w->e, x->items[i].data, x->items[i].size);
+    for (int i = 0; i < x->count; i++)
+        pb_raw(&w->e, x->items[i].data, x->items[i].size);
 }
 
 static void emit_pairs(struct writer *w, int field, const struct ir_string_pair *p, int n)
@@ -226,9 +228,11 @@ static fy_status emit_tensor(struct writer *w, int field, const struct ir_tensor
     pb_msg_begin(e, field);
     if (t->rank > 0) {
         uint64_t len = 0;
-        for (int i = 0; i < t->rank; i++) len += (uint64_t)pb_varint_size((uint64_t)t->dims[i].value);
+        for (int i = 0; i < t->rank; i++)
+            len += (uint64_t)pb_varint_size((uint64_t)t->dims[i].value);
         pb_packed_begin(e, TENSOR_DIMS, len);
-        for (int i = 0; i < t->rank; i++) pb_packed_varint(e, (uint64_t)t->dims[i].value);
+        for (int i = 0; i < t->rank; i++)
+            pb_packed_varint(e, (uint64_t)t->dims[i].value);
     }
     pb_varint(e, TENSOR_DATA_TYPE, (uint64_t)code);
     if (is_string)
@@ -242,7 +246,8 @@ static fy_status emit_tensor(struct writer *w, int field, const struct ir_tensor
     if (external) {
         /* onnx.external_data_helper writes location, offset, length. */
         char num[32];
-        struct ir_string_pair kv[3] = {{"location", w->location}, {"offset", NULL}, {"length", NULL}};
+        struct ir_string_pair kv[3] = {
+            {"location", w->location}, {"offset", NULL}, {"length", NULL}};
         char len[32];
         snprintf(num, sizeof num, "%" PRIu64, off);
         snprintf(len, sizeof len, "%" PRIu64, t->nbytes);
@@ -282,8 +287,10 @@ static fy_status emit_value_info(struct writer *w, int field, const struct ir_te
             pb_msg_begin(e, TTYPE_SHAPE);
             for (int i = 0; i < t->rank; i++) {
                 pb_msg_begin(e, SHAPE_DIM);
-                if (t->dims[i].value >= 0) pb_int64(e, DIM_VALUE, t->dims[i].value);
-                else if (t->dims[i].param) pb_string(e, DIM_PARAM, t->dims[i].param);
+                if (t->dims[i].value >= 0)
+                    pb_int64(e, DIM_VALUE, t->dims[i].value);
+                else if (t->dims[i].param)
+                    pb_string(e, DIM_PARAM, t->dims[i].param);
                 pb_msg_end(e);
             }
             pb_msg_end(e);
@@ -343,8 +350,12 @@ static fy_status emit_attr(struct writer *w, const struct ir_node *n, const stru
         if (!at->v.g) return attr_error(w, n, at, "has no graph");
         emit_graph(w, ATTR_G, at->v.g);
         break;
-    case IR_ATTR_FLOATS: pb_packed_float(e, ATTR_FLOATS, at->v.floats, count); break;
-    case IR_ATTR_INTS: pb_packed_int64(e, ATTR_INTS, at->v.ints, count); break;
+    case IR_ATTR_FLOATS:
+        pb_packed_float(e, ATTR_FLOATS, at->v.floats, count);
+        break;
+    case IR_ATTR_INTS:
+        pb_packed_int64(e, ATTR_INTS, at->v.ints, count);
+        break;
     case IR_ATTR_STRINGS:
         for (uint64_t i = 0; i < count; i++)
             pb_bytes(e, ATTR_STRINGS, at->v.strings[i].data, at->v.strings[i].size);
@@ -361,7 +372,8 @@ static fy_status emit_attr(struct writer *w, const struct ir_node *n, const stru
             emit_graph(w, ATTR_GRAPHS, at->v.graphs[i]);
         }
         break;
-    default: break;
+    default:
+        break;
     }
     pb_string_opt(e, ATTR_DOC, at->doc);
     if (at->type == IR_ATTR_TYPE_PROTO) pb_bytes(e, ATTR_TP, at->v.raw.data, at->v.raw.size);
@@ -391,11 +403,14 @@ static fy_status emit_node(struct writer *w, const struct ir_node *n)
 {
     struct pb_enc *e = &w->e;
     pb_msg_begin(e, GRAPH_NODE);
-    for (int i = 0; i < n->n_inputs; i++) emit_tensor_name(e, NODE_INPUT, n->inputs[i]);
-    for (int i = 0; i < n->n_outputs; i++) emit_tensor_name(e, NODE_OUTPUT, n->outputs[i]);
+    for (int i = 0; i < n->n_inputs; i++)
+        emit_tensor_name(e, NODE_INPUT, n->inputs[i]);
+    for (int i = 0; i < n->n_outputs; i++)
+        emit_tensor_name(e, NODE_OUTPUT, n->outputs[i]);
     pb_string_opt(e, NODE_NAME, n->name);
     pb_string(e, NODE_OP_TYPE, n->op_type ? n->op_type : ir_op_name(n->op));
-    for (int i = 0; i < n->n_attrs && !e->st; i++) emit_attr(w, n, &n->attrs[i]);
+    for (int i = 0; i < n->n_attrs && !e->st; i++)
+        emit_attr(w, n, &n->attrs[i]);
     pb_string_opt(e, NODE_DOC, n->doc);
     pb_string_opt(e, NODE_DOMAIN, n->domain);
     pb_string_opt(e, NODE_OVERLOAD, n->overload);
@@ -426,7 +441,8 @@ static fy_status emit_graph(struct writer *w, int field, const struct ir_graph *
         if (g->outputs[i]->graph == g) mark[g->outputs[i]->id] |= MARK_IO;
 
     pb_msg_begin(e, field);
-    for (int i = 0; i < g->n_nodes && !e->st; i++) emit_node(w, g->nodes[i]);
+    for (int i = 0; i < g->n_nodes && !e->st; i++)
+        emit_node(w, g->nodes[i]);
     pb_string_opt(e, GRAPH_NAME, g->name);
     struct where wh = {g, NULL, NULL};
     for (int i = 0; i < g->n_initializers && !e->st; i++)
@@ -438,7 +454,8 @@ static fy_status emit_graph(struct writer *w, int field, const struct ir_graph *
             emit_tensor(w, GRAPH_INITIALIZER, t, &wh);
     }
     pb_string_opt(e, GRAPH_DOC, g->doc);
-    for (int i = 0; i < g->n_inputs && !e->st; i++) emit_value_info(w, GRAPH_INPUT, g->inputs[i]);
+    for (int i = 0; i < g->n_inputs && !e->st; i++)
+        emit_value_info(w, GRAPH_INPUT, g->inputs[i]);
     for (int i = 0; i < g->n_outputs && !e->st; i++)
         emit_value_info(w, GRAPH_OUTPUT, g->outputs[i]);
     for (int i = 0; i < g->n_tensors && !e->st; i++) {
@@ -539,7 +556,8 @@ fy_status onnx_write_model_limit(const struct ir_model *m, const char *path,
         goto done;
     }
     int n_keep = 0;
-    for (int i = 0; i < n_inputs; i++) keep[n_keep++] = inputs[i];
+    for (int i = 0; i < n_inputs; i++)
+        keep[n_keep++] = inputs[i];
     if (m->path) keep[n_keep++] = m->path;
     strcpy(data_path, path);
     strcat(data_path, ".data");

@@ -214,10 +214,12 @@ void pb_packed_int64(struct pb_enc *e, int field, const int64_t *v, uint64_t n)
 {
     if (e->st || n == 0) return;
     uint64_t len = 0;
-    for (uint64_t i = 0; i < n; i++) len += (uint64_t)pb_varint_size((uint64_t)v[i]);
+    for (uint64_t i = 0; i < n; i++)
+        len += (uint64_t)pb_varint_size((uint64_t)v[i]);
     put_key(e, field, PB_WIRE_LEN);
     put_varint(e, len);
-    for (uint64_t i = 0; i < n; i++) put_varint(e, (uint64_t)v[i]);
+    for (uint64_t i = 0; i < n; i++)
+        put_varint(e, (uint64_t)v[i]);
 }
 
 void pb_packed_begin(struct pb_enc *e, int field, uint64_t len)

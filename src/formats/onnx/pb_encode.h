@@ -40,7 +40,7 @@ enum pb_mode {
 struct pb_open_msg {
     uint64_t start; /* where the body started */
     uint64_t end;   /* write pass: where the body must end */
-    size_t slot;  /* size pass: index of the recorded size */
+    size_t slot;    /* size pass: index of the recorded size */
     int field;
 };
 
@@ -73,7 +73,10 @@ fy_status pb_enc_start_write(struct pb_enc *e, FILE *f);
 fy_status pb_enc_finish(struct pb_enc *e);
 void pb_enc_free(struct pb_enc *e);
 
-static inline fy_status pb_enc_status(const struct pb_enc *e) { return e->st; }
+static inline fy_status pb_enc_status(const struct pb_enc *e)
+{
+    return e->st;
+}
 /* Records st (the caller has written the error text) so later emitters stop. */
 fy_status pb_enc_fail(struct pb_enc *e, fy_status st);
 

@@ -1,0 +1,708 @@
+/* Conv, ConvTranspose and ConvInteger, 1-D to N-D, with groups, strides,
+ * dilations, explicit pads and auto_pad.
+ *
+ * Reference kernels (double, one output element at a time, every index
+ * spelled out) run float64 and the integer op. float32 (and float16/bfloat16,
+ * computed in float32) take the fast paths:
+ *   Conv           1x1 stride-1 unpadded: SGEMM on X directly;
+ *                  2-D depthwise (one input channel per group): direct loops
+ *                  over a padded copy of each plane;
+ *                  otherwise im2col + SGEMM per image and group.
+ *   ConvTranspose  SGEMM (W^T X) into columns, then col2im.
+ * tests/unit/test_ops_nn.c checks the fast paths against the reference. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/gemm_kernel.h"
+#include "ops/nn.h"
+
+static const enum ir_dtype float_types[] = {IR_F32, IR_F16, IR_BF16, IR_F64};
+
+/* Row-major multi-index of flat index i over dims[0..n). */
+static void unravel(int64_t i, int n, const int64_t *dims, int64_t *coord)
+{
+    for (int d = n - 1; d >= 0; d--) {
+        coord[d] = dims[d] ? i % dims[d] : 0;
+        i = dims[d] ? i / dims[d] : 0;
+    }
+}
+
+/* Input position that output position oc reads through kernel tap kc, as a
+ * flat spatial offset; false when it falls in the padding. */
+static bool conv_tap(const struct nn_geom *g, const int64_t *oc, const int64_t *kc, int64_t *off)
+{
+    int64_t o = 0;
+    for (int d = 0; d < g->ns; d++) {
+        int64_t pos = oc[d] * g->s[d] - g->pb[d] + kc[d] * g->d[d];
+        if (pos < 0 || pos >= g->in[d]) return false;
+        o = o * g->in[d] + pos;
+    }
+    *off = o;
+    return true;
+}
+
+static int64_t ceil_div(int64_t a, int64_t b) /* b > 0 */
+{
+    return a >= 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
+/* ---- shapes ---- */
+
+struct conv_shape {
+    int64_t batch, c_in, m_out, group;
+    int64_t cg, mg; /* input / output channels per group */
+    struct nn_geom g;
+};
+
+fy_status nn_conv_parse(const struct ir_node *n, int64_t opset, void *params,
+                        struct fy_error *err)
+{
+    (void)opset;
+    struct nn_conv_params *p = params;
+    fy_status st = nn_window_parse(n, &p->w, false, false, err);
+    if (!st) st = op_attr_int(n, "group", 1, &p->group, err);
+    if (st) return st;
+    if (p->group < 1)
+        return op_fail_node(n, err, FY_EINVALID, "group is %lld; it must be positive",
+                            (long long)p->group);
+    return FY_OK;
+}
+
+/* X [N, C, D...], W [M, C/group, k...] (Conv) or [C, M/group, k...]
+ * (ConvTranspose, transposed = true). Fills everything but the geometry's
+ * output side for ConvTranspose. */
+static fy_status conv_channels(struct op_ctx *c, const struct nn_window *w, int64_t group,
+                               bool transposed, struct conv_shape *s, int64_t *kernel)
+{
+    const struct op_tensor *x = c->in[0], *wt = c->in[1];
+    char b1[96], b2[96];
+    if (x->rank < 3)
+        return op_fail(c, FY_EINVALID, "X has shape %s; %s needs N x C x D1 x ... (rank >= 3)",
+                       nn_shape_str(x, b1, sizeof b1), c->node->op_type);
+    if (wt->rank != x->rank)
+        return op_fail(c, FY_EINVALID, "W has shape %s; X has shape %s (ranks must match)",
+                       nn_shape_str(wt, b1, sizeof b1), nn_shape_str(x, b2, sizeof b2));
+    int ns = x->rank - 2;
+    s->batch = x->dims[0];
+    s->c_in = x->dims[1];
+    s->group = group;
+    if (s->c_in % group)
+        return op_fail(c, FY_EINVALID, "X has %lld channels, not divisible into %lld groups",
+                       (long long)s->c_in, (long long)group);
+    s->cg = s->c_in / group;
+    if (!transposed) {
+        s->m_out = wt->dims[0];
+        s->mg = group ? s->m_out / group : 0;
+        if (s->m_out % group)
+            return op_fail(c, FY_EINVALID, "W has %lld filters, not divisible into %lld groups",
+                           (long long)s->m_out, (long long)group);
+        if (wt->dims[1] != s->cg)
+            return op_fail(c, FY_EINVALID,
+                           "W has shape %s: %lld input channels per filter, but X has %lld "
+                           "channels in %lld group(s)",
+                           nn_shape_str(wt, b1, sizeof b1), (long long)wt->dims[1],
+                           (long long)s->c_in, (long long)group);
+    } else {
+        if (wt->dims[0] != s->c_in)
+            return op_fail(c, FY_EINVALID, "W has shape %s; its first dim must be X's %lld channels",
+                           nn_shape_str(wt, b1, sizeof b1), (long long)s->c_in);
+        s->mg = wt->dims[1];
+        s->m_out = s->mg * group;
+    }
+    if (w->n_kernel >= 0 && w->n_kernel != ns)
+        return op_fail(c, FY_EINVALID, "kernel_shape has %d values; the input has %d spatial dims",
+                       w->n_kernel, ns);
+    for (int i = 0; i < ns; i++) {
+        kernel[i] = wt->dims[i + 2];
+        if (w->n_kernel >= 0 && w->kernel[i] != kernel[i])
+            return op_fail(c, FY_EINVALID, "kernel_shape[%d] is %lld but W has %lld there", i,
+                           (long long)w->kernel[i], (long long)kernel[i]);
+        if (kernel[i] < 1)
+            return op_fail(c, FY_EINVALID, "W has shape %s; kernel dims must be positive",
+                           nn_shape_str(wt, b1, sizeof b1));
+    }
+    return FY_OK;
+}
+
+static fy_status conv_shape(struct op_ctx *c, const struct nn_conv_params *p, struct conv_shape *s)
+{
+    int64_t kernel[NN_MAX_SPATIAL];
+    fy_status st = conv_channels(c, &p->w, p->group, false, s, kernel);
+    if (st) return st;
+    return nn_window_geom(c, &p->w, c->in[0]->rank - 2, c->in[0]->dims + 2, kernel, &s->g);
+}
+
+static fy_status check_bias(struct op_ctx *c, int i, int64_t m)
+{
+    const struct op_tensor *b = nn_in(c, i);
+    char buf[96];
+    if (b && (b->rank != 1 || b->dims[0] != m))
+        return op_fail(c, FY_EINVALID, "B has shape %s; expected [%lld]",
+                       nn_shape_str(b, buf, sizeof buf), (long long)m);
+    return FY_OK;
+}
+
+static fy_status set_conv_output(struct op_ctx *c, enum ir_dtype dt, const struct conv_shape *s)
+{
+    int64_t dims[OP_MAX_RANK];
+    dims[0] = s->batch;
+    dims[1] = s->m_out;
+    for (int i = 0; i < s->g.ns; i++) dims[i + 2] = s->g.out[i];
+    return op_set_output(c, 0, dt, s->g.ns + 2, dims);
+}
+
+/* ---- Conv: reference ---- */
+
+/* y[n, m, o] = b[m] + sum over the group's input channels ci and taps k of
+ * x[n, ci, o*s - pb + k*d] * w[m, ci, k]  (taps in the padding add nothing) */
+static void conv_reference(const struct conv_shape *s, const double *x, const double *w,
+                           const double *b, double *y)
+{
+    const struct nn_geom *g = &s->g;
+    int64_t oc[NN_MAX_SPATIAL], kc[NN_MAX_SPATIAL], off;
+    for (int64_t n = 0; n < s->batch; n++)
+        for (int64_t m = 0; m < s->m_out; m++) {
+            int64_t grp = m / s->mg;
+            const double *wm = w + m * s->cg * g->k_size;
+            double *ym = y + (n * s->m_out + m) * g->out_size;
+            for (int64_t o = 0; o < g->out_size; o++) {
+                unravel(o, g->ns, g->out, oc);
+                double acc = b ? b[m] : 0;
+                for (int64_t ci = 0; ci < s->cg; ci++) {
+                    const double *xc = x + (n * s->c_in + grp * s->cg + ci) * g->in_size;
+                    for (int64_t k = 0; k < g->k_size; k++) {
+                        unravel(k, g->ns, g->k, kc);
+                        if (conv_tap(g, oc, kc, &off)) acc += xc[off] * wm[ci * g->k_size + k];
+                    }
+                }
+                ym[o] = acc;
+            }
+        }
+}
+
+/* ---- Conv: float32 fast paths ---- */
+
+struct im2col_job {
+    const struct nn_geom *g;
+    const float *x; /* one image's channels of one group */
+    float *col;     /* [channels * k_size, out_size] */
+};
+
+/* Rows [r0, r1) of the column matrix: row (ci, tap) holds, for every output
+ * position, the input value that tap reads (0 in the padding). The last
+ * spatial dim is done as a run: its in-range part is a strided copy. */
+static void im2col_rows(void *arg, int64_t r0, int64_t r1)
+{
+    const struct im2col_job *j = arg;
+    const struct nn_geom *g = j->g;
+    int last = g->ns - 1;
+    int64_t kc[NN_MAX_SPATIAL], oc[NN_MAX_SPATIAL];
+    int64_t out_l = g->out[last], in_l = g->in[last], s_l = g->s[last];
+    int64_t outer = out_l ? g->out_size / out_l : 0;
+    for (int64_t r = r0; r < r1; r++) {
+        int64_t ci = r / g->k_size;
+        unravel(r % g->k_size, g->ns, g->k, kc);
+        const float *xc = j->x + ci * g->in_size;
+        float *dst = j->col + r * g->out_size;
+        /* along the last dim, output ow reads input ow*s + off */
+        int64_t off = kc[last] * g->d[last] - g->pb[last];
+        int64_t lo = off >= 0 ? 0 : ceil_div(-off, s_l);
+        int64_t hi = ceil_div(in_l - off, s_l);
+        if (lo > out_l) lo = out_l;
+        if (hi > out_l) hi = out_l;
+        if (hi < lo) hi = lo;
+        for (int64_t q = 0; q < outer; q++) {
+            float *drow = dst + q * out_l;
+            unravel(q, last, g->out, oc);
+            int64_t base = 0;
+            bool inside = true;
+            for (int d = 0; d < last && inside; d++) {
+                int64_t pos = oc[d] * g->s[d] - g->pb[d] + kc[d] * g->d[d];
+                inside = pos >= 0 && pos < g->in[d];
+                base = base * g->in[d] + pos;
+            }
+            if (!inside) {
+                memset(drow, 0, (size_t)out_l * sizeof(float));
+                continue;
+            }
+            const float *xrow = xc + base * in_l + off;
+            for (int64_t ow = 0; ow < lo; ow++) drow[ow] = 0;
+            if (s_l == 1) {
+                if (hi > lo) memcpy(drow + lo, xrow + lo, (size_t)(hi - lo) * sizeof(float));
+            } else {
+                for (int64_t ow = lo; ow < hi; ow++) drow[ow] = xrow[ow * s_l];
+            }
+            for (int64_t ow = hi; ow < out_l; ow++) drow[ow] = 0;
+        }
+    }
+}
+
+struct depthwise_job {
+    const struct conv_shape *s;
+    const float *x, *w, *b;
+    float *y;
+    int64_t hp, wp; /* padded plane */
+    atomic_bool nomem;
+};
+
+/* Output planes [p0, p1) (plane = image * M + channel) of a 2-D convolution
+ * whose groups have one input channel each. The input plane is copied once
+ * into a zero-bordered buffer so the tap loops need no bounds checks, and the
+ * innermost loop runs along an output row. */
+static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
+{
+    struct depthwise_job *j = arg;
+    const struct conv_shape *s = j->s;
+    const struct nn_geom *g = &s->g;
+    int64_t H = g->in[0], W = g->in[1], OH = g->out[0], OW = g->out[1];
+    int64_t KH = g->k[0], KW = g->k[1], sh = g->s[0], sw = g->s[1], dh = g->d[0], dw = g->d[1];
+    float *pad = malloc((size_t)(j->hp * j->wp) * sizeof(float) + 64);
+    if (!pad) {
+        atomic_store(&j->nomem, true);
+        return;
+    }
+    memset(pad, 0, (size_t)(j->hp * j->wp) * sizeof(float));
+    int64_t loaded = -1;
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t n = p / s->m_out, m = p % s->m_out;
+        int64_t plane = n * s->c_in + m / s->mg; /* the group's single input channel */
+        if (plane != loaded) {
+            const float *xp = j->x + plane * H * W;
+            for (int64_t h = 0; h < H; h++)
+                memcpy(pad + (h + g->pb[0]) * j->wp + g->pb[1], xp + h * W,
+                       (size_t)W * sizeof(float));
+            loaded = plane;
+        }
+        const float *wm = j->w + m * KH * KW;
+        float bias = j->b ? j->b[m] : 0.0f;
+        float *yp = j->y + p * OH * OW;
+        for (int64_t oh = 0; oh < OH; oh++) {
+            float *restrict yr = yp + oh * OW;
+            for (int64_t ow = 0; ow < OW; ow++) yr[ow] = bias;
+            for (int64_t kh = 0; kh < KH; kh++) {
+                const float *xr = pad + (oh * sh + kh * dh) * j->wp;
+                for (int64_t kw = 0; kw < KW; kw++) {
+                    const float wv = wm[kh * KW + kw];
+                    const float *restrict xs = xr + kw * dw;
+                    if (sw == 1)
+                        for (int64_t ow = 0; ow < OW; ow++) yr[ow] += wv * xs[ow];
+                    else
+                        for (int64_t ow = 0; ow < OW; ow++) yr[ow] += wv * xs[ow * sw];
+                }
+            }
+        }
+    }
+    free(pad);
+}
+
+static fy_status conv_depthwise_f32(struct op_ctx *c, const struct conv_shape *s, const float *x,
+                                    const float *w, const float *b, float *y)
+{
+    const struct nn_geom *g = &s->g;
+    struct depthwise_job j = {.s = s, .x = x, .w = w, .b = b, .y = y};
+    j.hp = g->pb[0] + g->in[0] + g->pe[0];
+    j.wp = g->pb[1] + g->in[1] + g->pe[1];
+    atomic_init(&j.nomem, false);
+    int64_t work = g->out_size * g->k_size;
+    op_parallel_for(c, s->batch * s->m_out, work ? ((int64_t)1 << 16) / work + 1 : 1,
+                    depthwise_planes, &j);
+    if (atomic_load(&j.nomem)) return op_fail(c, FY_ENOMEM, "out of memory for a padded plane");
+    return FY_OK;
+}
+
+static bool is_pointwise(const struct nn_geom *g)
+{
+    for (int i = 0; i < g->ns; i++)
+        if (g->k[i] != 1 || g->s[i] != 1 || g->pb[i] != 0 || g->pe[i] != 0) return false;
+    return true;
+}
+
+static fy_status conv_f32(struct op_ctx *c, const struct conv_shape *s, const float *x,
+                          const float *w, const float *b, float *y)
+{
+    const struct nn_geom *g = &s->g;
+    if (s->cg == 1 && s->group > 1 && g->ns == 2) return conv_depthwise_f32(c, s, x, w, b, y);
+    bool pointwise = is_pointwise(g);
+    int64_t krows = s->cg * g->k_size;
+    float *col = NULL;
+    if (!pointwise) {
+        col = op_scratch(c, (size_t)(krows * g->out_size) * sizeof(float) + 64);
+        if (!col) return FY_ENOMEM;
+    }
+    for (int64_t n = 0; n < s->batch; n++)
+        for (int64_t grp = 0; grp < s->group; grp++) {
+            const float *xg = x + (n * s->c_in + grp * s->cg) * g->in_size;
+            float *yg = y + (n * s->m_out + grp * s->mg) * g->out_size;
+            if (!pointwise) {
+                struct im2col_job ij = {g, xg, col};
+                int64_t min_rows = g->out_size ? ((int64_t)1 << 15) / g->out_size + 1 : krows;
+                op_parallel_for(c, krows, min_rows, im2col_rows, &ij);
+            }
+            /* the bias goes in first; the product then accumulates onto it */
+            if (b)
+                for (int64_t i = 0; i < s->mg; i++) {
+                    float bv = b[grp * s->mg + i];
+                    float *row = yg + i * g->out_size;
+                    for (int64_t o = 0; o < g->out_size; o++) row[o] = bv;
+                }
+            struct sgemm_args ga = {
+                .m = s->mg, .n = g->out_size, .k = krows, .alpha = 1,
+                .a = w + grp * s->mg * krows, .lda = krows,
+                .b = pointwise ? xg : col, .ldb = g->out_size,
+                .beta = b ? 1.0f : 0.0f, .c = yg, .ldc = g->out_size,
+            };
+            fy_status st = sgemm(c, &ga);
+            if (st) return st;
+        }
+    return FY_OK;
+}
+
+/* ---- Conv: descriptor ---- */
+
+fy_status nn_conv_infer(struct op_ctx *c)
+{
+    const struct nn_conv_params *p = c->params;
+    fy_status st = op_expect_dtype(c, 0, float_types, 4);
+    if (!st) st = op_expect_same_dtype(c, 0, 2);
+    if (st) return st;
+    struct conv_shape s;
+    st = conv_shape(c, p, &s);
+    if (!st) st = check_bias(c, 2, s.m_out);
+    if (st) return st;
+    return set_conv_output(c, c->in[0]->dtype, &s);
+}
+
+fy_status nn_conv_eval(struct op_ctx *c)
+{
+    const struct nn_conv_params *p = c->params;
+    struct conv_shape s;
+    fy_status st = conv_shape(c, p, &s);
+    if (st) return st;
+    const struct op_tensor *bt = nn_in(c, 2);
+    struct op_tensor *yt = c->out[0];
+    if (yt->numel == 0) return FY_OK;
+    if (yt->dtype == IR_F64) {
+        conv_reference(&s, c->in[0]->data, c->in[1]->data, bt ? bt->data : NULL, yt->data);
+        return FY_OK;
+    }
+    const float *x = nn_load_f32(c, c->in[0]), *w = nn_load_f32(c, c->in[1]);
+    const float *b = bt ? nn_load_f32(c, bt) : NULL;
+    float *y = nn_out_f32(c, yt);
+    if (!x || !w || (bt && !b) || !y) return FY_ENOMEM;
+    st = conv_f32(c, &s, x, w, b, y);
+    if (st) return st;
+    nn_store_f32(yt, y);
+    return FY_OK;
+}
+
+/* ---- ConvInteger ----
+ * y = conv(x - x_zero_point, w - w_zero_point) in int32. Computed by the
+ * reference kernel in double, which is exact here: each product is at most
+ * 255 * 255 and sums stay far below 2^53. */
+
+static const enum ir_dtype int8_types[] = {IR_U8, IR_I8};
+
+fy_status nn_conv_integer_infer(struct op_ctx *c)
+{
+    const struct nn_conv_params *p = c->params;
+    fy_status st = op_expect_dtype(c, 0, int8_types, 2);
+    if (!st) st = op_expect_dtype(c, 1, int8_types, 2);
+    if (st) return st;
+    struct conv_shape s;
+    st = conv_shape(c, p, &s);
+    if (st) return st;
+    const struct op_tensor *xz = nn_in(c, 2), *wz = nn_in(c, 3);
+    if (xz && xz->dtype != c->in[0]->dtype)
+        return op_fail(c, FY_EINVALID, "x_zero_point has type %s; X has type %s",
+                       ir_dtype_name(xz->dtype), ir_dtype_name(c->in[0]->dtype));
+    if (wz && wz->dtype != c->in[1]->dtype)
+        return op_fail(c, FY_EINVALID, "w_zero_point has type %s; W has type %s",
+                       ir_dtype_name(wz->dtype), ir_dtype_name(c->in[1]->dtype));
+    if (xz && xz->numel != 1)
+        return op_fail(c, FY_EINVALID, "x_zero_point has %llu values; it must be a scalar",
+                       (unsigned long long)xz->numel);
+    if (wz && wz->numel != 1 && (wz->rank != 1 || wz->dims[0] != s.m_out))
+        return op_fail(c, FY_EINVALID,
+                       "w_zero_point has %llu values; expected 1 or one per filter (%lld)",
+                       (unsigned long long)wz->numel, (long long)s.m_out);
+    return set_conv_output(c, IR_I32, &s);
+}
+
+fy_status nn_conv_integer_eval(struct op_ctx *c)
+{
+    const struct nn_conv_params *p = c->params;
+    struct conv_shape s;
+    fy_status st = conv_shape(c, p, &s);
+    if (st) return st;
+    const struct op_tensor *xt = c->in[0], *wt = c->in[1];
+    const struct op_tensor *xz = nn_in(c, 2), *wz = nn_in(c, 3);
+    double *x = op_scratch(c, (size_t)xt->numel * sizeof(double) + 8);
+    double *w = op_scratch(c, (size_t)wt->numel * sizeof(double) + 8);
+    double *y = op_scratch(c, (size_t)c->out[0]->numel * sizeof(double) + 8);
+    if (!x || !w || !y) return FY_ENOMEM;
+    double xzp = xz ? (double)op_get_i64(xz, 0) : 0;
+    for (uint64_t i = 0; i < xt->numel; i++) x[i] = (double)op_get_i64(xt, i) - xzp;
+    uint64_t per_filter = s.m_out ? wt->numel / (uint64_t)s.m_out : 0;
+    for (uint64_t i = 0; i < wt->numel; i++) {
+        double wzp = 0;
+        if (wz) wzp = (double)op_get_i64(wz, wz->numel == 1 ? 0 : i / per_filter);
+        w[i] = (double)op_get_i64(wt, i) - wzp;
+    }
+    conv_reference(&s, x, w, NULL, y);
+    int32_t *out = c->out[0]->data;
+    for (uint64_t i = 0; i < c->out[0]->numel; i++) out[i] = (int32_t)(int64_t)y[i];
+    return FY_OK;
+}
+
+/* ---- ConvTranspose ---- */
+
+fy_status nn_convt_parse(const struct ir_node *n, int64_t opset, void *params,
+                         struct fy_error *err)
+{
+    (void)opset;
+    struct nn_convt_params *p = params;
+    fy_status st = nn_window_parse(n, &p->w, false, false, err);
+    if (!st) st = op_attr_int(n, "group", 1, &p->group, err);
+    if (!st)
+        st = op_attr_ints(n, "output_padding", p->output_padding, NN_MAX_SPATIAL,
+                          &p->n_output_padding, err);
+    if (!st)
+        st = op_attr_ints(n, "output_shape", p->output_shape, OP_MAX_RANK, &p->n_output_shape,
+                          err);
+    if (st) return st;
+    if (p->group < 1)
+        return op_fail_node(n, err, FY_EINVALID, "group is %lld; it must be positive",
+                            (long long)p->group);
+    for (int i = 0; i < p->n_output_padding; i++)
+        if (p->output_padding[i] < 0 || p->output_padding[i] > ((int64_t)1 << 31))
+            return op_fail_node(n, err, FY_EINVALID, "output_padding[%d] is %lld", i,
+                                (long long)p->output_padding[i]);
+    for (int i = 0; i < p->n_output_shape; i++)
+        if (p->output_shape[i] < 0 || p->output_shape[i] > ((int64_t)1 << 40))
+            return op_fail_node(n, err, FY_EINVALID, "output_shape[%d] is %lld", i,
+                                (long long)p->output_shape[i]);
+    return FY_OK;
+}
+
+/* Geometry of ConvTranspose. Output position of input i through tap k is
+ * i*s - pb + k*d. Natural output size: s*(in-1) + output_padding +
+ * (k-1)*d + 1 - pb - pe. With output_shape (or SAME auto_pad, where the
+ * output is in*s) the total padding follows from the wanted size and is
+ * split with the odd unit at the end for SAME_UPPER, at the start otherwise
+ * (ONNX's rule). */
+static fy_status convt_shape(struct op_ctx *c, const struct nn_convt_params *p,
+                             struct conv_shape *s)
+{
+    int64_t kernel[NN_MAX_SPATIAL];
+    fy_status st = conv_channels(c, &p->w, p->group, true, s, kernel);
+    if (st) return st;
+    const struct nn_window *w = &p->w;
+    int ns = c->in[0]->rank - 2;
+    struct nn_geom *g = &s->g;
+    if ((w->n_strides >= 0 && w->n_strides != ns) ||
+        (w->n_dilations >= 0 && w->n_dilations != ns) || (w->n_pads >= 0 && w->n_pads != 2 * ns) ||
+        (p->n_output_padding >= 0 && p->n_output_padding != ns))
+        return op_fail(c, FY_EINVALID,
+                       "strides, dilations, pads or output_padding do not match the input's "
+                       "%d spatial dims",
+                       ns);
+    if (p->n_output_shape >= 0 && p->n_output_shape != ns && p->n_output_shape != ns + 2)
+        return op_fail(c, FY_EINVALID, "output_shape has %d values; the input has %d spatial dims",
+                       p->n_output_shape, ns);
+    g->ns = ns;
+    for (int i = 0; i < ns; i++) {
+        int64_t in = c->in[0]->dims[i + 2], k = kernel[i];
+        int64_t st_ = w->n_strides > 0 ? w->strides[i] : 1;
+        int64_t d = w->n_dilations > 0 ? w->dilations[i] : 1;
+        int64_t op = p->n_output_padding > 0 ? p->output_padding[i] : 0;
+        int64_t full = st_ * (in - 1) + op + (k - 1) * d + 1; /* with no padding */
+        if (in == 0) full = 0;
+        int64_t pb = 0, pe = 0, out;
+        bool want_shape = p->n_output_shape > 0;
+        if (want_shape || w->auto_pad == NN_PAD_SAME_UPPER || w->auto_pad == NN_PAD_SAME_LOWER) {
+            out = want_shape ? p->output_shape[p->n_output_shape - ns + i] : in * st_;
+            int64_t total = full - out;
+            if (w->auto_pad == NN_PAD_SAME_UPPER) {
+                pb = total / 2;
+                pe = total - pb;
+            } else {
+                pe = total / 2;
+                pb = total - pe;
+            }
+        } else {
+            if (w->auto_pad == NN_PAD_NOTSET && w->n_pads > 0) {
+                pb = w->pads[i];
+                pe = w->pads[i + ns];
+            }
+            out = full - pb - pe;
+            if (out < 0)
+                return op_fail(c, FY_EINVALID,
+                               "pads %lld+%lld exceed the output's %lld positions along dim %d",
+                               (long long)pb, (long long)pe, (long long)full, i);
+        }
+        g->in[i] = in;
+        g->out[i] = out;
+        g->k[i] = k;
+        g->s[i] = st_;
+        g->d[i] = d;
+        g->pb[i] = pb;
+        g->pe[i] = pe;
+    }
+    if (!nn_geom_finish(g)) return op_fail(c, FY_EINVALID, "window sizes overflow");
+    return FY_OK;
+}
+
+/* Output position (flat) that input position ic reaches through tap kc;
+ * false when it falls outside the output. */
+static bool convt_tap(const struct nn_geom *g, const int64_t *ic, const int64_t *kc, int64_t *off)
+{
+    int64_t o = 0;
+    for (int d = 0; d < g->ns; d++) {
+        int64_t pos = ic[d] * g->s[d] - g->pb[d] + kc[d] * g->d[d];
+        if (pos < 0 || pos >= g->out[d]) return false;
+        o = o * g->out[d] + pos;
+    }
+    *off = o;
+    return true;
+}
+
+/* y[n, m, i*s - pb + k*d] += x[n, c, i] * w[c, m', k] over the group's input
+ * channels c (m = group * M/group + m'), then + b[m]. */
+static void convt_reference(const struct conv_shape *s, const double *x, const double *w,
+                            const double *b, double *y)
+{
+    const struct nn_geom *g = &s->g;
+    int64_t ic[NN_MAX_SPATIAL], kc[NN_MAX_SPATIAL], off;
+    for (int64_t n = 0; n < s->batch; n++)
+        for (int64_t m = 0; m < s->m_out; m++) {
+            double *ym = y + (n * s->m_out + m) * g->out_size;
+            for (int64_t o = 0; o < g->out_size; o++) ym[o] = b ? b[m] : 0;
+            int64_t grp = m / s->mg, mm = m % s->mg;
+            for (int64_t ci = 0; ci < s->cg; ci++) {
+                int64_t chan = grp * s->cg + ci;
+                const double *xc = x + (n * s->c_in + chan) * g->in_size;
+                const double *wk = w + (chan * s->mg + mm) * g->k_size;
+                for (int64_t i = 0; i < g->in_size; i++) {
+                    unravel(i, g->ns, g->in, ic);
+                    for (int64_t k = 0; k < g->k_size; k++) {
+                        unravel(k, g->ns, g->k, kc);
+                        if (convt_tap(g, ic, kc, &off)) ym[off] += xc[i] * wk[k];
+                    }
+                }
+            }
+        }
+}
+
+struct col2im_job {
+    const struct nn_geom *g;
+    const float *col; /* [M/group * k_size, in_size] */
+    float *y;         /* the group's output channels */
+};
+
+/* Output channels [m0, m1): add every column entry to the output position
+ * it lands on. Each channel is owned by one range, so no two threads write
+ * the same element. */
+static void col2im_channels(void *arg, int64_t m0, int64_t m1)
+{
+    const struct col2im_job *j = arg;
+    const struct nn_geom *g = j->g;
+    int last = g->ns - 1;
+    int64_t kc[NN_MAX_SPATIAL], ic[NN_MAX_SPATIAL];
+    int64_t in_l = g->in[last], out_l = g->out[last], s_l = g->s[last];
+    int64_t outer = in_l ? g->in_size / in_l : 0;
+    for (int64_t m = m0; m < m1; m++) {
+        float *ym = j->y + m * g->out_size;
+        for (int64_t k = 0; k < g->k_size; k++) {
+            unravel(k, g->ns, g->k, kc);
+            const float *crow = j->col + (m * g->k_size + k) * g->in_size;
+            /* along the last dim, input i lands on output i*s + off */
+            int64_t off = kc[last] * g->d[last] - g->pb[last];
+            int64_t lo = off >= 0 ? 0 : ceil_div(-off, s_l);
+            int64_t hi = ceil_div(out_l - off, s_l);
+            if (lo > in_l) lo = in_l;
+            if (hi > in_l) hi = in_l;
+            for (int64_t q = 0; q < outer; q++) {
+                unravel(q, last, g->in, ic);
+                int64_t base = 0;
+                bool inside = true;
+                for (int d = 0; d < last && inside; d++) {
+                    int64_t pos = ic[d] * g->s[d] - g->pb[d] + kc[d] * g->d[d];
+                    inside = pos >= 0 && pos < g->out[d];
+                    base = base * g->out[d] + pos;
+                }
+                if (!inside) continue;
+                float *yrow = ym + base * out_l + off;
+                const float *cr = crow + q * in_l;
+                for (int64_t i = lo; i < hi; i++) yrow[i * s_l] += cr[i];
+            }
+        }
+    }
+}
+
+static fy_status convt_f32(struct op_ctx *c, const struct conv_shape *s, const float *x,
+                           const float *w, const float *b, float *y)
+{
+    const struct nn_geom *g = &s->g;
+    int64_t rows = s->mg * g->k_size;
+    float *col = op_scratch(c, (size_t)(rows * g->in_size) * sizeof(float) + 64);
+    if (!col) return FY_ENOMEM;
+    for (int64_t n = 0; n < s->batch; n++)
+        for (int64_t grp = 0; grp < s->group; grp++) {
+            float *yg = y + (n * s->m_out + grp * s->mg) * g->out_size;
+            for (int64_t i = 0; i < s->mg; i++) {
+                float bv = b ? b[grp * s->mg + i] : 0.0f;
+                for (int64_t o = 0; o < g->out_size; o++) yg[i * g->out_size + o] = bv;
+            }
+            /* col[(m', k), i] = sum_c w[c, m', k] * x[c, i]: W_g is [C/g, rows] */
+            struct sgemm_args ga = {
+                .trans_a = true, .m = rows, .n = g->in_size, .k = s->cg, .alpha = 1,
+                .a = w + grp * s->cg * rows, .lda = rows,
+                .b = x + (n * s->c_in + grp * s->cg) * g->in_size, .ldb = g->in_size,
+                .beta = 0, .c = col, .ldc = g->in_size,
+            };
+            fy_status st = sgemm(c, &ga);
+            if (st) return st;
+            struct col2im_job cj = {g, col, yg};
+            int64_t per = g->k_size * g->in_size;
+            op_parallel_for(c, s->mg, per ? ((int64_t)1 << 15) / per + 1 : s->mg,
+                            col2im_channels, &cj);
+        }
+    return FY_OK;
+}
+
+fy_status nn_convt_infer(struct op_ctx *c)
+{
+    const struct nn_convt_params *p = c->params;
+    fy_status st = op_expect_dtype(c, 0, float_types, 4);
+    if (!st) st = op_expect_same_dtype(c, 0, 2);
+    if (st) return st;
+    struct conv_shape s;
+    st = convt_shape(c, p, &s);
+    if (!st) st = check_bias(c, 2, s.m_out);
+    if (st) return st;
+    return set_conv_output(c, c->in[0]->dtype, &s);
+}
+
+fy_status nn_convt_eval(struct op_ctx *c)
+{
+    const struct nn_convt_params *p = c->params;
+    struct conv_shape s;
+    fy_status st = convt_shape(c, p, &s);
+    if (st) return st;
+    const struct op_tensor *bt = nn_in(c, 2);
+    struct op_tensor *yt = c->out[0];
+    if (yt->numel == 0) return FY_OK;
+    if (yt->dtype == IR_F64) {
+        convt_reference(&s, c->in[0]->data, c->in[1]->data, bt ? bt->data : NULL, yt->data);
+        return FY_OK;
+    }
+    const float *x = nn_load_f32(c, c->in[0]), *w = nn_load_f32(c, c->in[1]);
+    const float *b = bt ? nn_load_f32(c, bt) : NULL;
+    float *y = nn_out_f32(c, yt);
+    if (!x || !w || (bt && !b) || !y) return FY_ENOMEM;
+    st = convt_f32(c, &s, x, w, b, y);
+    if (st) return st;
+    nn_store_f32(yt, y);
+    return FY_OK;
+}

@@ -1,0 +1,407 @@
+/* Blocked, packed SGEMM (see gemm_kernel.h).
+ *
+ * Loop structure (Goto/BLIS):
+ *
+ *   for each panel of NC columns of C
+ *     for each block of KC values of k          pack B[k-block, panel]
+ *       for each block of MC rows of C          pack A[row-block, k-block]
+ *         for each NR-wide strip, MR-high strip  micro-kernel: MR x NR tile
+ *
+ * Packed A holds MR-row strips stored k-major (MR values per k), packed B
+ * holds NR-column strips stored k-major (NR values per k), both zero-padded
+ * to whole strips, so the micro-kernel reads both sequentially and edge tiles
+ * need no special arithmetic (only their write-back is clipped).
+ *
+ * Threads split C into ranges of whole strips, along n when the matrix is
+ * wider than tall, else along m; each range packs what it needs itself. */
+#include "ops/gemm_kernel.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define SGEMM_X86 1
+#include <immintrin.h>
+#else
+#define SGEMM_X86 0
+#endif
+
+/* Largest micro-tile of any kernel (the edge-tile buffer is sized by it). */
+#define TILE_MAX_MR 16
+#define TILE_MAX_NR 32
+
+/* A micro-kernel computes an mr x nr tile of C from kc steps of packed A and
+ * packed B: C = acc (store) or C += acc (accumulate). */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                           bool accumulate);
+
+struct ukernel {
+    int mr, nr;
+    int64_t mc, kc, nc; /* cache blocking: rows of A, depth, columns of B */
+    ukernel_fn fn;
+};
+
+/* ---- portable micro-kernel: 4 x 8 ----
+ * GNU C vector types (GCC and Clang lower them to SSE, NEON, ... or to
+ * scalar code): plain arrays are not kept in registers at -O2, and GCC 12
+ * does not auto-vectorize at -O2 at all. 8 accumulators + 2 B vectors fit
+ * the 16 registers of SSE2. */
+typedef float vf4 __attribute__((vector_size(16)));
+
+static void ukernel_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                             bool accumulate)
+{
+    vf4 c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
+    for (int64_t k = 0; k < kc; k++) {
+        vf4 b0, b1;
+        memcpy(&b0, b, sizeof b0);
+        memcpy(&b1, b + 4, sizeof b1);
+        c00 += a[0] * b0;
+        c01 += a[0] * b1;
+        c10 += a[1] * b0;
+        c11 += a[1] * b1;
+        c20 += a[2] * b0;
+        c21 += a[2] * b1;
+        c30 += a[3] * b0;
+        c31 += a[3] * b1;
+        a += 4;
+        b += 8;
+    }
+    vf4 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    for (int i = 0; i < 4; i++) {
+        float *ci = c + i * ldc;
+        if (accumulate) {
+            vf4 o0, o1;
+            memcpy(&o0, ci, sizeof o0);
+            memcpy(&o1, ci + 4, sizeof o1);
+            rows[i][0] += o0;
+            rows[i][1] += o1;
+        }
+        memcpy(ci, &rows[i][0], sizeof rows[i][0]);
+        memcpy(ci + 4, &rows[i][1], sizeof rows[i][1]);
+    }
+}
+
+#if SGEMM_X86
+/* ---- AVX2 + FMA micro-kernel: 6 x 16 ----
+ * 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. */
+__attribute__((target("avx2,fma"))) static void
+ukernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, bool accumulate)
+{
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int64_t k = 0; k < kc; k++) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 av;
+        av = _mm256_broadcast_ss(a + 0);
+        c00 = _mm256_fmadd_ps(av, b0, c00);
+        c01 = _mm256_fmadd_ps(av, b1, c01);
+        av = _mm256_broadcast_ss(a + 1);
+        c10 = _mm256_fmadd_ps(av, b0, c10);
+        c11 = _mm256_fmadd_ps(av, b1, c11);
+        av = _mm256_broadcast_ss(a + 2);
+        c20 = _mm256_fmadd_ps(av, b0, c20);
+        c21 = _mm256_fmadd_ps(av, b1, c21);
+        av = _mm256_broadcast_ss(a + 3);
+        c30 = _mm256_fmadd_ps(av, b0, c30);
+        c31 = _mm256_fmadd_ps(av, b1, c31);
+        av = _mm256_broadcast_ss(a + 4);
+        c40 = _mm256_fmadd_ps(av, b0, c40);
+        c41 = _mm256_fmadd_ps(av, b1, c41);
+        av = _mm256_broadcast_ss(a + 5);
+        c50 = _mm256_fmadd_ps(av, b0, c50);
+        c51 = _mm256_fmadd_ps(av, b1, c51);
+        a += 6;
+        b += 16;
+    }
+    __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                         {c30, c31}, {c40, c41}, {c50, c51}};
+    for (int i = 0; i < 6; i++) {
+        float *ci = c + i * ldc;
+        if (accumulate) {
+            rows[i][0] = _mm256_add_ps(rows[i][0], _mm256_loadu_ps(ci));
+            rows[i][1] = _mm256_add_ps(rows[i][1], _mm256_loadu_ps(ci + 8));
+        }
+        _mm256_storeu_ps(ci, rows[i][0]);
+        _mm256_storeu_ps(ci + 8, rows[i][1]);
+    }
+}
+
+/* ---- AVX-512 micro-kernel: 8 x 32 ----
+ * 16 accumulators (enough independent FMAs to cover latency on two FMA
+ * ports); A values are broadcast straight from memory into the FMAs. Eight
+ * rows divide the channel counts of common networks (64, 128, ...) evenly. */
+__attribute__((target("avx512f"))) static void
+ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, bool accumulate)
+{
+    /* named accumulators: GCC keeps an array of vectors on the stack */
+    __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps();
+    __m512 c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+    __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps();
+    __m512 c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
+    for (int64_t k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        __m512 av;
+        av = _mm512_set1_ps(a[0]);
+        c00 = _mm512_fmadd_ps(av, b0, c00);
+        c01 = _mm512_fmadd_ps(av, b1, c01);
+        av = _mm512_set1_ps(a[1]);
+        c10 = _mm512_fmadd_ps(av, b0, c10);
+        c11 = _mm512_fmadd_ps(av, b1, c11);
+        av = _mm512_set1_ps(a[2]);
+        c20 = _mm512_fmadd_ps(av, b0, c20);
+        c21 = _mm512_fmadd_ps(av, b1, c21);
+        av = _mm512_set1_ps(a[3]);
+        c30 = _mm512_fmadd_ps(av, b0, c30);
+        c31 = _mm512_fmadd_ps(av, b1, c31);
+        av = _mm512_set1_ps(a[4]);
+        c40 = _mm512_fmadd_ps(av, b0, c40);
+        c41 = _mm512_fmadd_ps(av, b1, c41);
+        av = _mm512_set1_ps(a[5]);
+        c50 = _mm512_fmadd_ps(av, b0, c50);
+        c51 = _mm512_fmadd_ps(av, b1, c51);
+        av = _mm512_set1_ps(a[6]);
+        c60 = _mm512_fmadd_ps(av, b0, c60);
+        c61 = _mm512_fmadd_ps(av, b1, c61);
+        av = _mm512_set1_ps(a[7]);
+        c70 = _mm512_fmadd_ps(av, b0, c70);
+        c71 = _mm512_fmadd_ps(av, b1, c71);
+        a += 8;
+        b += 32;
+    }
+    __m512 rows[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
+                         {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    for (int i = 0; i < 8; i++) {
+        float *ci = c + i * ldc;
+        if (accumulate) {
+            rows[i][0] = _mm512_add_ps(rows[i][0], _mm512_loadu_ps(ci));
+            rows[i][1] = _mm512_add_ps(rows[i][1], _mm512_loadu_ps(ci + 16));
+        }
+        _mm512_storeu_ps(ci, rows[i][0]);
+        _mm512_storeu_ps(ci + 16, rows[i][1]);
+    }
+}
+#endif
+
+static const struct ukernel kernels[SGEMM_ISA_COUNT] = {
+    [SGEMM_PORTABLE] = {4, 8, 128, 256, 2048, ukernel_portable},
+#if SGEMM_X86
+    [SGEMM_AVX2] = {6, 16, 144, 256, 2048, ukernel_avx2},
+    [SGEMM_AVX512] = {8, 32, 128, 256, 2048, ukernel_avx512},
+#endif
+};
+
+bool sgemm_isa_available(enum sgemm_isa isa)
+{
+    switch (isa) {
+    case SGEMM_PORTABLE: return true;
+#if SGEMM_X86
+    case SGEMM_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case SGEMM_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f");
+#endif
+    default: return false;
+    }
+}
+
+const char *sgemm_isa_name(enum sgemm_isa isa)
+{
+    static const char *const names[SGEMM_ISA_COUNT] = {"portable", "avx2", "avx512"};
+    return (unsigned)isa < SGEMM_ISA_COUNT ? names[isa] : "?";
+}
+
+enum sgemm_isa sgemm_best_isa(void)
+{
+    /* Decided once; __builtin_cpu_supports is cheap but not free. */
+    static _Atomic int best = -1;
+    int b = atomic_load(&best);
+    if (b < 0) {
+        b = SGEMM_PORTABLE;
+        if (sgemm_isa_available(SGEMM_AVX2)) b = SGEMM_AVX2;
+        if (sgemm_isa_available(SGEMM_AVX512)) b = SGEMM_AVX512;
+        atomic_store(&best, b);
+    }
+    return (enum sgemm_isa)b;
+}
+
+/* ---- packing ---- */
+
+struct job {
+    const struct sgemm_args *g;
+    const struct ukernel *uk;
+    bool split_n; /* ranges are NR-strips of columns (else MR-strips of rows) */
+    atomic_bool nomem;
+};
+
+/* Packs rows [m0, m0+mc) x depth [k0, k0+kc) of alpha*A into MR-row strips. */
+static void pack_a(const struct sgemm_args *g, int mr, int64_t m0, int64_t mc, int64_t k0,
+                   int64_t kc, float *dst)
+{
+    for (int64_t s = 0; s < mc; s += mr) {
+        int rows = mc - s < mr ? (int)(mc - s) : mr;
+        for (int64_t k = 0; k < kc; k++) {
+            float *d = dst + k * mr;
+            for (int i = 0; i < rows; i++) {
+                int64_t m = m0 + s + i, kk = k0 + k;
+                float v = g->trans_a ? g->a[kk * g->lda + m] : g->a[m * g->lda + kk];
+                d[i] = g->alpha * v;
+            }
+            for (int i = rows; i < mr; i++) d[i] = 0;
+        }
+        dst += kc * mr;
+    }
+}
+
+/* Packs depth [k0, k0+kc) x columns [n0, n0+nc) of B into NR-column strips. */
+static void pack_b(const struct sgemm_args *g, int nr, int64_t k0, int64_t kc, int64_t n0,
+                   int64_t nc, float *dst)
+{
+    for (int64_t s = 0; s < nc; s += nr) {
+        int cols = nc - s < nr ? (int)(nc - s) : nr;
+        for (int64_t k = 0; k < kc; k++) {
+            float *d = dst + k * nr;
+            int64_t kk = k0 + k;
+            if (!g->trans_b) {
+                memcpy(d, g->b + kk * g->ldb + n0 + s, (size_t)cols * sizeof(float));
+            } else {
+                for (int j = 0; j < cols; j++) d[j] = g->b[(n0 + s + j) * g->ldb + kk];
+            }
+            for (int j = cols; j < nr; j++) d[j] = 0;
+        }
+        dst += kc * nr;
+    }
+}
+
+/* C[m0:m1, n0:n1] *= beta (beta != 0, != 1), before accumulating into it. */
+static void scale_c(const struct sgemm_args *g, int64_t m0, int64_t m1, int64_t n0, int64_t n1)
+{
+    for (int64_t m = m0; m < m1; m++) {
+        float *row = g->c + m * g->ldc;
+        for (int64_t n = n0; n < n1; n++) row[n] *= g->beta;
+    }
+}
+
+/* The blocked product for the sub-matrix C[m0:m1, n0:n1]. */
+static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, int64_t n1,
+                       float *pa, float *pb)
+{
+    const struct sgemm_args *g = j->g;
+    const struct ukernel *uk = j->uk;
+    const int mr = uk->mr, nr = uk->nr;
+    _Alignas(64) float tile[TILE_MAX_MR * TILE_MAX_NR];
+    if (g->beta != 0 && g->beta != 1) scale_c(g, m0, m1, n0, n1);
+    for (int64_t jc = n0; jc < n1; jc += uk->nc) {
+        int64_t nc = n1 - jc < uk->nc ? n1 - jc : uk->nc;
+        for (int64_t pc = 0; pc < g->k; pc += uk->kc) {
+            int64_t kc = g->k - pc < uk->kc ? g->k - pc : uk->kc;
+            /* the first k-block overwrites C when beta is 0 */
+            bool accumulate = pc > 0 || g->beta != 0;
+            pack_b(g, nr, pc, kc, jc, nc, pb);
+            for (int64_t ic = m0; ic < m1; ic += uk->mc) {
+                int64_t mc = m1 - ic < uk->mc ? m1 - ic : uk->mc;
+                pack_a(g, mr, ic, mc, pc, kc, pa);
+                for (int64_t jr = 0; jr < nc; jr += nr) {
+                    int cols = nc - jr < nr ? (int)(nc - jr) : nr;
+                    const float *bp = pb + jr * kc;
+                    for (int64_t ir = 0; ir < mc; ir += mr) {
+                        int rows = mc - ir < mr ? (int)(mc - ir) : mr;
+                        const float *ap = pa + ir * kc;
+                        float *cp = g->c + (ic + ir) * g->ldc + jc + jr;
+                        if (rows == mr && cols == nr) {
+                            uk->fn(kc, ap, bp, cp, g->ldc, accumulate);
+                            continue;
+                        }
+                        /* edge tile: compute the whole tile aside, write back the valid part */
+                        if (accumulate)
+                            for (int i = 0; i < rows; i++)
+                                memcpy(tile + i * nr, cp + i * g->ldc,
+                                       (size_t)cols * sizeof(float));
+                        uk->fn(kc, ap, bp, tile, nr, accumulate);
+                        for (int i = 0; i < rows; i++)
+                            memcpy(cp + i * g->ldc, tile + i * nr, (size_t)cols * sizeof(float));
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void gemm_task(void *arg, int64_t begin, int64_t end)
+{
+    struct job *j = arg;
+    const struct sgemm_args *g = j->g;
+    const struct ukernel *uk = j->uk;
+    int64_t m0 = 0, m1 = g->m, n0 = 0, n1 = g->n;
+    if (j->split_n) {
+        n0 = begin * uk->nr;
+        n1 = end * uk->nr < g->n ? end * uk->nr : g->n;
+    } else {
+        m0 = begin * uk->mr;
+        m1 = end * uk->mr < g->m ? end * uk->mr : g->m;
+    }
+    int64_t kc = g->k < uk->kc ? g->k : uk->kc;
+    int64_t mc = m1 - m0 < uk->mc ? m1 - m0 : uk->mc;
+    int64_t nc = n1 - n0 < uk->nc ? n1 - n0 : uk->nc;
+    mc = (mc + uk->mr - 1) / uk->mr * uk->mr;
+    nc = (nc + uk->nr - 1) / uk->nr * uk->nr;
+    size_t abytes = ((size_t)(mc * kc) * sizeof(float) + 63) & ~(size_t)63;
+    size_t bbytes = ((size_t)(kc * nc) * sizeof(float) + 63) & ~(size_t)63;
+    /* Each range packs into memory of its own: workers share nothing mutable. */
+    float *buf = aligned_alloc(64, abytes + bbytes);
+    if (!buf) {
+        atomic_store(&j->nomem, true);
+        return;
+    }
+    gemm_range(j, m0, m1, n0, n1, buf, buf + abytes / sizeof(float));
+    free(buf);
+}
+
+fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_args *g)
+{
+    if (g->m <= 0 || g->n <= 0) return FY_OK;
+    if (g->k <= 0) {
+        /* no products: C = beta * C */
+        for (int64_t m = 0; m < g->m; m++)
+            for (int64_t n = 0; n < g->n; n++) {
+                float *p = g->c + m * g->ldc + n;
+                *p = g->beta == 0 ? 0 : g->beta * *p;
+            }
+        return FY_OK;
+    }
+    struct job j = {.g = g, .uk = &kernels[isa]};
+    atomic_init(&j.nomem, false);
+    const struct ukernel *uk = j.uk;
+    /* Splitting along n makes every range pack all of A, along m all of B:
+     * duplicate the smaller operand. */
+    j.split_n = g->n >= g->m;
+    int64_t strips = j.split_n ? (g->n + uk->nr - 1) / uk->nr : (g->m + uk->mr - 1) / uk->mr;
+    /* at least ~1M multiply-adds per range, so small products stay on one thread */
+    int64_t per_strip = (j.split_n ? g->m * uk->nr : g->n * uk->mr) * g->k;
+    int64_t min_chunk = per_strip > 0 ? ((int64_t)1 << 20) / per_strip + 1 : strips;
+    if (ctx)
+        op_parallel_for(ctx, strips, min_chunk, gemm_task, &j);
+    else
+        gemm_task(&j, 0, strips);
+    if (atomic_load(&j.nomem)) {
+        if (ctx) return op_fail(ctx, FY_ENOMEM, "out of memory for matrix product buffers");
+        return FY_ENOMEM;
+    }
+    return FY_OK;
+}
+
+fy_status sgemm(struct op_ctx *ctx, const struct sgemm_args *g)
+{
+    return sgemm_with(ctx, sgemm_best_isa(), g);
+}

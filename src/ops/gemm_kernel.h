@@ -1,0 +1,56 @@
+/* Single-precision GEMM, the engine of the float32 fast paths of Conv,
+ * ConvTranspose, Gemm and MatMul:
+ *
+ *   C[m,n] = alpha * sum_k A(m,k) * B(k,n) + beta * C[m,n]
+ *
+ * with A(m,k) = trans_a ? a[k*lda + m] : a[m*lda + k] and likewise for B.
+ *
+ * Blocked and packed in the usual way (panels of B sized for the L2/L3
+ * caches, blocks of A for L2, a register-tiled micro-kernel over them). The
+ * micro-kernel exists as portable C and, on x86-64, as AVX2+FMA and AVX-512
+ * variants chosen at run time by what the CPU supports.
+ *
+ * Every element of C is summed over k in the same order whatever the thread
+ * count and whichever block it falls in, so results are identical for any
+ * number of threads (they may differ between micro-kernels: FMA rounds once). */
+#ifndef FERRY_OPS_GEMM_KERNEL_H
+#define FERRY_OPS_GEMM_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ops/op.h"
+
+enum sgemm_isa {
+    SGEMM_PORTABLE = 0,
+    SGEMM_AVX2,   /* x86-64 with AVX2 and FMA */
+    SGEMM_AVX512, /* x86-64 with AVX-512F */
+    SGEMM_ISA_COUNT
+};
+
+struct sgemm_args {
+    bool trans_a, trans_b;
+    int64_t m, n, k;
+    float alpha;
+    const float *a;
+    int64_t lda;
+    const float *b;
+    int64_t ldb;
+    float beta; /* 0: C is only written (it may hold garbage) */
+    float *c;
+    int64_t ldc;
+};
+
+bool sgemm_isa_available(enum sgemm_isa isa);
+const char *sgemm_isa_name(enum sgemm_isa isa);
+/* The fastest micro-kernel this CPU runs. */
+enum sgemm_isa sgemm_best_isa(void);
+
+/* Runs on the interpreter's threads when ctx is given, else on the calling
+ * thread. Fails only for lack of memory (written to ctx's error when given). */
+fy_status sgemm(struct op_ctx *ctx, const struct sgemm_args *g);
+/* The same with a chosen micro-kernel (tests compare them); isa must be
+ * available. */
+fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_args *g);
+
+#endif
