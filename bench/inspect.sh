@@ -5,7 +5,8 @@
 #
 # MODEL defaults to ../shared/models/torch/resnet18_op13/model.onnx (45 MB). Each command runs
 # twice to warm up (the file is then in the page cache for both), then N times (default 11).
-# Wall time: bash's $EPOCHREALTIME around each bare run (µs resolution), median over the runs.
+# Wall time: bash's $EPOCHREALTIME around each bare run (µs resolution), ferry and cat runs
+# alternating so both see the same load; median over the runs.
 # Peak RSS: GNU time's %M (maximum resident set size, KB) over N more runs, median; the
 # Debian package `time` is installed if /usr/bin/time is missing (needs root).
 # Prints the raw medians, the ratios ferry/cat, and the machine; --json prints one JSON line
@@ -20,7 +21,7 @@ while (($#)); do
   case $1 in
     --json) json=1 ;;
     --runs) shift; runs=${1:?--runs needs a number} ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench/inspect.sh: unknown option $1" >&2; exit 2 ;;
     *) model=$1 ;;
   esac
@@ -44,20 +45,32 @@ fi
 "$ferry" inspect "$model" >/dev/null 2>&1 || die "'ferry inspect $model' fails; nothing to measure"
 
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+trap 'rm -f "$tmp" "$tmp.f" "$tmp.c"' EXIT
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# Median wall seconds of N bare runs of "$@" (stdout to /dev/null), after 2 warm-ups.
-wall() {
-  local i t0 t1
-  "$@" >/dev/null; "$@" >/dev/null
+# Wall seconds of one bare run of "$@" (stdout to /dev/null).
+once() {
+  local t0 t1
+  t0=$EPOCHREALTIME
+  "$@" >/dev/null
+  t1=$EPOCHREALTIME
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
+}
+
+# Median wall seconds of ferry inspect and of cat, N runs each after 2 warm-ups each. The
+# runs alternate (ferry, cat, ferry, ...) so that both see the same machine load.
+wall_both() {
+  local i
+  : >"$tmp.f"; : >"$tmp.c"
+  "$ferry" inspect "$model" >/dev/null; cat "$model" >/dev/null
+  "$ferry" inspect "$model" >/dev/null; cat "$model" >/dev/null
   for ((i = 0; i < runs; i++)); do
-    t0=$EPOCHREALTIME
-    "$@" >/dev/null
-    t1=$EPOCHREALTIME
-    awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
-  done | median
+    once "$ferry" inspect "$model" >>"$tmp.f"
+    once cat "$model" >>"$tmp.c"
+  done
+  ferry_s=$(median <"$tmp.f")
+  cat_s=$(median <"$tmp.c")
 }
 
 # Median peak RSS (KB) of N runs of "$@".
@@ -70,8 +83,7 @@ peak_rss() {
 }
 
 
-ferry_s=$(wall "$ferry" inspect "$model")
-cat_s=$(wall cat "$model")
+wall_both
 ferry_kb=$(peak_rss "$ferry" inspect "$model")
 cat_kb=$(peak_rss cat "$model")
 

@@ -24,6 +24,9 @@ SUITES = [
     ("cli", "release", [PY, "tests/cli/test_cli.py"]),
     ("inspect vs onnx", "release", [PY, "tests/models/test_inspect_vs_onnx.py"]),
     ("onnx round trip", "release", [PY, "tests/models/test_onnx_roundtrip.py"]),
+    ("run", "release", [PY, "tests/cli/test_run.py"]),
+    ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
+                                "--expect", "tests/conformance/expected.txt"]),
 ]
 
 CLOSING = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed")

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json.h"
+#include "core/json.h"
 #include "formats/format.h"
 
 static const char usage[] =

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/json.h"
+#include "core/json.h"
 #include "formats/format.h"
 #include "inspect/inspect.h"
 

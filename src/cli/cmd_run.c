@@ -85,8 +85,7 @@ static int mkdir_p(const char *dir)
 /* The tensor as it goes to disk: quantized → float32 with --dequantize;
  * types .npy cannot spell → the nearest one it can (noted on stderr). */
 static fy_status to_disk(const struct op_tensor *v, const char *name, bool dequantize,
-                         struct op_tensor *tmp, const struct op_tensor **out,
-                         struct fy_error *err)
+                         struct op_tensor *tmp, const struct op_tensor **out, struct fy_error *err)
 {
     *out = v;
     const struct ir_quant *q = v->quant;
@@ -96,17 +95,26 @@ static fy_status to_disk(const struct op_tensor *v, const char *name, bool dequa
         int axis = q->count > 1 ? q->axis : -1;
         if (axis >= v->rank || (axis >= 0 && v->dims[axis] != q->count))
             return err_fmt(err, FY_EINVALID,
-                           "output '%s': %d per-axis scales on axis %d do not fit its shape",
-                           name, q->count, q->axis);
+                           "output '%s': %d per-axis scales on axis %d do not fit its shape", name,
+                           q->count, q->axis);
         fy_status st = op_tensor_alloc(tmp, IR_F32, v->rank, v->dims, err);
         if (st) return st;
         uint64_t inner = 1;
-        for (int d = axis + 1; axis >= 0 && d < v->rank; d++) inner *= (uint64_t)v->dims[d];
+        for (int d = axis + 1; axis >= 0 && d < v->rank; d++)
+            inner *= (uint64_t)v->dims[d];
         float *f = tmp->data;
         for (uint64_t i = 0; i < v->numel; i++) {
             int c = axis >= 0 ? (int)((i / inner) % (uint64_t)q->count) : 0;
             int64_t zp = q->zero_point ? q->zero_point[c] : 0;
-            f[i] = (float)((double)(op_get_i64(v, i) - zp) * (double)q->scale[c]);
+            int64_t qv;
+            if (v->dtype == IR_I4 || v->dtype == IR_U4) {
+                uint8_t byte = ((const uint8_t *)v->data)[i / 2];
+                int nib = (i % 2) ? byte >> 4 : byte & 15;
+                qv = v->dtype == IR_I4 && nib >= 8 ? nib - 16 : nib;
+            } else {
+                qv = op_get_i64(v, i);
+            }
+            f[i] = (float)((double)(qv - zp) * (double)q->scale[c]);
         }
         *out = tmp;
         return FY_OK;
@@ -121,12 +129,15 @@ static fy_status to_disk(const struct op_tensor *v, const char *name, bool dequa
             } else {
                 uint8_t byte = ((const uint8_t *)v->data)[i / 2];
                 int nib = (i % 2) ? byte >> 4 : byte & 15;
-                if (v->dtype == IR_I4) ((int8_t *)tmp->data)[i] = (int8_t)(nib >= 8 ? nib - 16 : nib);
-                else ((uint8_t *)tmp->data)[i] = (uint8_t)nib;
+                if (v->dtype == IR_I4)
+                    ((int8_t *)tmp->data)[i] = (int8_t)(nib >= 8 ? nib - 16 : nib);
+                else
+                    ((uint8_t *)tmp->data)[i] = (uint8_t)nib;
             }
         }
-        fprintf(stderr, "ferry run: note: output '%s' is %s, which .npy cannot hold; written as %s\n",
-                name, ir_dtype_name(v->dtype), ir_dtype_name(to));
+        fprintf(stderr,
+                "ferry run: note: output '%s' is %s, which .npy cannot hold; written as %s\n", name,
+                ir_dtype_name(v->dtype), ir_dtype_name(to));
         *out = tmp;
         return FY_OK;
     }
@@ -146,9 +157,12 @@ static int cmp_stat(const void *a, const void *b)
 
 static void print_bytes(uint64_t b)
 {
-    if (b >= (uint64_t)1 << 20) printf("%.2f MiB", (double)b / (1 << 20));
-    else if (b >= 1024) printf("%.1f KiB", (double)b / 1024);
-    else printf("%llu bytes", (unsigned long long)b);
+    if (b >= (uint64_t)1 << 20)
+        printf("%.2f MiB", (double)b / (1 << 20));
+    else if (b >= 1024)
+        printf("%.1f KiB", (double)b / 1024);
+    else
+        printf("%llu bytes", (unsigned long long)b);
 }
 
 static void print_stats(const struct interp_stats *s, double wall)
@@ -165,8 +179,8 @@ static void print_stats(const struct interp_stats *s, double wall)
     printf("\n%-28s %8s %12s %7s\n", "op", "calls", "total ms", "share");
     for (int i = 0; i < n; i++) {
         char name[64];
-        snprintf(name, sizeof name, "%s", rows[i]->op_type ? rows[i]->op_type
-                                                            : ir_op_name(rows[i]->op));
+        snprintf(name, sizeof name, "%s",
+                 rows[i]->op_type ? rows[i]->op_type : ir_op_name(rows[i]->op));
         for (char *p = name; *p; p++)
             if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
         printf("%-28s %8lld %12.3f %6.1f%%\n", name, (long long)rows[i]->calls,
@@ -206,7 +220,8 @@ int cmd_run(int argc, char **argv)
             if (n_specs >= MAX_INPUTS)
                 return cli_usage_error("run", "at most %d -i options", MAX_INPUTS);
             tensor_io_parse_spec(argv[i], &specs[n_specs]);
-            if (!specs[n_specs].path[0]) return cli_usage_error("run", "-i '%s' names no file", argv[i]);
+            if (!specs[n_specs].path[0])
+                return cli_usage_error("run", "-i '%s' names no file", argv[i]);
             n_specs++;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             if (++i >= argc) return cli_usage_error("run", "-o needs a folder");
@@ -225,8 +240,8 @@ int cmd_run(int argc, char **argv)
                 return cli_usage_error("run", "at most %d --shape options", MAX_SHAPES);
             char *eq = strrchr(argv[i], '=');
             if (!eq || eq == argv[i])
-                return cli_usage_error("run", "--shape takes NAME=DIMS (e.g. x=1x3x224x224), not '%s'",
-                                       argv[i]);
+                return cli_usage_error(
+                    "run", "--shape takes NAME=DIMS (e.g. x=1x3x224x224), not '%s'", argv[i]);
             *eq = 0;
             shapes[n_shapes].name = argv[i];
             if (parse_dims(eq + 1, &shapes[n_shapes]))
@@ -269,7 +284,8 @@ int cmd_run(int argc, char **argv)
     const char *protect[MAX_INPUTS + 1];
     int n_protect = 0;
     protect[n_protect++] = model_path;
-    for (int i = 0; i < n_specs; i++) protect[n_protect++] = specs[i].path;
+    for (int i = 0; i < n_specs; i++)
+        protect[n_protect++] = specs[i].path;
     int rc = EXIT_OK;
     if (!bound) {
         st = err_fmt(&err, FY_ENOMEM, "out of memory");
@@ -283,13 +299,14 @@ int cmd_run(int argc, char **argv)
         for (int i = 0; i < n_in; i++)
             if (!strcmp(interp_input(ip, i)->name, shapes[s].name)) idx = i;
         if (idx < 0) {
-            st = err_fmt(&err, FY_EINVALID, "--shape names '%s', which is not an input of the model",
-                         shapes[s].name);
+            st = err_fmt(&err, FY_EINVALID,
+                         "--shape names '%s', which is not an input of the model", shapes[s].name);
             goto report;
         }
         const struct op_tensor *v = bound[idx];
         bool same = v->rank == shapes[s].rank;
-        for (int d = 0; same && d < v->rank; d++) same = v->dims[d] == shapes[s].dims[d];
+        for (int d = 0; same && d < v->rank; d++)
+            same = v->dims[d] == shapes[s].dims[d];
         if (!same) {
             char got[256], want[256] = "";
             tensor_io_describe(v, got, sizeof got);
@@ -306,7 +323,7 @@ int cmd_run(int argc, char **argv)
     }
     /* output file names: computed and checked for clashes before running */
     int n_out = interp_output_count(ip);
-    char (*files)[4096] = calloc((size_t)n_out + 1, sizeof *files);
+    char(*files)[4096] = calloc((size_t)n_out + 1, sizeof *files);
     if (!files) {
         st = err_fmt(&err, FY_ENOMEM, "out of memory");
         goto report;
@@ -367,7 +384,8 @@ int cmd_run(int argc, char **argv)
 report:
     if (st) rc = cli_report(&err);
 done:
-    for (int i = 0; i < n_specs; i++) tensor_set_free(&sets[i]);
+    for (int i = 0; i < n_specs; i++)
+        tensor_set_free(&sets[i]);
     free(bound);
     interp_destroy(ip);
     ir_model_free(m);

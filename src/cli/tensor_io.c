@@ -40,10 +40,10 @@ fy_status tensor_io_from_ir(const struct ir_tensor *src, struct op_tensor *dst,
         return err_fmt(err, FY_EUNSUPPORTED, "tensor '%s' has rank %d; at most %d is supported",
                        src->name, src->rank, OP_MAX_RANK);
     if (src->dtype == IR_UNDEFINED)
-        return err_fmt(err, FY_EUNSUPPORTED, "tensor '%s' has a type ferry cannot hold",
-                       src->name);
+        return err_fmt(err, FY_EUNSUPPORTED, "tensor '%s' has a type ferry cannot hold", src->name);
     int64_t dims[OP_MAX_RANK];
-    for (int d = 0; d < src->rank; d++) dims[d] = src->dims[d].value;
+    for (int d = 0; d < src->rank; d++)
+        dims[d] = src->dims[d].value;
     fy_status st = op_tensor_alloc(dst, src->dtype, src->rank, dims, err);
     if (st) return st;
     dst->quant = src->quant;
@@ -54,14 +54,14 @@ fy_status tensor_io_from_ir(const struct ir_tensor *src, struct op_tensor *dst,
                            src->name, (unsigned long long)src->n_strings,
                            (unsigned long long)dst->numel);
         }
-        for (uint64_t i = 0; i < dst->numel; i++) dst->strings[i] = src->strings[i];
+        for (uint64_t i = 0; i < dst->numel; i++)
+            dst->strings[i] = src->strings[i];
         return FY_OK;
     }
     if (src->nbytes != dst->nbytes || (dst->nbytes && !src->data)) {
         op_tensor_release(dst);
         return err_fmt(err, FY_EFORMAT, "tensor '%s' holds %llu bytes; its shape needs %llu",
-                       src->name, (unsigned long long)src->nbytes,
-                       (unsigned long long)dst->nbytes);
+                       src->name, (unsigned long long)src->nbytes, (unsigned long long)dst->nbytes);
     }
     if (dst->nbytes) memcpy(dst->data, src->data, (size_t)dst->nbytes);
     return FY_OK;
@@ -145,7 +145,8 @@ fy_status tensor_io_read_file(const char *path, struct tensor_set *out, struct f
         if (!st) file_map_release(&m);
         if (!st) st = err_fmt(err, FY_EIO, "cannot read");
     } else if (ends_with(path, ".npy") || ends_with(path, ".npz")) {
-        st = err_fmt(err, FY_EFORMAT, "not a %s file (%s)", ends_with(path, ".npy") ? ".npy" : ".npz",
+        st = err_fmt(err, FY_EFORMAT, "not a %s file (%s)",
+                     ends_with(path, ".npy") ? ".npy" : ".npz",
                      got < 6 ? "too short" : "no NumPy or ZIP signature at the start");
     } else {
         st = err_fmt(err, FY_EUNSUPPORTED,
@@ -274,8 +275,8 @@ static fy_status unknown_input(const struct interp *ip, const char *name, const 
 {
     char list[1024];
     list_inputs(ip, list, sizeof list);
-    return err_fmt(err, FY_EINVALID, "'%s' (from %s) is not an input of the model; %s", name,
-                   path, list);
+    return err_fmt(err, FY_EINVALID, "'%s' (from %s) is not an input of the model; %s", name, path,
+                   list);
 }
 
 fy_status tensor_io_bind(const struct interp *ip, const struct input_spec *specs, int n_specs,
@@ -294,7 +295,8 @@ fy_status tensor_io_bind(const struct interp *ip, const struct input_spec *specs
         return err_fmt(err, FY_ENOMEM, "out of memory");
     }
     int n_pos = 0;
-    for (int i = 0; i < n_in; i++) bound[i] = NULL;
+    for (int i = 0; i < n_in; i++)
+        bound[i] = NULL;
     fy_status st = FY_OK;
     for (int s = 0; s < n_specs && !st; s++) {
         st = tensor_io_read_file(specs[s].path, &sets[s], err);
@@ -350,13 +352,14 @@ fy_status tensor_io_bind(const struct interp *ip, const struct input_spec *specs
     }
     /* what has no name fills the free inputs in model order */
     for (int k = 0, i = 0; !st && k < n_pos; k++) {
-        while (i < n_in && bound[i]) i++;
+        while (i < n_in && bound[i])
+            i++;
         if (i >= n_in) {
             char list[1024];
             list_inputs(ip, list, sizeof list);
             st = err_fmt(err, FY_EINVALID,
-                         "%s: no input is left for it (name it with -i NAME=%s); %s",
-                         pos_from[k], pos_from[k], list);
+                         "%s: no input is left for it (name it with -i NAME=%s); %s", pos_from[k],
+                         pos_from[k], list);
             break;
         }
         bound[i] = pos[k];
@@ -366,7 +369,8 @@ fy_status tensor_io_bind(const struct interp *ip, const struct input_spec *specs
         if (bound[i]) continue;
         char d[256];
         tensor_io_describe_decl(interp_input(ip, i), d, sizeof d);
-        st = err_fmt(err, FY_EINVALID, "input '%s' is missing: the model expects %s; give -i %s=FILE",
+        st = err_fmt(err, FY_EINVALID,
+                     "input '%s' is missing: the model expects %s; give -i %s=FILE",
                      interp_input(ip, i)->name, d, interp_input(ip, i)->name);
     }
     free(from);

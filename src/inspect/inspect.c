@@ -509,13 +509,15 @@ static void dot_graph(FILE *f, const struct ir_graph *g)
         if (n->domain && n->domain[0]) dot_text(f, n->domain), fputs("::", f);
         dot_text(f, n->op_type ? n->op_type : "?");
         if (n->name && n->name[0]) fputs("\\n", f), dot_text(f, n->name);
-        /* weights shown in the node, as Netron does: name<shape> */
+        /* weights shown in the node, as Netron does: name [shape] */
         for (int j = 0; j < n->n_inputs; j++) {
             const struct ir_tensor *t = n->inputs[j];
             if (!t || t->kind != IR_TENSOR_CONST) continue;
             char shape[256];
             inspect_shape_str(t->rank, t->dims, shape, sizeof shape);
-            fprintf(f, "\\nin%d ", j);
+            fputs("\\n", f);
+            dot_text(f, t->name);
+            fputc(' ', f);
             dot_text(f, shape);
         }
         fputs("\"];\n", f);

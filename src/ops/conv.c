@@ -327,7 +327,7 @@ static fy_status conv_f32(struct op_ctx *c, const struct conv_shape *s, const fl
     int64_t krows = s->cg * g->k_size;
     float *col = NULL;
     if (!pointwise) {
-        col = op_scratch(c, (size_t)(krows * g->out_size) * sizeof(float) + 64);
+        col = nn_scratch(c, (size_t)(krows * g->out_size) * sizeof(float) + 64);
         if (!col) return FY_ENOMEM;
     }
     for (int64_t n = 0; n < s->batch; n++)
@@ -437,9 +437,9 @@ fy_status nn_conv_integer_eval(struct op_ctx *c)
     if (st) return st;
     const struct op_tensor *xt = c->in[0], *wt = c->in[1];
     const struct op_tensor *xz = nn_in(c, 2), *wz = nn_in(c, 3);
-    double *x = op_scratch(c, (size_t)xt->numel * sizeof(double) + 8);
-    double *w = op_scratch(c, (size_t)wt->numel * sizeof(double) + 8);
-    double *y = op_scratch(c, (size_t)c->out[0]->numel * sizeof(double) + 8);
+    double *x = nn_scratch(c, (size_t)xt->numel * sizeof(double) + 8);
+    double *w = nn_scratch(c, (size_t)wt->numel * sizeof(double) + 8);
+    double *y = nn_scratch(c, (size_t)c->out[0]->numel * sizeof(double) + 8);
     if (!x || !w || !y) return FY_ENOMEM;
     double xzp = xz ? (double)op_get_i64(xz, 0) : 0;
     for (uint64_t i = 0; i < xt->numel; i++) x[i] = (double)op_get_i64(xt, i) - xzp;
@@ -522,12 +522,16 @@ static fy_status convt_shape(struct op_ctx *c, const struct nn_convt_params *p,
         bool want_shape = p->n_output_shape > 0;
         if (want_shape || w->auto_pad == NN_PAD_SAME_UPPER || w->auto_pad == NN_PAD_SAME_LOWER) {
             out = want_shape ? p->output_shape[p->n_output_shape - ns + i] : in * st_;
+            /* total < 0 when the wanted output is larger than the natural one;
+             * halves round toward -inf (ONNX's reference is Python, whose //
+             * floors), which puts the extra positions at the end */
             int64_t total = full - out;
+            int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
             if (w->auto_pad == NN_PAD_SAME_UPPER) {
-                pb = total / 2;
+                pb = half;
                 pe = total - pb;
             } else {
-                pe = total / 2;
+                pe = half;
                 pb = total - pe;
             }
         } else {
@@ -645,7 +649,7 @@ static fy_status convt_f32(struct op_ctx *c, const struct conv_shape *s, const f
 {
     const struct nn_geom *g = &s->g;
     int64_t rows = s->mg * g->k_size;
-    float *col = op_scratch(c, (size_t)(rows * g->in_size) * sizeof(float) + 64);
+    float *col = nn_scratch(c, (size_t)(rows * g->in_size) * sizeof(float) + 64);
     if (!col) return FY_ENOMEM;
     for (int64_t n = 0; n < s->batch; n++)
         for (int64_t grp = 0; grp < s->group; grp++) {

@@ -225,8 +225,10 @@ void ew_iter_init(struct ew_iter *it, int rank, const int64_t *dims,
     memset(it, 0, sizeof *it);
     it->k = k;
     it->total = 1;
-    for (int d = 0; d < rank; d++) it->total *= dims[d];
-    for (int i = 0; i < k; i++) op_broadcast_strides(in[i], rank, dims, full[i]);
+    for (int d = 0; d < rank; d++)
+        it->total *= dims[d];
+    for (int i = 0; i < k; i++)
+        op_broadcast_strides(in[i], rank, dims, full[i]);
     int r = 0;
     for (int d = 0; d < rank; d++) {
         if (dims[d] == 1) continue; /* contributes nothing to any offset */
@@ -237,16 +239,19 @@ void ew_iter_init(struct ew_iter *it, int rank, const int64_t *dims,
             if (it->st[i][r - 1] != full[i][d] * dims[d]) merge = false;
         if (merge) {
             it->dims[r - 1] *= dims[d];
-            for (int i = 0; i < k; i++) it->st[i][r - 1] = full[i][d];
+            for (int i = 0; i < k; i++)
+                it->st[i][r - 1] = full[i][d];
             continue;
         }
         it->dims[r] = dims[d];
-        for (int i = 0; i < k; i++) it->st[i][r] = full[i][d];
+        for (int i = 0; i < k; i++)
+            it->st[i][r] = full[i][d];
         r++;
     }
     if (r == 0) { /* a scalar, or all dims 1: one row of one element */
         it->dims[0] = 1;
-        for (int i = 0; i < k; i++) it->st[i][0] = 0;
+        for (int i = 0; i < k; i++)
+            it->st[i][0] = 0;
         r = 1;
     }
     it->rank = r;
@@ -262,9 +267,11 @@ static void iter_range(const struct ew_iter *it, int64_t begin, int64_t end, ew_
     for (int d = r - 1; d >= 0; d--) {
         idx[d] = rest % it->dims[d];
         rest /= it->dims[d];
-        for (int i = 0; i < k; i++) off[i] += idx[d] * it->st[i][d];
+        for (int i = 0; i < k; i++)
+            off[i] += idx[d] * it->st[i][d];
     }
-    for (int i = 0; i < k; i++) step[i] = it->st[i][r - 1];
+    for (int i = 0; i < k; i++)
+        step[i] = it->st[i][r - 1];
     int64_t pos = begin;
     while (pos < end) {
         int64_t n = inner - idx[r - 1];
@@ -272,17 +279,21 @@ static void iter_range(const struct ew_iter *it, int64_t begin, int64_t end, ew_
         fn(arg, off, step, pos, n);
         pos += n;
         idx[r - 1] += n;
-        for (int i = 0; i < k; i++) off[i] += n * step[i];
+        for (int i = 0; i < k; i++)
+            off[i] += n * step[i];
         if (idx[r - 1] < inner) continue;
         /* end of a row: carry into the outer dims */
         idx[r - 1] = 0;
-        for (int i = 0; i < k; i++) off[i] -= inner * step[i];
+        for (int i = 0; i < k; i++)
+            off[i] -= inner * step[i];
         for (int d = r - 2; d >= 0; d--) {
             idx[d]++;
-            for (int i = 0; i < k; i++) off[i] += it->st[i][d];
+            for (int i = 0; i < k; i++)
+                off[i] += it->st[i][d];
             if (idx[d] < it->dims[d]) break;
             idx[d] = 0;
-            for (int i = 0; i < k; i++) off[i] -= it->dims[d] * it->st[i][d];
+            for (int i = 0; i < k; i++)
+                off[i] -= it->dims[d] * it->st[i][d];
         }
     }
 }
@@ -315,17 +326,20 @@ void ew_load_f32(const struct op_tensor *t, int64_t off, int64_t st, float *dst,
     switch (t->dtype) {
     case IR_F16: {
         const uint16_t *p = (const uint16_t *)t->data + off;
-        for (int64_t i = 0; i < n; i++) dst[i] = half_to_float(p[i * st]);
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = half_to_float(p[i * st]);
         break;
     }
     case IR_BF16: {
         const uint16_t *p = (const uint16_t *)t->data + off;
-        for (int64_t i = 0; i < n; i++) dst[i] = bf16_to_float(p[i * st]);
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = bf16_to_float(p[i * st]);
         break;
     }
     default: {
         const float *p = (const float *)t->data + off;
-        for (int64_t i = 0; i < n; i++) dst[i] = p[i * st];
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = p[i * st];
         break;
     }
     }
@@ -336,52 +350,113 @@ void ew_store_f32(struct op_tensor *t, int64_t off, const float *src, int64_t n)
     switch (t->dtype) {
     case IR_F16: {
         uint16_t *p = (uint16_t *)t->data + off;
-        for (int64_t i = 0; i < n; i++) p[i] = half_from_float(src[i]);
+        for (int64_t i = 0; i < n; i++)
+            p[i] = half_from_float(src[i]);
         break;
     }
     case IR_BF16: {
         uint16_t *p = (uint16_t *)t->data + off;
-        for (int64_t i = 0; i < n; i++) p[i] = bf16_from_float(src[i]);
+        for (int64_t i = 0; i < n; i++)
+            p[i] = bf16_from_float(src[i]);
         break;
     }
-    default: memcpy((float *)t->data + off, src, (size_t)n * sizeof(float)); break;
+    default:
+        memcpy((float *)t->data + off, src, (size_t)n * sizeof(float));
+        break;
     }
 }
 
 /* ---- the family's descriptors ---- */
 
-#define UNARY(e)                                                                               \
-    {IR_OP_##e, 1, 1, 1, 1, sizeof(struct ew_unary_params), ew_unary_parse, ew_unary_infer,    \
-     ew_unary_eval}
-#define BINARY(e)                                                                              \
-    {IR_OP_##e, 2, 2, 1, 1, sizeof(struct ew_binary_params), ew_binary_parse, ew_binary_infer, \
-     ew_binary_eval}
-#define VARIADIC(e)                                                                            \
-    {IR_OP_##e, 1, -1, 1, 1, sizeof(struct ew_variadic_params), ew_variadic_parse,             \
-     ew_variadic_infer, ew_variadic_eval}
+#define UNARY(e)                                                                                   \
+    {                                                                                              \
+        IR_OP_##e, 1, 1, 1, 1, sizeof(struct ew_unary_params), ew_unary_parse, ew_unary_infer,     \
+            ew_unary_eval                                                                          \
+    }
+#define BINARY(e)                                                                                  \
+    {                                                                                              \
+        IR_OP_##e, 2, 2, 1, 1, sizeof(struct ew_binary_params), ew_binary_parse, ew_binary_infer,  \
+            ew_binary_eval                                                                         \
+    }
+#define VARIADIC(e)                                                                                \
+    {                                                                                              \
+        IR_OP_##e, 1, -1, 1, 1, sizeof(struct ew_variadic_params), ew_variadic_parse,              \
+            ew_variadic_infer, ew_variadic_eval                                                    \
+    }
 
 const struct op_desc op_family_elementwise[] = {
     /* unary math */
-    UNARY(ABS), UNARY(NEG), UNARY(SQRT), UNARY(EXP), UNARY(LOG), UNARY(RECIPROCAL),
-    UNARY(FLOOR), UNARY(CEIL), UNARY(ROUND), UNARY(SIGN), UNARY(SIN), UNARY(COS), UNARY(TAN),
-    UNARY(ASIN), UNARY(ACOS), UNARY(ATAN), UNARY(SINH), UNARY(COSH), UNARY(ASINH),
-    UNARY(ACOSH), UNARY(ATANH), UNARY(ERF), UNARY(IS_NA_N), UNARY(IS_INF), UNARY(NOT),
+    UNARY(ABS),
+    UNARY(NEG),
+    UNARY(SQRT),
+    UNARY(EXP),
+    UNARY(LOG),
+    UNARY(RECIPROCAL),
+    UNARY(FLOOR),
+    UNARY(CEIL),
+    UNARY(ROUND),
+    UNARY(SIGN),
+    UNARY(SIN),
+    UNARY(COS),
+    UNARY(TAN),
+    UNARY(ASIN),
+    UNARY(ACOS),
+    UNARY(ATAN),
+    UNARY(SINH),
+    UNARY(COSH),
+    UNARY(ASINH),
+    UNARY(ACOSH),
+    UNARY(ATANH),
+    UNARY(ERF),
+    UNARY(IS_NA_N),
+    UNARY(IS_INF),
+    UNARY(NOT),
     UNARY(BITWISE_NOT),
     /* activations */
-    UNARY(RELU), UNARY(LEAKY_RELU), UNARY(ELU), UNARY(SELU), UNARY(CELU), UNARY(GELU),
-    UNARY(HARD_SIGMOID), UNARY(HARD_SWISH), UNARY(MISH), UNARY(SOFTPLUS), UNARY(SOFTSIGN),
-    UNARY(THRESHOLDED_RELU), UNARY(SIGMOID), UNARY(TANH), UNARY(SHRINK), UNARY(SWISH),
+    UNARY(RELU),
+    UNARY(LEAKY_RELU),
+    UNARY(ELU),
+    UNARY(SELU),
+    UNARY(CELU),
+    UNARY(GELU),
+    UNARY(HARD_SIGMOID),
+    UNARY(HARD_SWISH),
+    UNARY(MISH),
+    UNARY(SOFTPLUS),
+    UNARY(SOFTSIGN),
+    UNARY(THRESHOLDED_RELU),
+    UNARY(SIGMOID),
+    UNARY(TANH),
+    UNARY(SHRINK),
+    UNARY(SWISH),
     {IR_OP_P_RELU, 2, 2, 1, 1, sizeof(struct ew_binary_params), ew_binary_parse, ew_prelu_infer,
      ew_prelu_eval},
     {IR_OP_CLIP, 1, 3, 1, 1, sizeof(struct ew_clip_params), ew_clip_parse, ew_clip_infer,
      ew_clip_eval},
     /* binary, numpy broadcasting */
-    BINARY(ADD), BINARY(SUB), BINARY(MUL), BINARY(DIV), BINARY(POW), BINARY(MOD),
-    BINARY(BIT_SHIFT), BINARY(AND), BINARY(OR), BINARY(XOR), BINARY(BITWISE_AND),
-    BINARY(BITWISE_OR), BINARY(BITWISE_XOR), BINARY(EQUAL), BINARY(GREATER),
-    BINARY(GREATER_OR_EQUAL), BINARY(LESS), BINARY(LESS_OR_EQUAL),
+    BINARY(ADD),
+    BINARY(SUB),
+    BINARY(MUL),
+    BINARY(DIV),
+    BINARY(POW),
+    BINARY(MOD),
+    BINARY(BIT_SHIFT),
+    BINARY(AND),
+    BINARY(OR),
+    BINARY(XOR),
+    BINARY(BITWISE_AND),
+    BINARY(BITWISE_OR),
+    BINARY(BITWISE_XOR),
+    BINARY(EQUAL),
+    BINARY(GREATER),
+    BINARY(GREATER_OR_EQUAL),
+    BINARY(LESS),
+    BINARY(LESS_OR_EQUAL),
     /* variadic */
-    VARIADIC(MAX), VARIADIC(MIN), VARIADIC(MEAN), VARIADIC(SUM),
+    VARIADIC(MAX),
+    VARIADIC(MIN),
+    VARIADIC(MEAN),
+    VARIADIC(SUM),
     {IR_OP_WHERE, 3, 3, 1, 1, 0, NULL, ew_where_infer, ew_where_eval},
     /* conversion */
     {IR_OP_CAST, 1, 1, 1, 1, sizeof(struct ew_cast_params), ew_cast_parse, ew_cast_infer,

@@ -16,8 +16,8 @@
 
 typedef void (*bin_f32_fn)(const float *as, int64_t sa, const float *bs, int64_t sb, float *ys,
                            int64_t n);
-typedef void (*bin_f64_fn)(const double *as, int64_t sa, const double *bs, int64_t sb,
-                           double *ys, int64_t n);
+typedef void (*bin_f64_fn)(const double *as, int64_t sa, const double *bs, int64_t sb, double *ys,
+                           int64_t n);
 typedef int64_t (*bin_sint_fn)(int64_t a, int64_t b);
 typedef uint64_t (*bin_uint_fn)(uint64_t a, uint64_t b);
 typedef bool (*cmp_f64_fn)(double a, double b);
@@ -32,15 +32,15 @@ enum bin_kind {
 
 struct ew_binary_op {
     enum ir_op op;
-    int variant;       /* Mod: fmod; BitShift: 1 = LEFT */
+    int variant; /* Mod: fmod; BitShift: 1 = LEFT */
     enum bin_kind kind;
-    bool int_div;      /* an integer divisor of 0 is a data fault */
-    bool legacy;       /* has broadcast/axis attributes before opset 7 */
+    bool int_div; /* an integer divisor of 0 is a data fault */
+    bool legacy;  /* has broadcast/axis attributes before opset 7 */
     bin_f32_fn f32;
     bin_f64_fn f64;
-    bin_sint_fn sint;  /* signed integers */
-    bin_uint_fn uint;  /* unsigned integers and bool */
-    cmp_f64_fn cf;     /* comparisons: floats (exact in double) */
+    bin_sint_fn sint; /* signed integers */
+    bin_uint_fn uint; /* unsigned integers and bool */
+    cmp_f64_fn cf;    /* comparisons: floats (exact in double) */
     cmp_sint_fn ci;
     cmp_uint_fn cu;
 };
@@ -51,39 +51,43 @@ struct ew_binary_op {
  * vectorizes. ivdep: the output may be the very buffer input a reads (the
  * variadic ops accumulate in place), element for element, which carries no
  * dependence from one iteration to the next. */
-#define EW_BINARY_LOOP(name, T, expr)                                                          \
-    static void name(const T *as, int64_t sa, const T *bs, int64_t sb, T *ys, int64_t n)       \
-    {                                                                                          \
-        if (sa && sb) {                                                                        \
-            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                               \
-            {                                                                                  \
-                const T a = as[i], b = bs[i];                                                  \
-                ys[i] = (T)(expr);                                                             \
-            }                                                                                  \
-        } else if (sa) {                                                                       \
-            const T b = bs[0];                                                                 \
-            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                               \
-            {                                                                                  \
-                const T a = as[i];                                                             \
-                ys[i] = (T)(expr);                                                             \
-            }                                                                                  \
-        } else if (sb) {                                                                       \
-            const T a = as[0];                                                                 \
-            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                               \
-            {                                                                                  \
-                const T b = bs[i];                                                             \
-                ys[i] = (T)(expr);                                                             \
-            }                                                                                  \
-        } else {                                                                               \
-            const T a = as[0], b = bs[0];                                                      \
-            const T v = (T)(expr);                                                             \
-            for (int64_t i = 0; i < n; i++) ys[i] = v;                                         \
-        }                                                                                      \
+#define EW_BINARY_LOOP(name, T, expr)                                                              \
+    EW_VECTORIZE static void name(const T *as, int64_t sa, const T *bs, int64_t sb, T *ys,         \
+                                  int64_t n)                                                       \
+    {                                                                                              \
+        if (sa && sb) {                                                                            \
+            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                                   \
+            {                                                                                      \
+                const T a = as[i], b = bs[i];                                                      \
+                ys[i] = (T)(expr);                                                                 \
+            }                                                                                      \
+        } else if (sa) {                                                                           \
+            const T b = bs[0];                                                                     \
+            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                                   \
+            {                                                                                      \
+                const T a = as[i];                                                                 \
+                ys[i] = (T)(expr);                                                                 \
+            }                                                                                      \
+        } else if (sb) {                                                                           \
+            const T a = as[0];                                                                     \
+            _Pragma("GCC ivdep") for (int64_t i = 0; i < n; i++)                                   \
+            {                                                                                      \
+                const T b = bs[i];                                                                 \
+                ys[i] = (T)(expr);                                                                 \
+            }                                                                                      \
+        } else {                                                                                   \
+            const T a = as[0], b = bs[0];                                                          \
+            const T v = (T)(expr);                                                                 \
+            for (int64_t i = 0; i < n; i++)                                                        \
+                ys[i] = v;                                                                         \
+        }                                                                                          \
     }
-#define EW_BINARY_FLOAT(name, expr)                                                            \
-    EW_BINARY_LOOP(name##_f32, float, expr)                                                    \
+#define EW_BINARY_FLOAT(name, expr)                                                                \
+    EW_BINARY_LOOP(name##_f32, float, expr)                                                        \
     EW_BINARY_LOOP(name##_f64, double, expr)
 
+/* (clang-format would read `a * b` in a macro argument as a declaration) */
+/* clang-format off */
 EW_BINARY_FLOAT(add, a + b)
 EW_BINARY_FLOAT(sub, a - b)
 EW_BINARY_FLOAT(mul, a * b)
@@ -95,6 +99,7 @@ EW_BINARY_FLOAT(max, (a > b || a != a) ? a : b)
 EW_BINARY_FLOAT(min, (a < b || a != a) ? a : b)
 /* a = x, b = slope */
 EW_BINARY_FLOAT(prelu, a < 0 ? a * b : a)
+/* clang-format on */
 
 /* ---- integers ----
  * Values arrive widened to 64 bits (unsigned ones zero-extended) and are
@@ -102,19 +107,40 @@ EW_BINARY_FLOAT(prelu, a < 0 ? a * b : a)
  * right for every width. Signed overflow is undefined in C, hence the
  * arithmetic in uint64_t. Zero divisors never reach these (eval checks). */
 
-static int64_t add_sint(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
-static uint64_t add_uint(uint64_t a, uint64_t b) { return a + b; }
-static int64_t sub_sint(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
-static uint64_t sub_uint(uint64_t a, uint64_t b) { return a - b; }
-static int64_t mul_sint(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
-static uint64_t mul_uint(uint64_t a, uint64_t b) { return a * b; }
+static int64_t add_sint(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+static uint64_t add_uint(uint64_t a, uint64_t b)
+{
+    return a + b;
+}
+static int64_t sub_sint(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+static uint64_t sub_uint(uint64_t a, uint64_t b)
+{
+    return a - b;
+}
+static int64_t mul_sint(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+static uint64_t mul_uint(uint64_t a, uint64_t b)
+{
+    return a * b;
+}
 /* Integer division truncates toward zero, as in C and ONNX Runtime; the one
  * overflowing case, INT64_MIN / -1, wraps like the other widths do. */
 static int64_t div_sint(int64_t a, int64_t b)
 {
     return b == -1 ? (int64_t)(0 - (uint64_t)a) : a / b;
 }
-static uint64_t div_uint(uint64_t a, uint64_t b) { return a / b; }
+static uint64_t div_uint(uint64_t a, uint64_t b)
+{
+    return a / b;
+}
 /* fmod = 0: the remainder takes the divisor's sign (numpy's mod). */
 static int64_t mod_sint(int64_t a, int64_t b)
 {
@@ -123,46 +149,145 @@ static int64_t mod_sint(int64_t a, int64_t b)
     return r;
 }
 /* fmod = 1: the remainder takes the dividend's sign (C's fmod and %). */
-static int64_t fmod_sint(int64_t a, int64_t b) { return b == -1 ? 0 : a % b; }
-static uint64_t mod_uint(uint64_t a, uint64_t b) { return a % b; }
+static int64_t fmod_sint(int64_t a, int64_t b)
+{
+    return b == -1 ? 0 : a % b;
+}
+static uint64_t mod_uint(uint64_t a, uint64_t b)
+{
+    return a % b;
+}
 /* Shifting by the width or more is undefined in C; numpy gives 0. */
-static uint64_t shl_uint(uint64_t a, uint64_t b) { return b >= 64 ? 0 : a << b; }
-static uint64_t shr_uint(uint64_t a, uint64_t b) { return b >= 64 ? 0 : a >> b; }
-static uint64_t and_bool(uint64_t a, uint64_t b) { return a && b; }
-static uint64_t or_bool(uint64_t a, uint64_t b) { return a || b; }
-static uint64_t xor_bool(uint64_t a, uint64_t b) { return !a != !b; }
-static int64_t band_sint(int64_t a, int64_t b) { return a & b; }
-static uint64_t band_uint(uint64_t a, uint64_t b) { return a & b; }
-static int64_t bor_sint(int64_t a, int64_t b) { return a | b; }
-static uint64_t bor_uint(uint64_t a, uint64_t b) { return a | b; }
-static int64_t bxor_sint(int64_t a, int64_t b) { return a ^ b; }
-static uint64_t bxor_uint(uint64_t a, uint64_t b) { return a ^ b; }
-static int64_t max_sint(int64_t a, int64_t b) { return a > b ? a : b; }
-static uint64_t max_uint(uint64_t a, uint64_t b) { return a > b ? a : b; }
-static int64_t min_sint(int64_t a, int64_t b) { return a < b ? a : b; }
-static uint64_t min_uint(uint64_t a, uint64_t b) { return a < b ? a : b; }
-static int64_t prelu_sint(int64_t a, int64_t b) { return a < 0 ? mul_sint(a, b) : a; }
+static uint64_t shl_uint(uint64_t a, uint64_t b)
+{
+    return b >= 64 ? 0 : a << b;
+}
+static uint64_t shr_uint(uint64_t a, uint64_t b)
+{
+    return b >= 64 ? 0 : a >> b;
+}
+static uint64_t and_bool(uint64_t a, uint64_t b)
+{
+    return a && b;
+}
+static uint64_t or_bool(uint64_t a, uint64_t b)
+{
+    return a || b;
+}
+static uint64_t xor_bool(uint64_t a, uint64_t b)
+{
+    return !a != !b;
+}
+static int64_t band_sint(int64_t a, int64_t b)
+{
+    return a & b;
+}
+static uint64_t band_uint(uint64_t a, uint64_t b)
+{
+    return a & b;
+}
+static int64_t bor_sint(int64_t a, int64_t b)
+{
+    return a | b;
+}
+static uint64_t bor_uint(uint64_t a, uint64_t b)
+{
+    return a | b;
+}
+static int64_t bxor_sint(int64_t a, int64_t b)
+{
+    return a ^ b;
+}
+static uint64_t bxor_uint(uint64_t a, uint64_t b)
+{
+    return a ^ b;
+}
+static int64_t max_sint(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+static uint64_t max_uint(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+static int64_t min_sint(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+static uint64_t min_uint(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+static int64_t prelu_sint(int64_t a, int64_t b)
+{
+    return a < 0 ? mul_sint(a, b) : a;
+}
 static uint64_t prelu_uint(uint64_t a, uint64_t b)
 {
     (void)b;
     return a;
 }
 
-static bool eq_f(double a, double b) { return a == b; }
-static bool eq_s(int64_t a, int64_t b) { return a == b; }
-static bool eq_u(uint64_t a, uint64_t b) { return a == b; }
-static bool gt_f(double a, double b) { return a > b; }
-static bool gt_s(int64_t a, int64_t b) { return a > b; }
-static bool gt_u(uint64_t a, uint64_t b) { return a > b; }
-static bool ge_f(double a, double b) { return a >= b; }
-static bool ge_s(int64_t a, int64_t b) { return a >= b; }
-static bool ge_u(uint64_t a, uint64_t b) { return a >= b; }
-static bool lt_f(double a, double b) { return a < b; }
-static bool lt_s(int64_t a, int64_t b) { return a < b; }
-static bool lt_u(uint64_t a, uint64_t b) { return a < b; }
-static bool le_f(double a, double b) { return a <= b; }
-static bool le_s(int64_t a, int64_t b) { return a <= b; }
-static bool le_u(uint64_t a, uint64_t b) { return a <= b; }
+static bool eq_f(double a, double b)
+{
+    return a == b;
+}
+static bool eq_s(int64_t a, int64_t b)
+{
+    return a == b;
+}
+static bool eq_u(uint64_t a, uint64_t b)
+{
+    return a == b;
+}
+static bool gt_f(double a, double b)
+{
+    return a > b;
+}
+static bool gt_s(int64_t a, int64_t b)
+{
+    return a > b;
+}
+static bool gt_u(uint64_t a, uint64_t b)
+{
+    return a > b;
+}
+static bool ge_f(double a, double b)
+{
+    return a >= b;
+}
+static bool ge_s(int64_t a, int64_t b)
+{
+    return a >= b;
+}
+static bool ge_u(uint64_t a, uint64_t b)
+{
+    return a >= b;
+}
+static bool lt_f(double a, double b)
+{
+    return a < b;
+}
+static bool lt_s(int64_t a, int64_t b)
+{
+    return a < b;
+}
+static bool lt_u(uint64_t a, uint64_t b)
+{
+    return a < b;
+}
+static bool le_f(double a, double b)
+{
+    return a <= b;
+}
+static bool le_s(int64_t a, int64_t b)
+{
+    return a <= b;
+}
+static bool le_u(uint64_t a, uint64_t b)
+{
+    return a <= b;
+}
 
 #define FL(name) name##_f32, name##_f64
 #define NOFL NULL, NULL
@@ -233,11 +358,12 @@ fy_status ew_binary_parse(const struct ir_node *n, int64_t opset, void *params,
         struct ir_bytes dir;
         st = op_attr_string(n, "direction", "", &dir, err);
         if (st) return st;
-        if (op_bytes_eq(dir, "LEFT")) p->shift_left = true;
+        if (op_bytes_eq(dir, "LEFT"))
+            p->shift_left = true;
         else if (!op_bytes_eq(dir, "RIGHT"))
             return op_fail_node(n, err, FY_EINVALID,
-                                "direction is '%.*s'; expected 'LEFT' or 'RIGHT'",
-                                (int)dir.size, (const char *)dir.data);
+                                "direction is '%.*s'; expected 'LEFT' or 'RIGHT'", (int)dir.size,
+                                (const char *)dir.data);
         variant = p->shift_left;
     }
     p->b = binary_find(n->op, variant);
@@ -279,8 +405,10 @@ static fy_status legacy_view(const struct op_ctx *c, const struct ew_binary_para
                        "B has rank %d; with broadcast=1 and axis %lld it does not fit A's rank %d",
                        b->rank, (long long)axis, a->rank);
     view->rank = a->rank;
-    for (int d = 0; d < a->rank; d++) view->dims[d] = 1;
-    for (int d = 0; d < b->rank; d++) view->dims[axis + d] = b->dims[d];
+    for (int d = 0; d < a->rank; d++)
+        view->dims[d] = 1;
+    for (int d = 0; d < b->rank; d++)
+        view->dims[axis + d] = b->dims[d];
     return FY_OK;
 }
 
@@ -321,8 +449,10 @@ fy_status ew_binary_infer(struct op_ctx *c)
     if (st) return st;
     enum ir_dtype t = c->in[0]->dtype;
     if (b->op == IR_OP_MOD && !p->fmod && ir_dtype_table[t].is_float)
-        return op_fail(c, FY_EINVALID, "fmod is 0 but the inputs are %s; ONNX Mod needs fmod=1 "
-                       "for floating-point inputs", ir_dtype_name(t));
+        return op_fail(c, FY_EINVALID,
+                       "fmod is 0 but the inputs are %s; ONNX Mod needs fmod=1 "
+                       "for floating-point inputs",
+                       ir_dtype_name(t));
     if (!binary_has_kernel(b, t))
         return op_fail(c, FY_EUNSUPPORTED, "input 0 has type %s, which ferry cannot compute here",
                        ir_dtype_name(t));
@@ -334,12 +464,14 @@ fy_status ew_binary_infer(struct op_ctx *c)
     int64_t dims[OP_MAX_RANK];
     st = op_broadcast_shape(c, ins, 2, &rank, dims);
     if (st) return st;
-    if ((p->legacy || p->legacy_plain) && !same_dims(rank, dims, c->in[0])) {
+    const struct op_tensor *a = c->in[0];
+    bool fits =
+        same_dims(rank, dims, a) && (!p->legacy_plain || same_dims(a->rank, a->dims, c->in[1]));
+    if ((p->legacy || p->legacy_plain) && !fits) {
         char sa[128], sb[128];
         shape_str(c->in[0], sa, sizeof sa);
         shape_str(c->in[1], sb, sizeof sb);
-        return op_fail(c, FY_EINVALID,
-                       "B has shape %s and A %s; before opset 7 B must %s", sb, sa,
+        return op_fail(c, FY_EINVALID, "B has shape %s and A %s; before opset 7 B must %s", sb, sa,
                        p->legacy ? "fit within A's shape (broadcast=1)"
                                  : "have A's shape (broadcast is 0)");
     }
@@ -381,11 +513,13 @@ static void arith_row(void *arg, const int64_t *off, const int64_t *st, int64_t 
                (float *)j->y->data + o, n);
         break;
     case IR_F64:
-        b->f64((const double *)x0->data + off[0], st[0], (const double *)x1->data + off[1],
-               st[1], (double *)j->y->data + o, n);
+        b->f64((const double *)x0->data + off[0], st[0], (const double *)x1->data + off[1], st[1],
+               (double *)j->y->data + o, n);
         break;
     case IR_F16:
-    case IR_BF16: arith_row_half(j, off, st, o, n); break;
+    case IR_BF16:
+        arith_row_half(j, off, st, o, n);
+        break;
     default:
         for (int64_t i = 0; i < n; i++) {
             int64_t a = op_get_i64(x0, (uint64_t)(off[0] + i * st[0]));
@@ -494,8 +628,8 @@ static fy_status run_binary(struct op_ctx *c, const struct ew_binary_op *b,
     ew_iter_init(&it, y->rank, y->dims, ins, 2);
     ew_row_fn fn = arith_row;
     if (b->kind == BIN_CMP) fn = cmp_row;
-    bool same_float = ins[0]->dtype == ins[1]->dtype &&
-                      (ins[0]->dtype == IR_F32 || ins[0]->dtype == IR_F64);
+    bool same_float =
+        ins[0]->dtype == ins[1]->dtype && (ins[0]->dtype == IR_F32 || ins[0]->dtype == IR_F64);
     if (b->kind == BIN_POW && !same_float) fn = pow_row;
     ew_iter_run(c, &it, fn, &j);
     if (atomic_load(&j.fault))
@@ -529,7 +663,8 @@ static void prelu_slope_view(const struct op_ctx *c, struct op_tensor *view)
     if (c->opset >= 7 || s->rank != 1 || x->rank < 2 || s->numel == 1 || s->dims[0] != x->dims[1])
         return;
     view->rank = x->rank - 1;
-    for (int d = 1; d < view->rank; d++) view->dims[d] = 1;
+    for (int d = 1; d < view->rank; d++)
+        view->dims[d] = 1;
 }
 
 fy_status ew_prelu_infer(struct op_ctx *c)
@@ -598,7 +733,8 @@ fy_status ew_variadic_infer(struct op_ctx *c)
                 shape_str(c->in[i], si, sizeof si);
                 return op_fail(c, FY_EINVALID,
                                "input %d has shape %s and input 0 %s; before opset 8 they must "
-                               "match", i, si, s0);
+                               "match",
+                               i, si, s0);
             }
         return op_set_output(c, 0, x->dtype, x->rank, x->dims);
     }
@@ -621,7 +757,8 @@ static void scale_range(void *arg, int64_t b, int64_t e)
     if (y->dtype == IR_F32) {
         float *v = y->data;
         const float k = (float)j->k;
-        for (int64_t i = b; i < e; i++) v[i] *= k;
+        for (int64_t i = b; i < e; i++)
+            v[i] *= k;
     } else {
         for (int64_t i = b; i < e; i++)
             op_set_f64(y, (uint64_t)i, op_get_f64(y, (uint64_t)i) * j->k);
@@ -678,20 +815,50 @@ struct where_job {
     size_t size; /* bytes per element; 0 for strings */
 };
 
+/* One loop per element width (values are only moved, never computed). */
+#define EW_WHERE_LOOP(name, T)                                                                     \
+    static void name(const uint8_t *cond, const struct where_job *j, const int64_t *off,           \
+                     const int64_t *st, int64_t o, int64_t n)                                      \
+    {                                                                                              \
+        const T *x = (const T *)j->in[1]->data + off[1];                                           \
+        const T *y = (const T *)j->in[2]->data + off[2];                                           \
+        T *out = (T *)j->y->data + o;                                                              \
+        for (int64_t i = 0; i < n; i++)                                                            \
+            out[i] = cond[i * st[0]] ? x[i * st[1]] : y[i * st[2]];                                \
+    }
+EW_WHERE_LOOP(where_8, uint8_t)
+EW_WHERE_LOOP(where_16, uint16_t)
+EW_WHERE_LOOP(where_32, uint32_t)
+EW_WHERE_LOOP(where_64, uint64_t)
+
 static void where_row(void *arg, const int64_t *off, const int64_t *st, int64_t o, int64_t n)
 {
     const struct where_job *j = arg;
-    const uint8_t *cond = (const uint8_t *)j->in[0]->data;
-    for (int64_t i = 0; i < n; i++) {
-        bool take_x = cond[off[0] + i * st[0]] != 0;
-        int src = take_x ? 1 : 2;
-        int64_t at = off[src] + i * st[src];
-        if (j->size == 0) {
-            j->y->strings[o + i] = j->in[src]->strings[at];
-        } else {
-            memcpy((uint8_t *)j->y->data + (size_t)(o + i) * j->size,
-                   (const uint8_t *)j->in[src]->data + (size_t)at * j->size, j->size);
+    const uint8_t *cond = (const uint8_t *)j->in[0]->data + off[0];
+    switch (j->size) {
+    case 1:
+        where_8(cond, j, off, st, o, n);
+        break;
+    case 2:
+        where_16(cond, j, off, st, o, n);
+        break;
+    case 4:
+        where_32(cond, j, off, st, o, n);
+        break;
+    case 8:
+        where_64(cond, j, off, st, o, n);
+        break;
+    default: /* strings (size 0) and complex128 (16) */
+        for (int64_t i = 0; i < n; i++) {
+            int src = cond[i * st[0]] ? 1 : 2;
+            int64_t at = off[src] + i * st[src];
+            if (j->size == 0)
+                j->y->strings[o + i] = j->in[src]->strings[at];
+            else
+                memcpy((uint8_t *)j->y->data + (size_t)(o + i) * j->size,
+                       (const uint8_t *)j->in[src]->data + (size_t)at * j->size, j->size);
         }
+        break;
     }
 }
 

@@ -25,19 +25,34 @@ struct cast_code {
     const char *name;
 };
 static const struct cast_code cast_codes[] = {
-    {IR_UNDEFINED, "undefined"}, {IR_F32, "float"},         {IR_U8, "uint8"},
-    {IR_I8, "int8"},             {IR_U16, "uint16"},        {IR_I16, "int16"},
-    {IR_I32, "int32"},           {IR_I64, "int64"},         {IR_STRING, "string"},
-    {IR_BOOL, "bool"},           {IR_F16, "float16"},       {IR_F64, "double"},
-    {IR_U32, "uint32"},          {IR_U64, "uint64"},        {IR_C64, "complex64"},
-    {IR_C128, "complex128"},     {IR_BF16, "bfloat16"},     {IR_UNDEFINED, "float8e4m3fn"},
-    {IR_UNDEFINED, "float8e4m3fnuz"}, {IR_UNDEFINED, "float8e5m2"},
-    {IR_UNDEFINED, "float8e5m2fnuz"}, {IR_U4, "uint4"},     {IR_I4, "int4"},
-    {IR_UNDEFINED, "float4e2m1"},     {IR_UNDEFINED, "float8e8m0"},
+    {IR_UNDEFINED, "undefined"},
+    {IR_F32, "float"},
+    {IR_U8, "uint8"},
+    {IR_I8, "int8"},
+    {IR_U16, "uint16"},
+    {IR_I16, "int16"},
+    {IR_I32, "int32"},
+    {IR_I64, "int64"},
+    {IR_STRING, "string"},
+    {IR_BOOL, "bool"},
+    {IR_F16, "float16"},
+    {IR_F64, "double"},
+    {IR_U32, "uint32"},
+    {IR_U64, "uint64"},
+    {IR_C64, "complex64"},
+    {IR_C128, "complex128"},
+    {IR_BF16, "bfloat16"},
+    {IR_UNDEFINED, "float8e4m3fn"},
+    {IR_UNDEFINED, "float8e4m3fnuz"},
+    {IR_UNDEFINED, "float8e5m2"},
+    {IR_UNDEFINED, "float8e5m2fnuz"},
+    {IR_U4, "uint4"},
+    {IR_I4, "int4"},
+    {IR_UNDEFINED, "float4e2m1"},
+    {IR_UNDEFINED, "float8e8m0"},
 };
 
-fy_status ew_cast_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status ew_cast_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct ew_cast_params *p = params;
@@ -137,16 +152,21 @@ static void num_set(struct op_tensor *t, uint64_t i, struct num v)
     enum ir_dtype dt = t->dtype;
     if (ir_dtype_table[dt].is_float) {
         /* int64/uint64 to float32 converts directly (one rounding) */
-        float f = v.kind == NUM_FLOAT ? (float)v.f
-                                      : (v.kind == NUM_SINT ? (float)v.s : (float)v.u);
+        float f = v.kind == NUM_FLOAT ? (float)v.f : (v.kind == NUM_SINT ? (float)v.s : (float)v.u);
         switch (dt) {
-        case IR_F32: ((float *)p)[i] = f; break;
-        case IR_F64:
-            ((double *)p)[i] = v.kind == NUM_FLOAT ? v.f
-                                                   : (v.kind == NUM_SINT ? (double)v.s : (double)v.u);
+        case IR_F32:
+            ((float *)p)[i] = f;
             break;
-        case IR_F16: ((uint16_t *)p)[i] = half_from_float(f); break;
-        default: ((uint16_t *)p)[i] = bf16_truncate(f); break;
+        case IR_F64:
+            ((double *)p)[i] =
+                v.kind == NUM_FLOAT ? v.f : (v.kind == NUM_SINT ? (double)v.s : (double)v.u);
+            break;
+        case IR_F16:
+            ((uint16_t *)p)[i] = half_from_float(f);
+            break;
+        default:
+            ((uint16_t *)p)[i] = bf16_truncate(f);
+            break;
         }
         return;
     }
@@ -174,16 +194,19 @@ static void cast_range(void *arg, int64_t b, int64_t e)
     if (x->dtype == IR_F32 && y->dtype == IR_F16) {
         const float *s = x->data;
         uint16_t *d = y->data;
-        for (int64_t i = b; i < e; i++) d[i] = half_from_float(s[i]);
+        for (int64_t i = b; i < e; i++)
+            d[i] = half_from_float(s[i]);
         return;
     }
     if (x->dtype == IR_F16 && y->dtype == IR_F32) {
         const uint16_t *s = x->data;
         float *d = y->data;
-        for (int64_t i = b; i < e; i++) d[i] = half_to_float(s[i]);
+        for (int64_t i = b; i < e; i++)
+            d[i] = half_to_float(s[i]);
         return;
     }
-    for (int64_t i = b; i < e; i++) num_set(y, (uint64_t)i, num_get(x, (uint64_t)i));
+    for (int64_t i = b; i < e; i++)
+        num_set(y, (uint64_t)i, num_get(x, (uint64_t)i));
 }
 
 /* ---- numbers to strings ---- */
@@ -192,10 +215,14 @@ static void cast_range(void *arg, int64_t b, int64_t e)
 static bool reads_back(const char *s, double v, enum ir_dtype dt)
 {
     switch (dt) {
-    case IR_F64: return strtod(s, NULL) == v;
-    case IR_F16: return half_from_float(strtof(s, NULL)) == half_from_float((float)v);
-    case IR_BF16: return bf16_from_float(strtof(s, NULL)) == bf16_from_float((float)v);
-    default: return strtof(s, NULL) == (float)v;
+    case IR_F64:
+        return strtod(s, NULL) == v;
+    case IR_F16:
+        return half_from_float(strtof(s, NULL)) == half_from_float((float)v);
+    case IR_BF16:
+        return bf16_from_float(strtof(s, NULL)) == bf16_from_float((float)v);
+    default:
+        return strtof(s, NULL) == (float)v;
     }
 }
 
@@ -219,7 +246,8 @@ static int format_float(double v, enum ir_dtype dt, char *buf, size_t cap)
     for (; *q && *q != 'e'; q++)
         if (isdigit((unsigned char)*q) && nd < (int)sizeof dig - 1) dig[nd++] = *q;
     int x10 = *q == 'e' ? atoi(q + 1) : 0;
-    while (nd > 1 && dig[nd - 1] == '0') nd--;
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
     dig[nd] = 0;
     const char *sign = v < 0 ? "-" : "";
     double av = fabs(v);
@@ -228,13 +256,17 @@ static int format_float(double v, enum ir_dtype dt, char *buf, size_t cap)
         size_t k = 0;
         if (x10 < 0) {
             k += (size_t)snprintf(out + k, sizeof out - k, "0.");
-            for (int z = 0; z < -x10 - 1; z++) out[k++] = '0';
+            for (int z = 0; z < -x10 - 1; z++)
+                out[k++] = '0';
             k += (size_t)snprintf(out + k, sizeof out - k, "%s", dig);
         } else {
-            for (int d = 0; d <= x10; d++) out[k++] = d < nd ? dig[d] : '0';
+            for (int d = 0; d <= x10; d++)
+                out[k++] = d < nd ? dig[d] : '0';
             out[k++] = '.';
-            if (nd > x10 + 1) k += (size_t)snprintf(out + k, sizeof out - k, "%s", dig + x10 + 1);
-            else out[k++] = '0';
+            if (nd > x10 + 1)
+                k += (size_t)snprintf(out + k, sizeof out - k, "%s", dig + x10 + 1);
+            else
+                out[k++] = '0';
             out[k] = 0;
         }
         return snprintf(buf, cap, "%s%s", sign, out);
@@ -285,7 +317,8 @@ static fy_status to_strings(struct op_ctx *c, const struct op_tensor *x, struct 
 
 static bool all_space(const char *s)
 {
-    while (*s && isspace((unsigned char)*s)) s++;
+    while (*s && isspace((unsigned char)*s))
+        s++;
     return *s == 0;
 }
 
@@ -334,8 +367,10 @@ static fy_status from_strings(struct op_ctx *c, const struct op_tensor *x, struc
         struct num v;
         struct ir_bytes b = x->strings[i];
         if (!parse_number(b, &v))
-            return op_fail(c, FY_EINVALID, "element %llu is \"%.*s\", which does not read as a "
-                           "number", (unsigned long long)i, (int)(b.size > 64 ? 64 : b.size),
+            return op_fail(c, FY_EINVALID,
+                           "element %llu is \"%.*s\", which does not read as a "
+                           "number",
+                           (unsigned long long)i, (int)(b.size > 64 ? 64 : b.size),
                            (const char *)b.data);
         num_set(y, i, v);
     }

@@ -72,13 +72,25 @@ void ew_iter_init(struct ew_iter *it, int rank, const int64_t *dims,
                   const struct op_tensor *const *in, int k);
 /* fn(arg, off, st, out, n): n output elements starting at element `out`;
  * input i starts at element off[i] and advances by st[i] (0 or 1). */
-typedef void (*ew_row_fn)(void *arg, const int64_t *off, const int64_t *st, int64_t out,
-                          int64_t n);
+typedef void (*ew_row_fn)(void *arg, const int64_t *off, const int64_t *st, int64_t out, int64_t n);
 /* Runs fn over every row, split across threads for big outputs (rows are
  * cut at fixed element positions, so results do not depend on timing). */
 void ew_iter_run(struct op_ctx *c, const struct ew_iter *it, ew_row_fn fn, void *arg);
 /* Same over [0, n) of contiguous data: fn(arg, begin, end). */
 void ew_run_flat(struct op_ctx *c, int64_t n, op_range_fn fn, void *arg);
+
+/* GCC at -O2 vectorizes a loop only when no scalar remainder is left (its
+ * "very cheap" cost model), which rules out every loop of run-time length.
+ * The kernels' float loops ask for the "cheap" model instead, and for
+ * no-trapping-math, without which selects like x < 0 ? a*x : x are not made
+ * into vector blends. ferry never reads the floating-point exception flags,
+ * so no result changes. (Loops calling libm functions stay scalar.) */
+#if defined(__GNUC__) && !defined(__clang__)
+#define EW_VECTORIZE                                                                               \
+    __attribute__((optimize("tree-vectorize", "vect-cost-model=cheap", "no-trapping-math")))
+#else
+#define EW_VECTORIZE
+#endif
 
 /* Elements per parallel chunk: below this, threads cost more than they save. */
 #define EW_MIN_CHUNK 32768
@@ -95,8 +107,7 @@ fy_status ew_unary_parse(const struct ir_node *n, int64_t opset, void *params,
 fy_status ew_unary_infer(struct op_ctx *c);
 fy_status ew_unary_eval(struct op_ctx *c);
 
-fy_status ew_clip_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status ew_clip_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status ew_clip_infer(struct op_ctx *c);
 fy_status ew_clip_eval(struct op_ctx *c);
 
@@ -116,8 +127,7 @@ fy_status ew_variadic_eval(struct op_ctx *c);
 fy_status ew_where_infer(struct op_ctx *c);
 fy_status ew_where_eval(struct op_ctx *c);
 
-fy_status ew_cast_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status ew_cast_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status ew_cast_infer(struct op_ctx *c);
 fy_status ew_cast_like_infer(struct op_ctx *c);
 fy_status ew_cast_eval(struct op_ctx *c);

@@ -21,6 +21,9 @@ typedef void (*un_f64_fn)(const double *restrict xs, double *restrict ys, int64_
 typedef int64_t (*un_sint_fn)(int64_t x, const struct ew_unary_params *p);
 typedef uint64_t (*un_uint_fn)(uint64_t x, const struct ew_unary_params *p);
 typedef bool (*un_pred_fn)(double x, const struct ew_unary_params *p);
+/* Reads what an op has beyond its float attributes. */
+typedef fy_status (*un_parse_fn)(const struct ir_node *n, struct ew_unary_params *p,
+                                 struct fy_error *err);
 
 struct ew_unary_op {
     enum ir_op op;
@@ -31,13 +34,14 @@ struct ew_unary_op {
     un_sint_fn sint; /* signed integers */
     un_uint_fn uint; /* unsigned integers and bool */
     un_pred_fn pred; /* set for ops whose output is bool (IsNaN, IsInf) */
+    un_parse_fn parse;
 };
 
 /* ---- float helpers that keep the element's precision ---- */
 
-static inline float clamp01_f(float v) { return v < 0 ? 0 : (v > 1 ? 1 : v); }
-static inline double clamp01_d(double v) { return v < 0 ? 0 : (v > 1 ? 1 : v); }
-#define CLAMP01(v) _Generic((v), float: clamp01_f, default: clamp01_d)(v)
+/* a macro rather than a function so that it inlines into the vectorized
+ * loops (a function compiled without their options would not) */
+#define CLAMP01(v) ((v) < 0 ? 0 : ((v) > 1 ? 1 : (v)))
 
 /* Written in two branches so that neither exp overflows for large |x|. */
 static inline float sigmoid_f(float v)
@@ -52,38 +56,46 @@ static inline double sigmoid_d(double v)
     double e = exp(v);
     return e / (1 + e);
 }
-#define SIGMOID(v) _Generic((v), float: sigmoid_f, default: sigmoid_d)(v)
+#define SIGMOID(v) _Generic((v), float : sigmoid_f, default : sigmoid_d)(v)
 
 /* log(1 + e^x) without overflow: for x > 0 it is x + log(1 + e^-x). */
-static inline float softplus_f(float v) { return v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v)); }
-static inline double softplus_d(double v) { return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v)); }
-#define SOFTPLUS(v) _Generic((v), float: softplus_f, default: softplus_d)(v)
+static inline float softplus_f(float v)
+{
+    return v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v));
+}
+static inline double softplus_d(double v)
+{
+    return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
+}
+#define SOFTPLUS(v) _Generic((v), float : softplus_f, default : softplus_d)(v)
 
 /* Defines name_f32 and name_f64 computing `expr` of x (and pa, pb). */
-#define EW_UNARY_FLOAT(name, expr)                                                             \
-    static void name##_f32(const float *restrict xs, float *restrict ys, int64_t n,            \
-                           const struct ew_unary_params *p)                                    \
-    {                                                                                          \
-        const float pa = p->a, pb = p->b;                                                      \
-        (void)pa;                                                                              \
-        (void)pb;                                                                              \
-        for (int64_t i = 0; i < n; i++) {                                                      \
-            const float x = xs[i];                                                             \
-            ys[i] = (float)(expr);                                                             \
-        }                                                                                      \
-    }                                                                                          \
-    static void name##_f64(const double *restrict xs, double *restrict ys, int64_t n,          \
-                           const struct ew_unary_params *p)                                    \
-    {                                                                                          \
-        const double pa = p->da, pb = p->db;                                                   \
-        (void)pa;                                                                              \
-        (void)pb;                                                                              \
-        for (int64_t i = 0; i < n; i++) {                                                      \
-            const double x = xs[i];                                                            \
-            ys[i] = (double)(expr);                                                            \
-        }                                                                                      \
+#define EW_UNARY_FLOAT(name, expr)                                                                 \
+    EW_VECTORIZE static void name##_f32(const float *restrict xs, float *restrict ys, int64_t n,   \
+                                        const struct ew_unary_params *p)                           \
+    {                                                                                              \
+        const float pa = p->a, pb = p->b;                                                          \
+        (void)pa;                                                                                  \
+        (void)pb;                                                                                  \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            const float x = xs[i];                                                                 \
+            ys[i] = (float)(expr);                                                                 \
+        }                                                                                          \
+    }                                                                                              \
+    EW_VECTORIZE static void name##_f64(const double *restrict xs, double *restrict ys, int64_t n, \
+                                        const struct ew_unary_params *p)                           \
+    {                                                                                              \
+        const double pa = p->da, pb = p->db;                                                       \
+        (void)pa;                                                                                  \
+        (void)pb;                                                                                  \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            const double x = xs[i];                                                                \
+            ys[i] = (double)(expr);                                                                \
+        }                                                                                          \
     }
 
+/* (clang-format would read `a * b` in a macro argument as a declaration) */
+/* clang-format off */
 EW_UNARY_FLOAT(abs, fabs(x))
 EW_UNARY_FLOAT(neg, -x)
 EW_UNARY_FLOAT(sqrt, sqrt(x))
@@ -133,6 +145,7 @@ EW_UNARY_FLOAT(shrink, x < -pb ? x + pa : (x > pb ? x - pa : 0))
 EW_UNARY_FLOAT(swish, x * SIGMOID(pa * x))
 /* a = min, b = max; max applied last so that min > max gives max (ONNX Clip) */
 EW_UNARY_FLOAT(clip, (x < pa ? pa : x) > pb ? pb : (x < pa ? pa : x))
+/* clang-format on */
 
 /* ---- integers ----
  * Values arrive widened to 64 bits and are stored back truncated to the
@@ -241,53 +254,85 @@ static bool isinf_pred(double x, const struct ew_unary_params *p)
     return isinf(x) && ((x < 0 && (p->mode & 1)) || (x > 0 && (p->mode & 2)));
 }
 
+static fy_status celu_parse(const struct ir_node *n, struct ew_unary_params *p,
+                            struct fy_error *err)
+{
+    if (p->a == 0) return op_fail_node(n, err, FY_EINVALID, "alpha is 0; Celu divides by alpha");
+    return FY_OK;
+}
+
+static fy_status gelu_parse(const struct ir_node *n, struct ew_unary_params *p,
+                            struct fy_error *err)
+{
+    struct ir_bytes s;
+    fy_status st = op_attr_string(n, "approximate", "none", &s, err);
+    if (st) return st;
+    if (op_bytes_eq(s, "tanh"))
+        p->mode = 1;
+    else if (!op_bytes_eq(s, "none"))
+        return op_fail_node(n, err, FY_EINVALID, "approximate is '%.*s'; expected 'none' or 'tanh'",
+                            (int)s.size, (const char *)s.data);
+    return FY_OK;
+}
+
+static fy_status isinf_parse(const struct ir_node *n, struct ew_unary_params *p,
+                             struct fy_error *err)
+{
+    int64_t neg, pos;
+    fy_status st = op_attr_int(n, "detect_negative", 1, &neg, err);
+    if (!st) st = op_attr_int(n, "detect_positive", 1, &pos, err);
+    if (st) return st;
+    p->mode = (neg ? 1 : 0) | (pos ? 2 : 0);
+    return FY_OK;
+}
+
 #define F(name) name##_f32, name##_f64
 static const struct ew_unary_op unary_ops[] = {
-    {IR_OP_ABS, NULL, NULL, 0, 0, F(abs), abs_sint, identity_uint, NULL},
-    {IR_OP_NEG, NULL, NULL, 0, 0, F(neg), neg_sint, NULL, NULL},
-    {IR_OP_SQRT, NULL, NULL, 0, 0, F(sqrt), NULL, NULL, NULL},
-    {IR_OP_EXP, NULL, NULL, 0, 0, F(exp), NULL, NULL, NULL},
-    {IR_OP_LOG, NULL, NULL, 0, 0, F(log), NULL, NULL, NULL},
-    {IR_OP_RECIPROCAL, NULL, NULL, 0, 0, F(reciprocal), NULL, NULL, NULL},
-    {IR_OP_FLOOR, NULL, NULL, 0, 0, F(floor), NULL, NULL, NULL},
-    {IR_OP_CEIL, NULL, NULL, 0, 0, F(ceil), NULL, NULL, NULL},
-    {IR_OP_ROUND, NULL, NULL, 0, 0, F(round), NULL, NULL, NULL},
-    {IR_OP_SIGN, NULL, NULL, 0, 0, F(sign), sign_sint, sign_uint, NULL},
-    {IR_OP_SIN, NULL, NULL, 0, 0, F(sin), NULL, NULL, NULL},
-    {IR_OP_COS, NULL, NULL, 0, 0, F(cos), NULL, NULL, NULL},
-    {IR_OP_TAN, NULL, NULL, 0, 0, F(tan), NULL, NULL, NULL},
-    {IR_OP_ASIN, NULL, NULL, 0, 0, F(asin), NULL, NULL, NULL},
-    {IR_OP_ACOS, NULL, NULL, 0, 0, F(acos), NULL, NULL, NULL},
-    {IR_OP_ATAN, NULL, NULL, 0, 0, F(atan), NULL, NULL, NULL},
-    {IR_OP_SINH, NULL, NULL, 0, 0, F(sinh), NULL, NULL, NULL},
-    {IR_OP_COSH, NULL, NULL, 0, 0, F(cosh), NULL, NULL, NULL},
-    {IR_OP_ASINH, NULL, NULL, 0, 0, F(asinh), NULL, NULL, NULL},
-    {IR_OP_ACOSH, NULL, NULL, 0, 0, F(acosh), NULL, NULL, NULL},
-    {IR_OP_ATANH, NULL, NULL, 0, 0, F(atanh), NULL, NULL, NULL},
-    {IR_OP_ERF, NULL, NULL, 0, 0, F(erf), erf_sint, erf_uint, NULL},
-    {IR_OP_IS_NA_N, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, isnan_pred},
-    {IR_OP_IS_INF, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, isinf_pred},
-    {IR_OP_NOT, NULL, NULL, 0, 0, NULL, NULL, NULL, not_bool, NULL},
-    {IR_OP_BITWISE_NOT, NULL, NULL, 0, 0, NULL, NULL, bitnot_sint, bitnot_uint, NULL},
-    {IR_OP_RELU, NULL, NULL, 0, 0, F(relu), relu_sint, NULL, NULL},
-    {IR_OP_LEAKY_RELU, "alpha", NULL, 0.01f, 0, F(leaky_relu), NULL, NULL, NULL},
-    {IR_OP_ELU, "alpha", NULL, 1.0f, 0, F(elu), NULL, NULL, NULL},
-    {IR_OP_SELU, "alpha", "gamma", 1.67326319217681884765625f, 1.05070102214813232421875f,
-     F(selu), NULL, NULL, NULL},
-    {IR_OP_CELU, "alpha", NULL, 1.0f, 0, F(celu), NULL, NULL, NULL},
-    {IR_OP_GELU, NULL, NULL, 0, 0, F(gelu), NULL, NULL, NULL},
-    {IR_OP_HARD_SIGMOID, "alpha", "beta", 0.2f, 0.5f, F(hard_sigmoid), NULL, NULL, NULL},
+    {IR_OP_ABS, NULL, NULL, 0, 0, F(abs), abs_sint, identity_uint, NULL, NULL},
+    {IR_OP_NEG, NULL, NULL, 0, 0, F(neg), neg_sint, NULL, NULL, NULL},
+    {IR_OP_SQRT, NULL, NULL, 0, 0, F(sqrt), NULL, NULL, NULL, NULL},
+    {IR_OP_EXP, NULL, NULL, 0, 0, F(exp), NULL, NULL, NULL, NULL},
+    {IR_OP_LOG, NULL, NULL, 0, 0, F(log), NULL, NULL, NULL, NULL},
+    {IR_OP_RECIPROCAL, NULL, NULL, 0, 0, F(reciprocal), NULL, NULL, NULL, NULL},
+    {IR_OP_FLOOR, NULL, NULL, 0, 0, F(floor), NULL, NULL, NULL, NULL},
+    {IR_OP_CEIL, NULL, NULL, 0, 0, F(ceil), NULL, NULL, NULL, NULL},
+    {IR_OP_ROUND, NULL, NULL, 0, 0, F(round), NULL, NULL, NULL, NULL},
+    {IR_OP_SIGN, NULL, NULL, 0, 0, F(sign), sign_sint, sign_uint, NULL, NULL},
+    {IR_OP_SIN, NULL, NULL, 0, 0, F(sin), NULL, NULL, NULL, NULL},
+    {IR_OP_COS, NULL, NULL, 0, 0, F(cos), NULL, NULL, NULL, NULL},
+    {IR_OP_TAN, NULL, NULL, 0, 0, F(tan), NULL, NULL, NULL, NULL},
+    {IR_OP_ASIN, NULL, NULL, 0, 0, F(asin), NULL, NULL, NULL, NULL},
+    {IR_OP_ACOS, NULL, NULL, 0, 0, F(acos), NULL, NULL, NULL, NULL},
+    {IR_OP_ATAN, NULL, NULL, 0, 0, F(atan), NULL, NULL, NULL, NULL},
+    {IR_OP_SINH, NULL, NULL, 0, 0, F(sinh), NULL, NULL, NULL, NULL},
+    {IR_OP_COSH, NULL, NULL, 0, 0, F(cosh), NULL, NULL, NULL, NULL},
+    {IR_OP_ASINH, NULL, NULL, 0, 0, F(asinh), NULL, NULL, NULL, NULL},
+    {IR_OP_ACOSH, NULL, NULL, 0, 0, F(acosh), NULL, NULL, NULL, NULL},
+    {IR_OP_ATANH, NULL, NULL, 0, 0, F(atanh), NULL, NULL, NULL, NULL},
+    {IR_OP_ERF, NULL, NULL, 0, 0, F(erf), erf_sint, erf_uint, NULL, NULL},
+    {IR_OP_IS_NA_N, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, isnan_pred, NULL},
+    {IR_OP_IS_INF, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, isinf_pred, isinf_parse},
+    {IR_OP_NOT, NULL, NULL, 0, 0, NULL, NULL, NULL, not_bool, NULL, NULL},
+    {IR_OP_BITWISE_NOT, NULL, NULL, 0, 0, NULL, NULL, bitnot_sint, bitnot_uint, NULL, NULL},
+    {IR_OP_RELU, NULL, NULL, 0, 0, F(relu), relu_sint, NULL, NULL, NULL},
+    {IR_OP_LEAKY_RELU, "alpha", NULL, 0.01f, 0, F(leaky_relu), NULL, NULL, NULL, NULL},
+    {IR_OP_ELU, "alpha", NULL, 1.0f, 0, F(elu), NULL, NULL, NULL, NULL},
+    {IR_OP_SELU, "alpha", "gamma", 1.67326319217681884765625f, 1.05070102214813232421875f, F(selu),
+     NULL, NULL, NULL, NULL},
+    {IR_OP_CELU, "alpha", NULL, 1.0f, 0, F(celu), NULL, NULL, NULL, celu_parse},
+    {IR_OP_GELU, NULL, NULL, 0, 0, F(gelu), NULL, NULL, NULL, gelu_parse},
+    {IR_OP_HARD_SIGMOID, "alpha", "beta", 0.2f, 0.5f, F(hard_sigmoid), NULL, NULL, NULL, NULL},
     /* HardSwish is HardSigmoid with alpha 1/6, beta 0.5, times x */
-    {IR_OP_HARD_SWISH, NULL, NULL, 1.0f / 6, 0.5f, F(hard_swish), NULL, NULL, NULL},
-    {IR_OP_MISH, NULL, NULL, 0, 0, F(mish), NULL, NULL, NULL},
-    {IR_OP_SOFTPLUS, NULL, NULL, 0, 0, F(softplus), NULL, NULL, NULL},
-    {IR_OP_SOFTSIGN, NULL, NULL, 0, 0, F(softsign), NULL, NULL, NULL},
-    {IR_OP_THRESHOLDED_RELU, "alpha", NULL, 1.0f, 0, F(thresholded_relu), NULL, NULL, NULL},
-    {IR_OP_SIGMOID, NULL, NULL, 0, 0, F(sigmoid), NULL, NULL, NULL},
-    {IR_OP_TANH, NULL, NULL, 0, 0, F(tanh), NULL, NULL, NULL},
-    {IR_OP_SHRINK, "bias", "lambd", 0.0f, 0.5f, F(shrink), shrink_sint, shrink_uint, NULL},
-    {IR_OP_SWISH, "alpha", NULL, 1.0f, 0, F(swish), NULL, NULL, NULL},
-    {IR_OP_CLIP, NULL, NULL, 0, 0, F(clip), clip_sint, clip_uint, NULL},
+    {IR_OP_HARD_SWISH, NULL, NULL, 1.0f / 6, 0.5f, F(hard_swish), NULL, NULL, NULL, NULL},
+    {IR_OP_MISH, NULL, NULL, 0, 0, F(mish), NULL, NULL, NULL, NULL},
+    {IR_OP_SOFTPLUS, NULL, NULL, 0, 0, F(softplus), NULL, NULL, NULL, NULL},
+    {IR_OP_SOFTSIGN, NULL, NULL, 0, 0, F(softsign), NULL, NULL, NULL, NULL},
+    {IR_OP_THRESHOLDED_RELU, "alpha", NULL, 1.0f, 0, F(thresholded_relu), NULL, NULL, NULL, NULL},
+    {IR_OP_SIGMOID, NULL, NULL, 0, 0, F(sigmoid), NULL, NULL, NULL, NULL},
+    {IR_OP_TANH, NULL, NULL, 0, 0, F(tanh), NULL, NULL, NULL, NULL},
+    {IR_OP_SHRINK, "bias", "lambd", 0.0f, 0.5f, F(shrink), shrink_sint, shrink_uint, NULL, NULL},
+    {IR_OP_SWISH, "alpha", NULL, 1.0f, 0, F(swish), NULL, NULL, NULL, NULL},
+    {IR_OP_CLIP, NULL, NULL, 0, 0, F(clip), clip_sint, clip_uint, NULL, NULL},
 };
 #undef F
 
@@ -298,8 +343,7 @@ static const struct ew_unary_op *unary_find(enum ir_op op)
     return NULL;
 }
 
-fy_status ew_unary_parse(const struct ir_node *n, int64_t opset, void *params,
-                         struct fy_error *err)
+fy_status ew_unary_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct ew_unary_params *p = params;
@@ -314,26 +358,7 @@ fy_status ew_unary_parse(const struct ir_node *n, int64_t opset, void *params,
     if (st) return st;
     p->da = p->a;
     p->db = p->b;
-    if (n->op == IR_OP_CELU && p->a == 0)
-        return op_fail_node(n, err, FY_EINVALID, "alpha is 0; Celu divides by alpha");
-    if (n->op == IR_OP_GELU) {
-        struct ir_bytes s;
-        st = op_attr_string(n, "approximate", "none", &s, err);
-        if (st) return st;
-        if (op_bytes_eq(s, "tanh")) p->mode = 1;
-        else if (!op_bytes_eq(s, "none"))
-            return op_fail_node(n, err, FY_EINVALID,
-                                "approximate is '%.*s'; expected 'none' or 'tanh'", (int)s.size,
-                                (const char *)s.data);
-    }
-    if (n->op == IR_OP_IS_INF) {
-        int64_t neg, pos;
-        st = op_attr_int(n, "detect_negative", 1, &neg, err);
-        if (!st) st = op_attr_int(n, "detect_positive", 1, &pos, err);
-        if (st) return st;
-        p->mode = (neg ? 1 : 0) | (pos ? 2 : 0);
-    }
-    return FY_OK;
+    return u->parse ? u->parse(n, p, err) : FY_OK;
 }
 
 /* Whether the row has a kernel for elements of type t (the type tables
@@ -374,12 +399,17 @@ static void unary_range(void *arg, int64_t b, int64_t e)
     struct op_tensor *y = j->y;
     if (u->pred) {
         uint8_t *out = y->data;
-        for (int64_t i = b; i < e; i++) out[i] = u->pred(op_get_f64(x, (uint64_t)i), p);
+        for (int64_t i = b; i < e; i++)
+            out[i] = u->pred(op_get_f64(x, (uint64_t)i), p);
         return;
     }
     switch (x->dtype) {
-    case IR_F32: u->f32((const float *)x->data + b, (float *)y->data + b, e - b, p); break;
-    case IR_F64: u->f64((const double *)x->data + b, (double *)y->data + b, e - b, p); break;
+    case IR_F32:
+        u->f32((const float *)x->data + b, (float *)y->data + b, e - b, p);
+        break;
+    case IR_F64:
+        u->f64((const double *)x->data + b, (double *)y->data + b, e - b, p);
+        break;
     case IR_F16:
     case IR_BF16: {
         float in[EW_BLOCK], out[EW_BLOCK];
@@ -411,14 +441,16 @@ static fy_status unary_run(struct op_ctx *c, const struct ew_unary_params *p)
     return FY_OK;
 }
 
-fy_status ew_unary_eval(struct op_ctx *c) { return unary_run(c, c->params); }
+fy_status ew_unary_eval(struct op_ctx *c)
+{
+    return unary_run(c, c->params);
+}
 
 /* ---- Clip ----
  * Before opset 11 the bounds are float attributes; from 11 they are
  * optional scalar inputs of the input's type (absent: unbounded). */
 
-fy_status ew_clip_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status ew_clip_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     struct ew_clip_params *p = params;
     p->from_attrs = opset < 11;

@@ -245,22 +245,42 @@ struct job {
     atomic_bool nomem;
 };
 
-/* Packs rows [m0, m0+mc) x depth [k0, k0+kc) of alpha*A into MR-row strips. */
+/* Packs rows [m0, m0+mc) x depth [k0, k0+kc) of alpha*A into MR-row strips.
+ * Loops run along A's contiguous dim (k, or m when transposed) so the
+ * reads stream; the scattered writes stay within one strip (L1). */
 static void pack_a(const struct sgemm_args *g, int mr, int64_t m0, int64_t mc, int64_t k0,
                    int64_t kc, float *dst)
 {
     for (int64_t s = 0; s < mc; s += mr) {
         int rows = mc - s < mr ? (int)(mc - s) : mr;
-        for (int64_t k = 0; k < kc; k++) {
-            float *d = dst + k * mr;
+        if (!g->trans_a) {
             for (int i = 0; i < rows; i++) {
-                int64_t m = m0 + s + i, kk = k0 + k;
-                float v = g->trans_a ? g->a[kk * g->lda + m] : g->a[m * g->lda + kk];
-                d[i] = g->alpha * v;
+                const float *src = g->a + (m0 + s + i) * g->lda + k0;
+                float *d = dst + i;
+                for (int64_t k = 0; k < kc; k++) d[k * mr] = src[k];
             }
-            for (int i = rows; i < mr; i++) d[i] = 0;
+        } else {
+            for (int64_t k = 0; k < kc; k++)
+                memcpy(dst + k * mr, g->a + (k0 + k) * g->lda + m0 + s,
+                       (size_t)rows * sizeof(float));
         }
+        for (int i = rows; i < mr; i++)
+            for (int64_t k = 0; k < kc; k++) dst[k * mr + i] = 0;
+        if (g->alpha != 1)
+            for (int64_t k = 0; k < kc * mr; k++) dst[k] *= g->alpha;
         dst += kc * mr;
+    }
+}
+
+/* Copies one k-row of a full B strip: a constant size lets the compiler
+ * inline the copy as a few vector moves. */
+static void copy_row(float *d, const float *s, int nr)
+{
+    switch (nr) {
+    case 8: memcpy(d, s, 8 * sizeof(float)); break;
+    case 16: memcpy(d, s, 16 * sizeof(float)); break;
+    case 32: memcpy(d, s, 32 * sizeof(float)); break;
+    default: memcpy(d, s, (size_t)nr * sizeof(float)); break;
     }
 }
 
@@ -270,15 +290,23 @@ static void pack_b(const struct sgemm_args *g, int nr, int64_t k0, int64_t kc, i
 {
     for (int64_t s = 0; s < nc; s += nr) {
         int cols = nc - s < nr ? (int)(nc - s) : nr;
-        for (int64_t k = 0; k < kc; k++) {
-            float *d = dst + k * nr;
-            int64_t kk = k0 + k;
-            if (!g->trans_b) {
-                memcpy(d, g->b + kk * g->ldb + n0 + s, (size_t)cols * sizeof(float));
+        if (!g->trans_b) {
+            const float *src = g->b + k0 * g->ldb + n0 + s;
+            if (cols == nr) {
+                for (int64_t k = 0; k < kc; k++) copy_row(dst + k * nr, src + k * g->ldb, nr);
             } else {
-                for (int j = 0; j < cols; j++) d[j] = g->b[(n0 + s + j) * g->ldb + kk];
+                for (int64_t k = 0; k < kc; k++) {
+                    memcpy(dst + k * nr, src + k * g->ldb, (size_t)cols * sizeof(float));
+                    for (int j = cols; j < nr; j++) dst[k * nr + j] = 0;
+                }
             }
-            for (int j = cols; j < nr; j++) d[j] = 0;
+        } else {
+            for (int j = 0; j < cols; j++) {
+                const float *src = g->b + (n0 + s + j) * g->ldb + k0;
+                for (int64_t k = 0; k < kc; k++) dst[k * nr + j] = src[k];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int64_t k = 0; k < kc; k++) dst[k * nr + j] = 0;
         }
         dst += kc * nr;
     }

@@ -66,6 +66,11 @@ const float *nn_load_f32(struct op_ctx *c, const struct op_tensor *t);
 float *nn_out_f32(struct op_ctx *c, struct op_tensor *t);
 void nn_store_f32(struct op_tensor *t, const float *v);
 
+/* op_scratch plus 64 spare bytes. Why: op_scratch (interp.c) rounds
+ * header + size down to 64 bytes while its header takes 64, so a request can
+ * come back up to 56 bytes short; remove once interp.c is fixed. */
+void *nn_scratch(struct op_ctx *c, size_t bytes);
+
 /* Input i, or NULL when left out (or beyond the node's inputs). */
 const struct op_tensor *nn_in(const struct op_ctx *c, int i);
 /* Shape as "[1,3,224,224]" for messages. */

@@ -81,6 +81,10 @@ static fy_status pad_plan(struct op_ctx *c, struct pad_plan *pp)
     }
     for (int d = 0; d < r; d++) {
         int64_t dim = x->dims[d];
+        /* bounds first, so that negating and adding below cannot overflow */
+        if (begin[d] < -dim || end[d] < -dim || begin[d] > INT64_MAX / 4 || end[d] > INT64_MAX / 4)
+            return op_fail(c, FY_EINVALID, "pads (%lld, %lld) are out of range for axis %d of %lld",
+                           (long long)begin[d], (long long)end[d], d, (long long)dim);
         pp->crop[d] = begin[d] < 0 ? -begin[d] : 0;
         pp->before[d] = begin[d] > 0 ? begin[d] : 0;
         pp->after[d] = end[d] > 0 ? end[d] : 0;
@@ -91,8 +95,6 @@ static fy_status pad_plan(struct op_ctx *c, struct pad_plan *pp)
         pp->keep[d] = dim - pp->crop[d] - crop_end;
         if (p->mode != SHP_PAD_CONSTANT && pp->keep[d] == 0 && (pp->before[d] || pp->after[d]))
             return op_fail(c, FY_EINVALID, "axis %d is empty; only constant mode can pad it", d);
-        if (pp->before[d] > INT64_MAX / 4 || pp->after[d] > INT64_MAX / 4)
-            return op_fail(c, FY_EINVALID, "pads on axis %d are too large", d);
         pp->out[d] = pp->before[d] + pp->keep[d] + pp->after[d];
     }
     return FY_OK;
@@ -154,7 +156,9 @@ fy_status shp_pad_eval(struct op_ctx *c)
     const struct op_tensor *v = c->n_inputs > 2 ? c->in[2] : NULL;
     if (p->n_pads >= 0) {
         struct op_tensor tmp = {.dtype = x->dtype, .numel = 1, .data = value};
-        if (x->dtype != IR_STRING) op_set_f64(&tmp, 0, p->value);
+        /* the float attribute converts to numeric types only */
+        if (x->dtype != IR_STRING && x->dtype != IR_C64 && x->dtype != IR_C128)
+            op_set_f64(&tmp, 0, p->value);
     } else if (v && v->numel) {
         memcpy(value, shp_src(v), es);
     }

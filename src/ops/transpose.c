@@ -89,13 +89,22 @@ fy_status shp_s2d_parse(const struct ir_node *n, int64_t opset, void *params,
     return shp_d2s_parse(n, opset, params, err);
 }
 
+/* Checks the input is 4-D and that blocksize^2 times any of its dims
+ * cannot overflow (so the shape arithmetic below is safe). */
 static fy_status expect_4d(struct op_ctx *c)
 {
+    const struct shp_d2s_params *p = c->params;
     fy_status st = shp_expect_movable(c, 0);
     if (st) return st;
-    if (c->in[0]->rank != 4)
-        return op_fail(c, FY_EINVALID, "input has rank %d; expected 4 (N, C, H, W)",
-                       c->in[0]->rank);
+    const struct op_tensor *x = c->in[0];
+    if (x->rank != 4)
+        return op_fail(c, FY_EINVALID, "input has rank %d; expected 4 (N, C, H, W)", x->rank);
+    for (int d = 1; d < 4; d++)
+        if (x->dims[d] && p->blocksize > (INT64_MAX / x->dims[d]) / p->blocksize)
+            return op_fail(c, FY_EINVALID, "blocksize %lld is too large for dim %d (%lld)",
+                           (long long)p->blocksize, d, (long long)x->dims[d]);
+    if (p->blocksize > (1 << 30))
+        return op_fail(c, FY_EINVALID, "blocksize %lld is too large", (long long)p->blocksize);
     return FY_OK;
 }
 

@@ -25,6 +25,7 @@ SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "
 MNIST = os.path.join(ROOT, "fixtures", "mnist-8.onnx")
 MNIST_DATA = os.path.join(SHARED, "models", "onnx", "onnx2c", "mnist")
 TIMEOUT = 120
+CONFORMANCE = os.path.join(os.path.dirname(FERRY), "tools", "conformance")
 
 passed = failed = 0
 
@@ -315,6 +316,96 @@ def check_small_models(tmp):
            None if p.returncode != 0 and open(victim, "rb").read() == before else show(p))
 
 
+def check_conformance_runner(tmp):
+    """The conformance tool on a small fake data folder: ONNX's comparison rule,
+    expectations, and --write-expect."""
+    name = "conformance_runner"
+    if not os.access(CONFORMANCE, os.X_OK):
+        report(name, f"{CONFORMANCE} not built")
+        return
+    try:
+        import onnx
+        from onnx import helper, TensorProto as TP
+    except Exception as e:
+        report(name, f"onnx package missing: {e}")
+        return
+    data = os.path.join(tmp, "data")
+
+    def case(group, cname, op, dtype, x, expected):
+        d = os.path.join(data, group, cname)
+        os.makedirs(os.path.join(d, "test_data_set_0"))
+        et = TP.FLOAT if dtype == np.float32 else TP.INT64
+        g = helper.make_graph([helper.make_node(op, ["x"] * (2 if op == "Mul" else 1), ["y"])],
+                              cname, [helper.make_tensor_value_info("x", et, list(x.shape))],
+                              [helper.make_tensor_value_info("y", et, None)])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+        m.ir_version = 7
+        onnx.save(m, os.path.join(d, "model.onnx"))
+        tensor_pb(x, "x", os.path.join(d, "test_data_set_0", "input_0.pb"))
+        tensor_pb(expected, "y", os.path.join(d, "test_data_set_0", "output_0.pb"))
+
+    x = np.array([[1.0, -2.0, 3.0], [0.5, 100.0, -7.0]], np.float32)
+    off = -x
+    off[1, 1] = -100.0 * (1 + 2e-3)  # outside rtol 1e-3
+    xn = np.array([np.nan, np.inf, -np.inf, 1.0], np.float32)
+    xi = np.array([2, -3, 4], np.int64)
+    case("node", "test_neg_ok", "Neg", np.float32, x, -x)
+    case("node", "test_neg_tol", "Neg", np.float32, x, (-x * (1 + 9e-4)).astype(np.float32))
+    case("node", "test_neg_off", "Neg", np.float32, x, off)
+    case("node", "test_neg_nan_inf", "Neg", np.float32, xn, -xn)
+    case("node", "test_neg_shape", "Neg", np.float32, x, (-x).reshape(3, 2))
+    case("node", "test_mul_int_off", "Mul", np.int64, xi, np.array([4, 9, 17], np.int64))
+    case("node", "test_skipme", "Neg", np.float32, x, x)
+    case("simple", "test_unlisted", "Neg", np.float32, x, -x)
+    expect = os.path.join(tmp, "expected.txt")
+    with open(expect, "w") as f:
+        f.write("# header kept by --write-expect\n\n"
+                "pass node/test_neg_ok\npass node/test_neg_tol\npass node/test_neg_off\n"
+                "pass node/test_neg_nan_inf\npass node/test_neg_shape\n"
+                "pass node/test_mul_int_off\nskip node/test_skipme: a reason we defend\n"
+                "pass node/test_gone\n")
+    try:
+        p = subprocess.run([CONFORMANCE, "--data", data, "--expect", expect],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        report(name, "timed out")
+        return
+    lines = p.stdout.splitlines()
+    want = {
+        "pass node/test_neg_ok": None,
+        "pass node/test_neg_tol": None,
+        "pass node/test_neg_nan_inf": None,
+        "FAIL node/test_neg_off: output 0 'y': at [1,1] got -100, expected -100.199997": None,
+        "FAIL node/test_neg_shape: output 0 'y': got float32 [2,3], expected float32 [3,2]": None,
+        "FAIL node/test_mul_int_off: output 0 'y': at [2] got 16, expected 17": None,
+        "skip node/test_skipme: a reason we defend": None,
+        "FAIL simple/test_unlisted: not listed in expected.txt (it passes now)": None,
+        "FAIL node/test_gone:": None,
+    }
+    missing = [w for w in want if not any(l.startswith(w) for l in lines)]
+    if missing or p.returncode != 1 or lines[-2:] != ["1 skipped", "3 passed, 5 failed"]:
+        report(name, f"exit {p.returncode}; missing lines {missing}; output: {lines}")
+    else:
+        report(name)
+
+    p = subprocess.run([CONFORMANCE, "--data", data, "neg_ok", "neg_tol"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=TIMEOUT)
+    report("conformance_patterns_select_cases",
+           None if p.returncode == 0 and p.stdout.splitlines()[-1] == "2 passed, 0 failed"
+           else f"exit {p.returncode}: {p.stdout}")
+
+    out = os.path.join(tmp, "written.txt")
+    p = subprocess.run([CONFORMANCE, "--data", data, "--expect", expect, "--write-expect", out],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=TIMEOUT)
+    text = open(out).read() if os.path.exists(out) else ""
+    ok = (text.startswith("# header kept by --write-expect\n")
+          and "pass node/test_neg_ok\n" in text and "pass simple/test_unlisted\n" in text
+          and "skip node/test_neg_off: TODO output 0 'y': at [1,1]" in text
+          and "skip node/test_skipme: a reason we defend\n" in text)
+    report("conformance_write_expect_keeps_reasons", None if ok else f"wrote: {text!r}")
+
+
 def main():
     if not os.access(FERRY, os.X_OK):
         report("setup", f"{FERRY} not built; run `make release`")
@@ -325,6 +416,7 @@ def main():
         check_mnist(tmp)
         check_bad_inputs(tmp)
         check_small_models(tmp)
+        check_conformance_runner(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")

@@ -6,7 +6,7 @@
  * dtypes must match). All cases run in this one process.
  *
  *   conformance [--data DIR] [--expect FILE] [--write-expect FILE]
- *               [--threads N] [--verbose] [PATTERN...]
+ *               [--threads N] [--verbose] [--quiet] [PATTERN...]
  *
  * Prints `pass <group>/<case>`, `FAIL <group>/<case>: <reason>` or
  * `skip <group>/<case>: <reason>`, then `N skipped` and, last,
@@ -77,7 +77,8 @@ static char **list_dir(const char *path, int *count)
 
 static void free_list(char **names, int count)
 {
-    for (int i = 0; i < count; i++) free(names[i]);
+    for (int i = 0; i < count; i++)
+        free(names[i]);
     free(names);
 }
 
@@ -101,6 +102,8 @@ struct expect {
 struct expect_list {
     struct expect *items;
     int count, cap;
+    char *header; /* the comment lines before the first entry, kept by --write-expect */
+    size_t header_len;
 };
 
 static int cmp_expect(const void *a, const void *b)
@@ -116,7 +119,8 @@ static struct expect *expect_find(struct expect_list *l, const char *name)
 
 static char *trim(char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
         s[--n] = 0;
@@ -134,14 +138,26 @@ static int expect_load(const char *path, struct expect_list *l)
     int lineno = 0, bad = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        if (l->count == 0 && (line[0] == '#' || line[0] == '\n')) {
+            size_t n = strlen(line);
+            char *h = realloc(l->header, l->header_len + n + 1);
+            if (!h) exit(4);
+            memcpy(h + l->header_len, line, n + 1);
+            l->header = h;
+            l->header_len += n;
+        }
         char *s = trim(line);
         if (!*s || *s == '#') continue;
         enum expect_kind k;
-        if (!strncmp(s, "pass ", 5)) k = EXPECT_PASS;
-        else if (!strncmp(s, "skip ", 5)) k = EXPECT_SKIP;
+        if (!strncmp(s, "pass ", 5))
+            k = EXPECT_PASS;
+        else if (!strncmp(s, "skip ", 5))
+            k = EXPECT_SKIP;
         else {
-            fprintf(stderr, "%s:%d: expected 'pass <group>/<case>' or 'skip <group>/<case>: "
-                            "<reason>'\n", path, lineno);
+            fprintf(stderr,
+                    "%s:%d: expected 'pass <group>/<case>' or 'skip <group>/<case>: "
+                    "<reason>'\n",
+                    path, lineno);
             bad++;
             continue;
         }
@@ -162,7 +178,8 @@ static int expect_load(const char *path, struct expect_list *l)
             l->items = realloc(l->items, (size_t)l->cap * sizeof *l->items);
             if (!l->items) exit(4);
         }
-        l->items[l->count++] = (struct expect){xstrdup(name), k, reason ? xstrdup(reason) : NULL, false};
+        l->items[l->count++] =
+            (struct expect){xstrdup(name), k, reason ? xstrdup(reason) : NULL, false};
     }
     fclose(f);
     qsort(l->items, (size_t)l->count, sizeof *l->items, cmp_expect);
@@ -180,7 +197,15 @@ static fy_status read_pb(const char *path, struct ir_model *holder, struct ir_te
                          struct fy_error *err)
 {
     struct file_map map;
-    err_set_file(err, path);
+    /* errors name test_data_set_<k>/<file>.pb */
+    const char *shown = path, *slash = strrchr(path, '/');
+    if (slash) {
+        const char *p = slash;
+        while (p > path && p[-1] != '/')
+            p--;
+        shown = p;
+    }
+    err_set_file(err, shown);
     fy_status st = file_map_read(path, &map, err);
     if (st) return st;
     const uint8_t *data = map.data;
@@ -197,7 +222,8 @@ static fy_status to_runtime(const struct ir_tensor *src, struct op_tensor *dst,
     if (src->rank < 0 || src->rank > OP_MAX_RANK || !ir_tensor_is_static(src))
         return err_fmt(err, FY_EUNSUPPORTED, "tensor '%s' has rank %d", src->name, src->rank);
     int64_t dims[OP_MAX_RANK];
-    for (int d = 0; d < src->rank; d++) dims[d] = src->dims[d].value;
+    for (int d = 0; d < src->rank; d++)
+        dims[d] = src->dims[d].value;
     fy_status st = op_tensor_alloc(dst, src->dtype, src->rank, dims, err);
     if (st) return st;
     if (src->dtype == IR_STRING) {
@@ -252,13 +278,13 @@ static int64_t nibble(const struct op_tensor *t, uint64_t i)
 }
 
 /* "" when equal, else the first difference. */
-static void compare(const struct op_tensor *got, const struct op_tensor *exp, char *why,
-                    size_t cap)
+static void compare(const struct op_tensor *got, const struct op_tensor *exp, char *why, size_t cap)
 {
     why[0] = 0;
     char a[256], b[256];
     bool same_shape = got->rank == exp->rank && got->dtype == exp->dtype;
-    for (int d = 0; same_shape && d < got->rank; d++) same_shape = got->dims[d] == exp->dims[d];
+    for (int d = 0; same_shape && d < got->rank; d++)
+        same_shape = got->dims[d] == exp->dims[d];
     if (!same_shape) {
         shape_str(got, a, sizeof a);
         shape_str(exp, b, sizeof b);
@@ -361,7 +387,8 @@ static int list_pb(const char *dir, const char *prefix, struct pb_list *l)
 
 static void free_pb(struct pb_list *l)
 {
-    for (int i = 0; i < l->n; i++) free(l->path[i]);
+    for (int i = 0; i < l->n; i++)
+        free(l->path[i]);
     l->n = 0;
 }
 
@@ -394,7 +421,8 @@ static void run_set(struct interp *ip, const char *set_dir, char *why, size_t ca
     fy_status st = holder ? FY_OK : FY_ENOMEM;
     if (!st && (n_inputs > MAX_TENSORS || n_outputs > MAX_TENSORS))
         st = err_fmt(&err, FY_EUNSUPPORTED, "more than %d inputs or outputs", MAX_TENSORS);
-    for (int i = 0; i < MAX_TENSORS; i++) bound[i] = NULL;
+    for (int i = 0; i < MAX_TENSORS; i++)
+        bound[i] = NULL;
     /* inputs: by name where the TensorProto names a model input, else in order */
     const struct ir_tensor *names[MAX_TENSORS];
     for (int i = 0; !st && i < ins.n; i++) {
@@ -415,7 +443,8 @@ static void run_set(struct interp *ip, const char *set_dir, char *why, size_t ca
     }
     for (int i = 0, k = 0; !st && i < n_in_vals; i++) {
         if (used[i]) continue;
-        while (k < n_inputs && bound[k]) k++;
+        while (k < n_inputs && bound[k])
+            k++;
         if (k >= n_inputs) {
             st = err_fmt(&err, FY_EINVALID, "%d input files for %d model inputs", n_in_vals,
                          n_inputs);
@@ -423,14 +452,22 @@ static void run_set(struct interp *ip, const char *set_dir, char *why, size_t ca
         }
         bound[k] = &in_vals[i];
     }
-    for (int k = 0; !st && k < n_inputs; k++)
-        if (!bound[k])
+    for (int k = 0; !st && k < n_inputs; k++) {
+        if (!bound[k]) {
             st = err_fmt(&err, FY_EINVALID, "no input file for model input '%s'",
                          interp_input(ip, k)->name);
+        } else if (bound[k]->dtype == IR_U16 && interp_input(ip, k)->dtype == IR_BF16) {
+            /* ONNX 1.12's test data stores bfloat16 values as UINT16 bit patterns */
+            ((struct op_tensor *)(uintptr_t)bound[k])->dtype = IR_BF16;
+        }
+    }
     for (int i = 0; !st && i < outs.n; i++) {
         struct ir_tensor *t;
         st = read_pb(outs.path[i], holder, &t, &err);
         if (!st) st = to_runtime(t, &exp_vals[n_exp], &err);
+        if (!st && n_exp < n_outputs && exp_vals[n_exp].dtype == IR_U16 &&
+            interp_output(ip, n_exp)->dtype == IR_BF16)
+            exp_vals[n_exp].dtype = IR_BF16; /* bit patterns, as for inputs */
         if (!st) n_exp++;
     }
     if (!st && n_exp != n_outputs)
@@ -450,12 +487,15 @@ static void run_set(struct interp *ip, const char *set_dir, char *why, size_t ca
             for (int i = 0; i < n_outputs && !why[0]; i++) {
                 char d[512];
                 compare(got[i], &exp_vals[i], d, sizeof d);
-                if (d[0]) snprintf(why, cap, "output %d '%s': %s", i, interp_output(ip, i)->name, d);
+                if (d[0])
+                    snprintf(why, cap, "output %d '%s': %s", i, interp_output(ip, i)->name, d);
             }
         }
     }
-    for (int i = 0; i < n_in_vals; i++) op_tensor_release(&in_vals[i]);
-    for (int i = 0; i < n_exp; i++) op_tensor_release(&exp_vals[i]);
+    for (int i = 0; i < n_in_vals; i++)
+        op_tensor_release(&in_vals[i]);
+    for (int i = 0; i < n_exp; i++)
+        op_tensor_release(&exp_vals[i]);
     ir_model_free(holder);
     free_pb(&ins);
     free_pb(&outs);
@@ -482,6 +522,7 @@ static void run_case(const char *case_dir, int threads, char *why, size_t cap)
     struct interp_options opt = {.threads = threads};
     struct interp *ip = NULL;
     err_clear(&err);
+    err.file[0] = 0;
     st = interp_create(m, &opt, &ip, &err);
     if (st) {
         char e[1024];
@@ -513,7 +554,10 @@ static void run_case(const char *case_dir, int threads, char *why, size_t cap)
 static volatile sig_atomic_t in_case;
 static char current_case[512];
 
-static void write_str(const char *s) { (void)!write(2, s, strlen(s)); }
+static void write_str(const char *s)
+{
+    (void)!write(2, s, strlen(s));
+}
 
 static void on_fatal(int sig)
 {
@@ -531,9 +575,13 @@ static void on_fatal(int sig)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: conformance [--data DIR] [--expect FILE] [--write-expect FILE] "
-               "[--threads N] [--verbose] [PATTERN...]\n"
+               "[--threads N] [--verbose] [--quiet] [PATTERN...]\n"
                "Runs ONNX backend test cases (folders whose group/name contains any PATTERN;\n"
-               "all when none) from DIR (default " DEFAULT_DATA ").\n");
+               "all when none) from DIR (default " DEFAULT_DATA ").\n"
+               "  --expect FILE        each case's expectation (pass, or skip with a reason)\n"
+               "  --write-expect FILE  write pass for what passes now, else keep the listed\n"
+               "                       skip reason or write 'skip <case>: TODO <error>'\n"
+               "  --quiet              print only failures and the totals\n");
 }
 
 struct result {
@@ -547,20 +595,28 @@ int main(int argc, char **argv)
     const char *data = DEFAULT_DATA, *expect_path = NULL, *write_path = NULL;
     const char **patterns = calloc((size_t)argc + 1, sizeof *patterns);
     int n_patterns = 0, threads = 1;
-    bool verbose = false;
+    bool verbose = false, quiet = false;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--data") && i + 1 < argc) data = argv[++i];
-        else if (!strcmp(argv[i], "--expect") && i + 1 < argc) expect_path = argv[++i];
-        else if (!strcmp(argv[i], "--write-expect") && i + 1 < argc) write_path = argv[++i];
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) verbose = true;
+        if (!strcmp(argv[i], "--data") && i + 1 < argc)
+            data = argv[++i];
+        else if (!strcmp(argv[i], "--expect") && i + 1 < argc)
+            expect_path = argv[++i];
+        else if (!strcmp(argv[i], "--write-expect") && i + 1 < argc)
+            write_path = argv[++i];
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
+            verbose = true;
+        else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+            quiet = true;
         else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;
         } else if (argv[i][0] == '-') {
             usage(stderr);
             return 2;
-        } else patterns[n_patterns++] = argv[i];
+        } else
+            patterns[n_patterns++] = argv[i];
     }
     if (threads < 1) threads = 1;
     struct expect_list ex = {0};
@@ -593,12 +649,13 @@ int main(int argc, char **argv)
             snprintf(model, sizeof model, "%s/model.onnx", cdir);
             if (!exists(model)) continue;
             bool match = n_patterns == 0;
-            for (int p = 0; p < n_patterns && !match; p++) match = strstr(name, patterns[p]) != NULL;
+            for (int p = 0; p < n_patterns && !match; p++)
+                match = strstr(name, patterns[p]) != NULL;
             if (!match) continue;
             struct expect *e = expect_path ? expect_find(&ex, name) : NULL;
             if (e) e->seen = true;
             if (e && e->kind == EXPECT_SKIP && !write_path) {
-                printf("skip %s: %s\n", name, e->reason);
+                if (!quiet) printf("skip %s: %s\n", name, e->reason);
                 skipped++;
                 continue;
             }
@@ -621,14 +678,14 @@ int main(int argc, char **argv)
                 results[n_results++] = (struct result){xstrdup(name), ok, xstrdup(why)};
             }
             if (e && e->kind == EXPECT_SKIP) {
-                printf("skip %s: %s%s\n", name, e->reason, ok ? " (passes now)" : "");
+                if (!quiet) printf("skip %s: %s%s\n", name, e->reason, ok ? " (passes now)" : "");
                 skipped++;
             } else if (expect_path && !e) {
                 printf("FAIL %s: not listed in expected.txt (%s%s)\n", name,
                        ok ? "it passes now" : "it fails now: ", ok ? "" : why);
                 failed++;
             } else if (ok) {
-                printf("pass %s\n", name);
+                if (!quiet) printf("pass %s\n", name);
                 passed++;
             } else {
                 printf("FAIL %s: %s\n", name, why);
@@ -653,6 +710,11 @@ int main(int argc, char **argv)
         size_t cap = 1 << 16, len = 0;
         char *buf = malloc(cap);
         int a = 0;
+        if (ex.header_len) {
+            if (ex.header_len + 1 > cap) buf = realloc(buf, cap = ex.header_len + (1 << 16));
+            memcpy(buf, ex.header, ex.header_len);
+            len = ex.header_len;
+        }
         qsort(results, (size_t)n_results, sizeof *results, cmp_str);
         for (int i = 0; i <= n_results; i++) {
             /* merge old entries that sort before results[i] */
@@ -660,9 +722,9 @@ int main(int argc, char **argv)
                    (i == n_results || strcmp(ex.items[a].name, results[i].name) < 0)) {
                 struct expect *x = &ex.items[a++];
                 char line[4096];
-                int n = x->kind == EXPECT_PASS ? snprintf(line, sizeof line, "pass %s\n", x->name)
-                                               : snprintf(line, sizeof line, "skip %s: %s\n",
-                                                          x->name, x->reason);
+                int n = x->kind == EXPECT_PASS
+                            ? snprintf(line, sizeof line, "pass %s\n", x->name)
+                            : snprintf(line, sizeof line, "skip %s: %s\n", x->name, x->reason);
                 if (len + (size_t)n + 1 > cap) buf = realloc(buf, cap *= 2);
                 memcpy(buf + len, line, (size_t)n);
                 len += (size_t)n;
@@ -709,6 +771,7 @@ int main(int argc, char **argv)
         free(ex.items[i].reason);
     }
     free(ex.items);
+    free(ex.header);
     free(patterns);
     printf("%d skipped\n", skipped);
     printf("%d passed, %d failed\n", passed, failed);

@@ -8,10 +8,7 @@
 #include "inspect/inspect.h"
 #include "t.h"
 
-/* The JSON writer belongs to the CLI, which the unit-test binary does not
- * link (it links the library only); it has no dependencies, so the test
- * compiles it in. */
-#include "cli/json.c"
+#include "core/json.h"
 
 /* ---- building graphs ---- */
 

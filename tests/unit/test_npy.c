@@ -13,8 +13,8 @@
 #include "interp/interp.h"
 #include "t.h"
 
-static const char *const dtypes[] = {"float16", "float32", "float64", "int8",    "int16",
-                                     "int32",   "int64",   "uint8",   "uint16",  "uint32",
+static const char *const dtypes[] = {"float16", "float32", "float64",   "int8",      "int16",
+                                     "int32",   "int64",   "uint8",     "uint16",    "uint32",
                                      "uint64",  "bool",    "complex64", "complex128"};
 #define N_DTYPES (int)(sizeof dtypes / sizeof dtypes[0])
 
@@ -33,25 +33,49 @@ static bool check_formula(const char *what, const struct op_tensor *t)
 {
     enum ir_dtype want = ir_dtype_from_name(what);
     if (!T_CHECK(t->dtype == want, "%s: dtype %s", what, ir_dtype_name(t->dtype))) return false;
-    if (!T_CHECK(t->rank == 2 && t->dims[0] == 2 && t->dims[1] == 3 && t->numel == 6,
-                 "%s: shape", what))
+    if (!T_CHECK(t->rank == 2 && t->dims[0] == 2 && t->dims[1] == 3 && t->numel == 6, "%s: shape",
+                 what))
         return false;
     bool ok = true;
     for (int v = 0; v < 6; v++) {
         double re = v * 0.5 - 1, im = v;
         switch (t->dtype) {
-        case IR_F16: ok &= half_to_float(((uint16_t *)t->data)[v]) == (float)re; break;
-        case IR_F32: ok &= ((float *)t->data)[v] == (float)re; break;
-        case IR_F64: ok &= ((double *)t->data)[v] == re; break;
-        case IR_I8: ok &= ((int8_t *)t->data)[v] == v - 2; break;
-        case IR_I16: ok &= ((int16_t *)t->data)[v] == v - 2; break;
-        case IR_I32: ok &= ((int32_t *)t->data)[v] == v - 2; break;
-        case IR_I64: ok &= ((int64_t *)t->data)[v] == v - 2; break;
-        case IR_U8: ok &= ((uint8_t *)t->data)[v] == v * 40; break;
-        case IR_U16: ok &= ((uint16_t *)t->data)[v] == v * 40; break;
-        case IR_U32: ok &= ((uint32_t *)t->data)[v] == (uint32_t)v * 40; break;
-        case IR_U64: ok &= ((uint64_t *)t->data)[v] == (uint64_t)v * 40; break;
-        case IR_BOOL: ok &= ((uint8_t *)t->data)[v] == (v % 2 == 1); break;
+        case IR_F16:
+            ok &= half_to_float(((uint16_t *)t->data)[v]) == (float)re;
+            break;
+        case IR_F32:
+            ok &= ((float *)t->data)[v] == (float)re;
+            break;
+        case IR_F64:
+            ok &= ((double *)t->data)[v] == re;
+            break;
+        case IR_I8:
+            ok &= ((int8_t *)t->data)[v] == v - 2;
+            break;
+        case IR_I16:
+            ok &= ((int16_t *)t->data)[v] == v - 2;
+            break;
+        case IR_I32:
+            ok &= ((int32_t *)t->data)[v] == v - 2;
+            break;
+        case IR_I64:
+            ok &= ((int64_t *)t->data)[v] == v - 2;
+            break;
+        case IR_U8:
+            ok &= ((uint8_t *)t->data)[v] == v * 40;
+            break;
+        case IR_U16:
+            ok &= ((uint16_t *)t->data)[v] == v * 40;
+            break;
+        case IR_U32:
+            ok &= ((uint32_t *)t->data)[v] == (uint32_t)v * 40;
+            break;
+        case IR_U64:
+            ok &= ((uint64_t *)t->data)[v] == (uint64_t)v * 40;
+            break;
+        case IR_BOOL:
+            ok &= ((uint8_t *)t->data)[v] == (v % 2 == 1);
+            break;
         case IR_C64: {
             float *p = (float *)t->data + 2 * v;
             ok &= p[0] == (float)re && p[1] == (float)im;
@@ -62,7 +86,8 @@ static bool check_formula(const char *what, const struct op_tensor *t)
             ok &= p[0] == re && p[1] == im;
             break;
         }
-        default: ok = false;
+        default:
+            ok = false;
         }
     }
     return T_CHECK(ok, "%s: values differ from what NumPy wrote", what);
@@ -132,7 +157,8 @@ TEST(npy_write_file_round_trips_atomically)
     struct op_tensor t, back;
     int64_t dims[3] = {2, 1, 3};
     if (!T_CHECK(op_tensor_alloc(&t, IR_I16, 3, dims, &err) == FY_OK, "alloc")) return;
-    for (int i = 0; i < 6; i++) ((int16_t *)t.data)[i] = (int16_t)(i * 1000 - 2500);
+    for (int i = 0; i < 6; i++)
+        ((int16_t *)t.data)[i] = (int16_t)(i * 1000 - 2500);
     T_CHECK(npy_write_file(path, &t, NULL, 0, &err) == FY_OK, "write: %s", err.message);
     if (T_CHECK(npy_read_file(path, &back, &err) == FY_OK, "read back: %s", err.message)) {
         T_CHECK(back.dtype == IR_I16 && back.rank == 3 && back.dims[1] == 1 &&
@@ -159,13 +185,11 @@ TEST(npy_reads_scalars_empty_arrays_and_half_specials)
         op_tensor_release(&t);
     }
     if (T_CHECK(npy_read_file(fixture("empty_u8.npy"), &t, &err) == FY_OK, "%s", err.message)) {
-        T_CHECK(t.dtype == IR_U8 && t.rank == 2 && t.dims[0] == 0 && t.dims[1] == 3 &&
-                    t.numel == 0,
+        T_CHECK(t.dtype == IR_U8 && t.rank == 2 && t.dims[0] == 0 && t.dims[1] == 3 && t.numel == 0,
                 "zeros((0,3)) reads as an empty 0x3 array");
         op_tensor_release(&t);
     }
-    if (T_CHECK(npy_read_file(fixture("f16_special.npy"), &t, &err) == FY_OK, "%s",
-                err.message)) {
+    if (T_CHECK(npy_read_file(fixture("f16_special.npy"), &t, &err) == FY_OK, "%s", err.message)) {
         const uint16_t *h = t.data;
         /* 65504, -0.0, inf, -inf, nan, 6e-8 (the smallest subnormal) */
         T_CHECK(h[0] == 0x7bff && h[1] == 0x8000 && h[2] == 0x7c00 && h[3] == 0xfc00 &&
@@ -240,7 +264,8 @@ static void check_ramp_noise(const char *file, bool has_noise)
     const struct op_tensor *ramp = npz_get(&z, "ramp");
     if (T_CHECK(ramp && ramp->dtype == IR_I32 && ramp->numel == 2000, "%s: ramp", file)) {
         bool ok = true;
-        for (int i = 0; i < 2000; i++) ok &= ((int32_t *)ramp->data)[i] == i % 13;
+        for (int i = 0; i < 2000; i++)
+            ok &= ((int32_t *)ramp->data)[i] == i % 13;
         T_CHECK(ok, "%s: ramp values are arange(2000) %% 13", file);
     }
     const struct op_tensor *x = npz_get(&z, "input:0");
@@ -248,8 +273,8 @@ static void check_ramp_noise(const char *file, bool has_noise)
     if (has_noise) {
         struct op_tensor ref;
         const struct op_tensor *noise = npz_get(&z, "noise");
-        if (T_CHECK(noise && npy_read_file(fixture("noise.npy"), &ref, &err) == FY_OK,
-                    "%s: noise", file)) {
+        if (T_CHECK(noise && npy_read_file(fixture("noise.npy"), &ref, &err) == FY_OK, "%s: noise",
+                    file)) {
             T_CHECK(noise->nbytes == ref.nbytes && !memcmp(noise->data, ref.data, ref.nbytes),
                     "%s: inflated noise equals noise.npy", file);
             op_tensor_release(&ref);
@@ -310,8 +335,7 @@ TEST(npy_corrupt_headers_give_errors)
         {"{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2,)}", "True or False"},
         {"{'descr': '<q9', 'fortran_order': False, 'shape': (2,)}", "does not read"},
         {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}", "large"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)}",
-         "too many"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)}", "too many"},
         {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", "unexpected key"},
         {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk", "after"},
         {"{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}", "structured"},
@@ -365,8 +389,10 @@ static void mangle(const char *name, bool zip)
     if (!T_CHECK(file_map_read(fixture(name), &m, &err) == FY_OK, "%s", name)) return;
     int truncations_read = 0, flips_noticed = 0, silent_errors = 0;
     for (size_t cut = 0; cut < m.size; cut++) {
-        if (try_read(m.data, cut, zip, &err) == FY_OK) truncations_read++;
-        else if (!err.message[0]) silent_errors++;
+        if (try_read(m.data, cut, zip, &err) == FY_OK)
+            truncations_read++;
+        else if (!err.message[0])
+            silent_errors++;
     }
     uint8_t *buf = malloc(m.size);
     for (size_t i = 0; i < m.size; i++) {
@@ -391,4 +417,35 @@ TEST(npy_and_npz_survive_truncation_and_corruption)
     mangle("complex128.npy", false);
     mangle("compressed.npz", true);
     mangle("stored.npz", true);
+}
+
+/* Random bytes as DEFLATE data: never a crash, never a write past the output. */
+TEST(inflate_survives_random_streams)
+{
+    uint32_t seed = 12345;
+    uint8_t in[512], out[1024];
+    int ok = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 1 + round % (int)sizeof in;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1664525u + 1013904223u;
+            in[i] = (uint8_t)(seed >> 24);
+        }
+        /* a few rounds start like a valid fixed or dynamic block */
+        if (round % 3 == 0) in[0] = (uint8_t)((in[0] & ~7) | 3);
+        if (round % 3 == 1) in[0] = (uint8_t)((in[0] & ~7) | 5);
+        struct fy_error err = {0};
+        size_t used;
+        size_t want = (size_t)(seed % sizeof out);
+        uint8_t *exact_in = malloc(n), *exact_out = malloc(want ? want : 1);
+        memcpy(exact_in, in, n);
+        if (npy_inflate(exact_in, n, exact_out, want, &used, &err) == FY_OK)
+            ok++;
+        else
+            T_CHECK(err.message[0] != 0, "round %d: error without a message", round);
+        free(exact_in);
+        free(exact_out);
+    }
+    (void)out;
+    T_CHECK(ok < 4000, "random data cannot all be valid");
 }

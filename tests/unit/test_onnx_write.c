@@ -20,11 +20,6 @@
 #include "ir/ir.h"
 #include "t.h"
 
-/* Defined in onnx_write.c: onnx_write_model with protobuf's 2 GiB limit as a
- * parameter, so the switch to external data is reachable in a test. */
-fy_status onnx_write_model_limit(const struct ir_model *m, const char *path,
-                                 enum onnx_external_policy policy, uint64_t limit,
-                                 const char *const *inputs, int n_inputs, struct fy_error *err);
 
 /* ---- scratch folders and files ---- */
 

@@ -78,7 +78,8 @@ static void one_input(struct one *o, int i, enum ir_dtype dt, int rank, const in
 {
     one_slot(o, i);
     op_tensor_alloc(&o->in[i], dt, rank, dims, &o->err);
-    for (uint64_t k = 0; k < o->in[i].numel; k++) op_set_f64(&o->in[i], k, vals[k]);
+    for (uint64_t k = 0; k < o->in[i].numel; k++)
+        op_set_f64(&o->in[i], k, vals[k]);
 }
 
 static void one_input_i64(struct one *o, int i, enum ir_dtype dt, int rank, const int64_t *dims,
@@ -86,7 +87,8 @@ static void one_input_i64(struct one *o, int i, enum ir_dtype dt, int rank, cons
 {
     one_slot(o, i);
     op_tensor_alloc(&o->in[i], dt, rank, dims, &o->err);
-    for (uint64_t k = 0; k < o->in[i].numel; k++) op_set_i64(&o->in[i], k, vals[k]);
+    for (uint64_t k = 0; k < o->in[i].numel; k++)
+        op_set_i64(&o->in[i], k, vals[k]);
 }
 
 /* Runs the model with the inputs given so far. */
@@ -99,12 +101,16 @@ static fy_status one_run_threads(struct one *o, int threads)
     if (st) return st;
     return interp_run(o->ip, o->feed, o->n_feed, &o->out, 1, &o->err);
 }
-static fy_status one_run(struct one *o) { return one_run_threads(o, 1); }
+static fy_status one_run(struct one *o)
+{
+    return one_run_threads(o, 1);
+}
 
 static void one_free(struct one *o)
 {
     interp_destroy(o->ip);
-    for (int i = 0; i < MAX_IN; i++) op_tensor_release(&o->in[i]);
+    for (int i = 0; i < MAX_IN; i++)
+        op_tensor_release(&o->in[i]);
     ir_model_free(o->m);
 }
 
@@ -124,10 +130,10 @@ static bool expect_out(struct one *o, enum ir_dtype dt, uint64_t n, const double
     bool ok = true;
     for (uint64_t i = 0; i < n; i++) {
         double a = op_get_f64(y, i), e = want[i];
-        bool same = (isnan(a) && isnan(e)) || fabs(a - e) <= 1e-6 + 1e-5 * fabs(e) ||
-                    (isinf(a) && a == e);
-        ok &= T_CHECK(same, "%s: element %llu is %.9g, expected %.9g", what,
-                      (unsigned long long)i, a, e);
+        bool same =
+            (isnan(a) && isnan(e)) || fabs(a - e) <= 1e-6 + 1e-5 * fabs(e) || (isinf(a) && a == e);
+        ok &= T_CHECK(same, "%s: element %llu is %.9g, expected %.9g", what, (unsigned long long)i,
+                      a, e);
     }
     return ok;
 }
@@ -135,7 +141,8 @@ static bool expect_out(struct one *o, enum ir_dtype dt, uint64_t n, const double
 static bool expect_dims(struct one *o, int rank, const int64_t *dims)
 {
     const struct op_tensor *y = o->out;
-    if (!y || y->rank != rank) return T_CHECK(false, "rank %d, expected %d", y ? y->rank : -1, rank);
+    if (!y || y->rank != rank)
+        return T_CHECK(false, "rank %d, expected %d", y ? y->rank : -1, rank);
     for (int d = 0; d < rank; d++)
         if (!T_CHECK(y->dims[d] == dims[d], "dim %d is %lld, expected %lld", d,
                      (long long)y->dims[d], (long long)dims[d]))
@@ -253,8 +260,10 @@ TEST(elementwise_mod_sign_follows_divisor_unless_fmod)
         one_input(&o, 0, IR_I64, 1, (int64_t[]){6}, (double[]){-4, 7, 5, 4, -7, 8});
         one_input(&o, 1, IR_I64, 1, (int64_t[]){6}, (double[]){2, -3, 8, -2, 3, 5});
         T_CHECK(one_run(&o) == FY_OK, "run: %s", o.err.message);
-        if (fmod) expect_out(&o, IR_I64, 6, (double[]){0, 1, 5, 0, -1, 3}, "fmod=1");
-        else expect_out(&o, IR_I64, 6, (double[]){0, -2, 5, 0, 2, 3}, "fmod=0");
+        if (fmod)
+            expect_out(&o, IR_I64, 6, (double[]){0, 1, 5, 0, -1, 3}, "fmod=1");
+        else
+            expect_out(&o, IR_I64, 6, (double[]){0, -2, 5, 0, 2, 3}, "fmod=0");
         one_free(&o);
     }
     /* floats need fmod=1 (ONNX Mod) */
@@ -376,7 +385,8 @@ TEST(elementwise_round_is_half_to_even)
 TEST(elementwise_sigmoid_and_softplus_are_finite_at_the_ends)
 {
     static const enum ir_op ops[] = {IR_OP_SIGMOID, IR_OP_SOFTPLUS};
-    static const double want[2][3] = {{3.720075976e-44, 0.5, 1}, {3.720075976e-44, 0.6931471806, 100}};
+    static const double want[2][3] = {{3.720075976e-44, 0.5, 1},
+                                      {3.720075976e-44, 0.6931471806, 100}};
     for (int k = 0; k < 2; k++) {
         struct one o;
         if (!T_CHECK(one_new(&o, ops[k], 13, 1), "model")) return;
@@ -398,16 +408,26 @@ TEST(elementwise_activations_match_their_formulas)
         const char *approx;
         double want[5];
     } rows[] = {
-        {IR_OP_GELU, 20, NULL, {-0.00404969409489031, -0.15426876936299344, 0, 0.8413447460685429,
-                                2.4844758366855597}},
-        {IR_OP_GELU, 20, "tanh", {-0.0036373920817729943, -0.15428599017485606, 0,
-                                  0.8411919906082768, 2.484915733910001}},
-        {IR_OP_MISH, 18, NULL, {-0.1456474612756246, -0.22074377465173, 0, 0.8650983882673103,
-                                2.471392304557881}},
-        {IR_OP_SELU, 6, NULL, {-1.6705687287671118, -0.6917581878028713, 0, 1.0507009873554805,
-                               2.626752468388701}},
-        {IR_OP_HARD_SWISH, 14, NULL, {0, -0.20833333333333334, 0, 0.6666666666666666,
-                                      2.291666666666667}},
+        {IR_OP_GELU,
+         20,
+         NULL,
+         {-0.00404969409489031, -0.15426876936299344, 0, 0.8413447460685429, 2.4844758366855597}},
+        {IR_OP_GELU,
+         20,
+         "tanh",
+         {-0.0036373920817729943, -0.15428599017485606, 0, 0.8411919906082768, 2.484915733910001}},
+        {IR_OP_MISH,
+         18,
+         NULL,
+         {-0.1456474612756246, -0.22074377465173, 0, 0.8650983882673103, 2.471392304557881}},
+        {IR_OP_SELU,
+         6,
+         NULL,
+         {-1.6705687287671118, -0.6917581878028713, 0, 1.0507009873554805, 2.626752468388701}},
+        {IR_OP_HARD_SWISH,
+         14,
+         NULL,
+         {0, -0.20833333333333334, 0, 0.6666666666666666, 2.291666666666667}},
     };
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         static const enum ir_dtype dts[] = {IR_F32, IR_F64};
@@ -448,7 +468,8 @@ TEST(elementwise_integer_unary_ops)
     if (!T_CHECK(one_new(&o, IR_OP_ABS, 13, 1), "model")) return;
     one_input(&o, 0, IR_I8, 1, (int64_t[]){3}, (double[]){-128, -5, 7});
     T_CHECK(one_run(&o) == FY_OK, "run: %s", o.err.message);
-    expect_out(&o, IR_I8, 3, (double[]){-128, 5, 7}, "abs int8"); /* numpy: abs(int8 -128) is -128 */
+    expect_out(&o, IR_I8, 3, (double[]){-128, 5, 7},
+               "abs int8"); /* numpy: abs(int8 -128) is -128 */
     one_free(&o);
 
     if (!T_CHECK(one_new(&o, IR_OP_SIGN, 13, 1), "model")) return;
@@ -639,7 +660,8 @@ TEST(elementwise_cast_to_and_from_strings)
                                      {(const uint8_t *)"7", 1}};
     one_slot(&o, 0);
     op_tensor_alloc(&o.in[0], IR_STRING, 1, (int64_t[]){5}, &o.err);
-    for (int i = 0; i < 5; i++) o.in[0].strings[i] = text[i];
+    for (int i = 0; i < 5; i++)
+        o.in[0].strings[i] = text[i];
     T_CHECK(one_run(&o) == FY_OK, "run: %s", o.err.message);
     expect_out(&o, IR_F32, 5, (double[]){0.47892547, NAN, INFINITY, -INFINITY, 7}, "parse");
     one_free(&o);
@@ -669,8 +691,10 @@ TEST(elementwise_threads_give_the_same_result)
     op_tensor_alloc(&o.in[0], IR_F32, 2, (int64_t[]){R, C}, &o.err);
     op_tensor_alloc(&o.in[1], IR_F32, 1, (int64_t[]){C}, &o.err);
     float *a = o.in[0].data, *b = o.in[1].data;
-    for (int i = 0; i < R * C; i++) a[i] = (float)(i % 977) * 0.5f;
-    for (int j = 0; j < C; j++) b[j] = (float)(j % 13);
+    for (int i = 0; i < R * C; i++)
+        a[i] = (float)(i % 977) * 0.5f;
+    for (int j = 0; j < C; j++)
+        b[j] = (float)(j % 13);
     bool ok = true;
     for (int threads = 1; threads <= 2; threads++) {
         T_CHECK(one_run_threads(&o, threads) == FY_OK, "run: %s", o.err.message);

@@ -52,8 +52,8 @@ static fy_status read_exact(const uint8_t *src, size_t size, const char *what, s
         ir_model_free(m);
     } else {
         T_CHECK(m == NULL, "%s @%zu: a model despite status %d", what, at, (int)st);
-        T_CHECK(err.status == st && err.message[0], "%s @%zu: status %d without a message",
-                what, at, (int)st);
+        T_CHECK(err.status == st && err.message[0], "%s @%zu: status %d without a message", what,
+                at, (int)st);
         T_CHECK(st != FY_EINTERNAL, "%s @%zu: internal error: %s", what, at, err.message);
     }
     free(copy);
@@ -84,15 +84,18 @@ static int load_corpus(struct corpus *c, int cap)
         snprintf(path, sizeof path, TESTDATA "%s/model.onnx", testdata[i]);
         c[n].name = testdata[i];
         c[n].data = slurp(path, &c[n].size);
-        if (c[n].data) n++;
-        else printf("    (skipped %s: absent; apt install libonnx-testdata)\n", path);
+        if (c[n].data)
+            n++;
+        else
+            printf("    (skipped %s: absent; apt install libonnx-testdata)\n", path);
     }
     return n;
 }
 
 static void free_corpus(struct corpus *c, int n)
 {
-    for (int i = 0; i < n; i++) free(c[i].data);
+    for (int i = 0; i < n; i++)
+        free(c[i].data);
 }
 
 /* Every prefix of each model. A plain cut mostly ends inside the top-level
@@ -105,8 +108,8 @@ TEST(robust_truncation_at_every_offset_fails_cleanly)
         int refused = 0;
         for (size_t k = 0; k < c[i].size; k++)
             if (read_exact(c[i].data, k, c[i].name, k) != FY_OK) refused++;
-        T_CHECK(read_exact(c[i].data, c[i].size, c[i].name, c[i].size) == FY_OK,
-                "%s reads whole", c[i].name);
+        T_CHECK(read_exact(c[i].data, c[i].size, c[i].name, c[i].size) == FY_OK, "%s reads whole",
+                c[i].name);
         T_CHECK(refused > 0, "%s: %d cuts refused", c[i].name, refused);
     }
     free_corpus(c, n);
@@ -158,7 +161,8 @@ static bool next_field(const uint8_t *d, size_t n, size_t *pos, size_t *payload,
         *pos += (size_t)v;
         *is_len = true;
         break;
-    default: return false;
+    default:
+        return false;
     }
     *end = *pos;
     return true;
@@ -256,8 +260,7 @@ static uint64_t rng_next(uint64_t *s)
 /* One seeded mutation of src into a new exact-size buffer. Positions favour
  * the first kilobytes, where ONNX writers put the graph's structure (nodes,
  * names, types) rather than weight bytes. */
-static uint8_t *mutate(const uint8_t *src, size_t size, uint64_t *s, size_t *out_size,
-                       size_t *at)
+static uint8_t *mutate(const uint8_t *src, size_t size, uint64_t *s, size_t *out_size, size_t *at)
 {
     size_t span = size < 4096 || rng_next(s) % 2 ? size : 4096;
     size_t pos = span ? (size_t)(rng_next(s) % span) : 0;
@@ -294,8 +297,10 @@ static uint8_t *mutate(const uint8_t *src, size_t size, uint64_t *s, size_t *out
         break;
     case 5: /* a length or count nudged: small delta on a byte below 0x80 */
         memcpy(d, src, size);
-        if (size && d[pos] < 0x80) d[pos] = (uint8_t)((d[pos] + 1 + rng_next(s) % 3) & 0x7f);
-        else if (size) d[pos] |= 0x80;
+        if (size && d[pos] < 0x80)
+            d[pos] = (uint8_t)((d[pos] + 1 + rng_next(s) % 3) & 0x7f);
+        else if (size)
+            d[pos] |= 0x80;
         break;
     }
     *out_size = n;
@@ -316,8 +321,10 @@ TEST(robust_seeded_random_corruptions_fail_cleanly)
         if (!T_CHECK(d != NULL, "malloc")) break;
         char what[96];
         snprintf(what, sizeof what, "%s mutation %d", m->name, k);
-        if (read_exact(d, size, what, at) == FY_OK) ok++;
-        else refused++;
+        if (read_exact(d, size, what, at) == FY_OK)
+            ok++;
+        else
+            refused++;
         free(d);
     }
     T_CHECK(ok + refused == total || n == 0, "ran %d of %d", ok + refused, total);
@@ -330,13 +337,15 @@ TEST(robust_seeded_random_corruptions_fail_cleanly)
 static size_t varint_len(uint64_t v)
 {
     size_t n = 1;
-    while (v >= 0x80) v >>= 7, n++;
+    while (v >= 0x80)
+        v >>= 7, n++;
     return n;
 }
 
 static uint8_t *put_varint(uint8_t *p, uint64_t v)
 {
-    while (v >= 0x80) *p++ = (uint8_t)(v | 0x80), v >>= 7;
+    while (v >= 0x80)
+        *p++ = (uint8_t)(v | 0x80), v >>= 7;
     *p++ = (uint8_t)v;
     return p;
 }
@@ -368,7 +377,7 @@ TEST(robust_graph_attribute_nested_10000_deep_fails_cleanly)
         *p++ = 0x0a; /* GraphProto.node */
         p = put_varint(p, node[i]);
         memcpy(p, "\x22\x02If", 4), p += 4; /* NodeProto.op_type */
-        *p++ = 0x2a;                       /* NodeProto.attribute */
+        *p++ = 0x2a;                        /* NodeProto.attribute */
         p = put_varint(p, attr[i]);
         memcpy(p, "\x0a\x0bthen_branch", 13), p += 13;
         memcpy(p, "\xa0\x01\x05", 3), p += 3; /* type GRAPH */

@@ -36,10 +36,9 @@ struct npy_type {
 };
 
 static const struct npy_type npy_types[] = {
-    {IR_F16, 'f', 2}, {IR_F32, 'f', 4},  {IR_F64, 'f', 8},  {IR_I8, 'i', 1},
-    {IR_I16, 'i', 2}, {IR_I32, 'i', 4},  {IR_I64, 'i', 8},  {IR_U8, 'u', 1},
-    {IR_U16, 'u', 2}, {IR_U32, 'u', 4},  {IR_U64, 'u', 8},  {IR_BOOL, 'b', 1},
-    {IR_C64, 'c', 8}, {IR_C128, 'c', 16},
+    {IR_F16, 'f', 2}, {IR_F32, 'f', 4},  {IR_F64, 'f', 8}, {IR_I8, 'i', 1},    {IR_I16, 'i', 2},
+    {IR_I32, 'i', 4}, {IR_I64, 'i', 8},  {IR_U8, 'u', 1},  {IR_U16, 'u', 2},   {IR_U32, 'u', 4},
+    {IR_U64, 'u', 8}, {IR_BOOL, 'b', 1}, {IR_C64, 'c', 8}, {IR_C128, 'c', 16},
 };
 
 static fy_status parse_descr(const char *s, size_t n, enum ir_dtype *out, struct fy_error *err)
@@ -89,7 +88,8 @@ static fy_status parse_descr(const char *s, size_t n, enum ir_dtype *out, struct
                        "the .npy holds dates or time deltas (dtype '%s'); ferry reads numeric "
                        "arrays only",
                        shown);
-    default: break;
+    default:
+        break;
     }
     for (size_t i = 0; i < sizeof npy_types / sizeof npy_types[0]; i++) {
         if (npy_types[i].kind != kind || npy_types[i].size != size) continue;
@@ -115,21 +115,36 @@ static fy_status parse_descr(const char *s, size_t n, enum ir_dtype *out, struct
 static const char *descr_of(enum ir_dtype t)
 {
     switch (t) {
-    case IR_F16: return "<f2";
-    case IR_F32: return "<f4";
-    case IR_F64: return "<f8";
-    case IR_I8: return "|i1";
-    case IR_I16: return "<i2";
-    case IR_I32: return "<i4";
-    case IR_I64: return "<i8";
-    case IR_U8: return "|u1";
-    case IR_U16: return "<u2";
-    case IR_U32: return "<u4";
-    case IR_U64: return "<u8";
-    case IR_BOOL: return "|b1";
-    case IR_C64: return "<c8";
-    case IR_C128: return "<c16";
-    default: return NULL;
+    case IR_F16:
+        return "<f2";
+    case IR_F32:
+        return "<f4";
+    case IR_F64:
+        return "<f8";
+    case IR_I8:
+        return "|i1";
+    case IR_I16:
+        return "<i2";
+    case IR_I32:
+        return "<i4";
+    case IR_I64:
+        return "<i8";
+    case IR_U8:
+        return "|u1";
+    case IR_U16:
+        return "<u2";
+    case IR_U32:
+        return "<u4";
+    case IR_U64:
+        return "<u8";
+    case IR_BOOL:
+        return "|b1";
+    case IR_C64:
+        return "<c8";
+    case IR_C128:
+        return "<c16";
+    default:
+        return NULL;
     }
 }
 
@@ -142,8 +157,8 @@ struct lexer {
 
 static void skip_ws(struct lexer *l)
 {
-    while (l->pos < l->n && (l->s[l->pos] == ' ' || l->s[l->pos] == '\t' ||
-                             l->s[l->pos] == '\n' || l->s[l->pos] == '\r'))
+    while (l->pos < l->n && (l->s[l->pos] == ' ' || l->s[l->pos] == '\t' || l->s[l->pos] == '\n' ||
+                             l->s[l->pos] == '\r'))
         l->pos++;
 }
 
@@ -249,13 +264,15 @@ fy_status npy_parse_header(const uint8_t *data, size_t size, struct npy_header *
             have_descr = true;
         } else if (kn == 13 && !memcmp(key, "fortran_order", 13)) {
             if (have_order) return header_error(err, &l, base, "'fortran_order' twice");
-            if (lex_word(&l, "True")) fortran = true;
-            else if (lex_word(&l, "False")) fortran = false;
-            else return header_error(err, &l, base, "'fortran_order' is not True or False");
+            if (lex_word(&l, "True"))
+                fortran = true;
+            else if (lex_word(&l, "False"))
+                fortran = false;
+            else
+                return header_error(err, &l, base, "'fortran_order' is not True or False");
             have_order = true;
         } else if (kn == 5 && !memcmp(key, "shape", 5)) {
-            if (have_shape || !accept(&l, '('))
-                return header_error(err, &l, base, "bad 'shape'");
+            if (have_shape || !accept(&l, '(')) return header_error(err, &l, base, "bad 'shape'");
             int rank = 0;
             for (;;) {
                 if (accept(&l, ')')) break;
@@ -303,7 +320,8 @@ fy_status npy_parse_header(const uint8_t *data, size_t size, struct npy_header *
         return err_fmt(err, FY_EFORMAT, "the .npy shape has too many elements");
     if (fortran && h->rank > 1) {
         int many = 0;
-        for (int d = 0; d < h->rank; d++) many += h->dims[d] > 1;
+        for (int d = 0; d < h->rank; d++)
+            many += h->dims[d] > 1;
         if (many > 1)
             return err_fmt(err, FY_EUNSUPPORTED,
                            "the .npy is in Fortran order; ferry reads C order only (save "
@@ -335,7 +353,8 @@ fy_status npy_read_buffer(const uint8_t *data, size_t size, struct op_tensor *ou
     if (h.nbytes) memcpy(out->data, data + h.data_offset, (size_t)h.nbytes);
     if (h.dtype == IR_BOOL) {
         uint8_t *b = out->data;
-        for (uint64_t i = 0; i < h.numel; i++) b[i] = b[i] != 0;
+        for (uint64_t i = 0; i < h.numel; i++)
+            b[i] = b[i] != 0;
     }
     return FY_OK;
 }
@@ -424,7 +443,8 @@ static void crc_build(void)
 {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[i] = c;
     }
 }
@@ -433,7 +453,8 @@ uint32_t npy_crc32(const uint8_t *data, size_t size)
 {
     pthread_once(&crc_once, crc_build);
     uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < size; i++) c = crc_table[(c ^ data[i]) & 0xff] ^ (c >> 8);
+    for (size_t i = 0; i < size; i++)
+        c = crc_table[(c ^ data[i]) & 0xff] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
 }
 
@@ -525,8 +546,10 @@ static int inf_decode(struct inflate_state *s, const struct huffman *h)
  * over-subscribed. */
 static int inf_construct(struct huffman *h, const short *length, int n)
 {
-    for (int len = 0; len <= INF_MAXBITS; len++) h->count[len] = 0;
-    for (int sym = 0; sym < n; sym++) h->count[length[sym]]++;
+    for (int len = 0; len <= INF_MAXBITS; len++)
+        h->count[len] = 0;
+    for (int sym = 0; sym < n; sym++)
+        h->count[length[sym]]++;
     if (h->count[0] == n) return 0; /* no codes: complete, but decoding fails */
     int left = 1;
     for (int len = 1; len <= INF_MAXBITS; len++) {
@@ -536,7 +559,8 @@ static int inf_construct(struct huffman *h, const short *length, int n)
     }
     short offs[INF_MAXBITS + 1];
     offs[1] = 0;
-    for (int len = 1; len < INF_MAXBITS; len++) offs[len + 1] = (short)(offs[len] + h->count[len]);
+    for (int len = 1; len < INF_MAXBITS; len++)
+        offs[len + 1] = (short)(offs[len] + h->count[len]);
     for (int sym = 0; sym < n; sym++)
         if (length[sym] != 0) h->symbol[offs[length[sym]]++] = (short)sym;
     return left;
@@ -546,11 +570,11 @@ static void inf_codes(struct inflate_state *s, const struct huffman *lencode,
                       const struct huffman *distcode)
 {
     static const short lbase[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                     31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+                                    31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
     static const short lext[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                    2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-    static const short dbase[30] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,
-                                    33,  49,  65,  97,  129, 193,  257,  385,  513,  769,
+    static const short dbase[30] = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+                                    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
                                     1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
     static const short dext[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
@@ -588,7 +612,8 @@ static void inf_codes(struct inflate_state *s, const struct huffman *lencode,
                 s->fail = "the data inflates to more than the size the archive states";
                 return;
             }
-            for (size_t i = 0; i < len; i++, s->out_pos++) s->out[s->out_pos] = s->out[s->out_pos - dist];
+            for (size_t i = 0; i < len; i++, s->out_pos++)
+                s->out[s->out_pos] = s->out[s->out_pos - dist];
         }
     }
 }
@@ -598,19 +623,25 @@ static void inf_fixed(struct inflate_state *s)
     struct huffman lencode, distcode;
     short lengths[INF_FIXLCODES];
     int sym = 0;
-    for (; sym < 144; sym++) lengths[sym] = 8;
-    for (; sym < 256; sym++) lengths[sym] = 9;
-    for (; sym < 280; sym++) lengths[sym] = 7;
-    for (; sym < INF_FIXLCODES; sym++) lengths[sym] = 8;
+    for (; sym < 144; sym++)
+        lengths[sym] = 8;
+    for (; sym < 256; sym++)
+        lengths[sym] = 9;
+    for (; sym < 280; sym++)
+        lengths[sym] = 7;
+    for (; sym < INF_FIXLCODES; sym++)
+        lengths[sym] = 8;
     inf_construct(&lencode, lengths, INF_FIXLCODES);
-    for (sym = 0; sym < INF_MAXDCODES; sym++) lengths[sym] = 5;
+    for (sym = 0; sym < INF_MAXDCODES; sym++)
+        lengths[sym] = 5;
     inf_construct(&distcode, lengths, INF_MAXDCODES);
     inf_codes(s, &lencode, &distcode);
 }
 
 static void inf_dynamic(struct inflate_state *s)
 {
-    static const short order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    static const short order[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                    11, 4,  12, 3, 13, 2, 14, 1, 15};
     short lengths[INF_MAXLCODES + INF_MAXDCODES];
     struct huffman lencode, distcode;
     int nlen = inf_bits(s, 5) + 257;
@@ -622,8 +653,10 @@ static void inf_dynamic(struct inflate_state *s)
         return;
     }
     int index = 0;
-    for (; index < ncode; index++) lengths[order[index]] = (short)inf_bits(s, 3);
-    for (; index < 19; index++) lengths[order[index]] = 0;
+    for (; index < ncode; index++)
+        lengths[order[index]] = (short)inf_bits(s, 3);
+    for (; index < 19; index++)
+        lengths[order[index]] = 0;
     if (s->fail) return;
     if (inf_construct(&lencode, lengths, 19) != 0) {
         s->fail = "an incomplete code-length code";
@@ -655,7 +688,8 @@ static void inf_dynamic(struct inflate_state *s)
             s->fail = "code lengths run past the declared count";
             return;
         }
-        while (sym--) lengths[index++] = len;
+        while (sym--)
+            lengths[index++] = len;
     }
     if (lengths[256] == 0) {
         s->fail = "a dynamic block without an end-of-block code";
@@ -683,27 +717,36 @@ fy_status npy_inflate(const uint8_t *src, size_t src_size, uint8_t *dst, size_t 
         last = inf_bits(&s, 1);
         int type = inf_bits(&s, 2);
         if (s.fail) break;
-        if (type == 0) inf_stored(&s);
-        else if (type == 1) inf_fixed(&s);
-        else if (type == 2) inf_dynamic(&s);
-        else s.fail = "a block of the reserved type 3";
+        if (type == 0)
+            inf_stored(&s);
+        else if (type == 1)
+            inf_fixed(&s);
+        else if (type == 2)
+            inf_dynamic(&s);
+        else
+            s.fail = "a block of the reserved type 3";
     } while (!last && !s.fail);
     if (!s.fail && s.out_pos != dst_size)
         s.fail = "the data inflates to less than the size the archive states";
     if (used) *used = s.in_pos;
-    if (s.fail)
-        return err_at(err, FY_EFORMAT, (int64_t)s.in_pos, "bad DEFLATE data: %s", s.fail);
+    if (s.fail) return err_at(err, FY_EFORMAT, (int64_t)s.in_pos, "bad DEFLATE data: %s", s.fail);
     return FY_OK;
 }
 
 /* ---- ZIP (.npz) ---- */
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+static uint64_t rd64(const uint8_t *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
 
 #define ZIP_EOCD_SIG 0x06054b50u
 #define ZIP64_LOCATOR_SIG 0x07064b50u
@@ -738,8 +781,7 @@ static fy_status zip_find_directory(const uint8_t *d, size_t size, uint64_t *cd_
         }
     }
     if (at == SIZE_MAX)
-        return err_fmt(err, FY_EFORMAT,
-                       "not a ZIP archive (no end-of-central-directory record)");
+        return err_fmt(err, FY_EFORMAT, "not a ZIP archive (no end-of-central-directory record)");
     const uint8_t *e = d + at;
     if (rd16(e + 4) != 0 || rd16(e + 6) != 0 || rd16(e + 8) != rd16(e + 10))
         return err_at(err, FY_EUNSUPPORTED, (int64_t)at,
@@ -774,9 +816,9 @@ static fy_status zip_find_directory(const uint8_t *d, size_t size, uint64_t *cd_
 }
 
 /* One entry's data, STORED or inflated, into a malloc'd buffer. */
-static fy_status zip_entry_data(const uint8_t *d, size_t size, uint64_t cd_off,
-                                const uint8_t *c, uint64_t c_at, const char *name,
-                                uint8_t **out, size_t *out_size, struct fy_error *err)
+static fy_status zip_entry_data(const uint8_t *d, size_t size, uint64_t cd_off, const uint8_t *c,
+                                uint64_t c_at, const char *name, uint8_t **out, size_t *out_size,
+                                struct fy_error *err)
 {
     uint16_t flags = rd16(c + 8), method = rd16(c + 10);
     uint32_t crc = rd32(c + 16);
@@ -813,9 +855,8 @@ static fy_status zip_entry_data(const uint8_t *d, size_t size, uint64_t cd_off,
                       "DEFLATE (8)",
                       name, method);
     if (local > cd_off || cd_off - local < 30 || rd32(d + local) != ZIP_LOCAL_SIG)
-        return err_at(err, FY_EFORMAT, (int64_t)c_at,
-                      "entry '%s': no local header at offset %llu", name,
-                      (unsigned long long)local);
+        return err_at(err, FY_EFORMAT, (int64_t)c_at, "entry '%s': no local header at offset %llu",
+                      name, (unsigned long long)local);
     const uint8_t *lh = d + local;
     uint64_t lnlen = rd16(lh + 26), lelen = rd16(lh + 28);
     uint64_t start = local + 30 + lnlen + lelen;
@@ -826,8 +867,7 @@ static fy_status zip_entry_data(const uint8_t *d, size_t size, uint64_t cd_off,
                       name, (unsigned long long)csize, (unsigned long long)start);
     if (lnlen != nlen || memcmp(lh + 30, c + 46, nlen) != 0 || rd16(lh + 8) != method)
         return err_at(err, FY_EFORMAT, (int64_t)local,
-                      "entry '%s': the local header does not match the central directory",
-                      name);
+                      "entry '%s': the local header does not match the central directory", name);
     if (method == 0 && usize != csize)
         return err_at(err, FY_EFORMAT, (int64_t)c_at,
                       "entry '%s' is stored but its sizes differ (%llu and %llu)", name,
@@ -839,7 +879,8 @@ static fy_status zip_entry_data(const uint8_t *d, size_t size, uint64_t cd_off,
                       (unsigned long long)usize, (unsigned long long)csize);
     (void)size;
     uint8_t *buf = malloc(usize ? (size_t)usize : 1);
-    if (!buf) return err_fmt(err, FY_ENOMEM, "out of memory (%llu bytes)", (unsigned long long)usize);
+    if (!buf)
+        return err_fmt(err, FY_ENOMEM, "out of memory (%llu bytes)", (unsigned long long)usize);
     if (method == 0) {
         if (usize) memcpy(buf, d + start, (size_t)usize);
     } else {

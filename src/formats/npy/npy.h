@@ -65,8 +65,7 @@ struct npz {
     int count;
 };
 
-fy_status npz_read_buffer(const uint8_t *data, size_t size, struct npz *out,
-                          struct fy_error *err);
+fy_status npz_read_buffer(const uint8_t *data, size_t size, struct npz *out, struct fy_error *err);
 fy_status npz_read_file(const char *path, struct npz *out, struct fy_error *err);
 void npz_free(struct npz *z);
 

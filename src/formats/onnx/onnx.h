@@ -31,6 +31,11 @@ enum onnx_external_policy {
 fy_status onnx_write_model(const struct ir_model *m, const char *path,
                            enum onnx_external_policy policy, const char *const *inputs,
                            int n_inputs, struct fy_error *err);
+/* onnx_write_model with protobuf's size limit as a parameter, so tests reach
+ * the switch to external data without a 2 GiB model. */
+fy_status onnx_write_model_limit(const struct ir_model *m, const char *path,
+                                 enum onnx_external_policy policy, uint64_t limit,
+                                 const char *const *inputs, int n_inputs, struct fy_error *err);
 
 /* Reads one serialized TensorProto (a backend test's input_N.pb, a `-i x.pb`
  * file) into a standalone tensor (not in any graph) in m's arena; the buffer

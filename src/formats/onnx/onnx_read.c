@@ -157,8 +157,9 @@ static fy_status want_wire(struct rd *rd, const struct pb_field *f, enum pb_wire
                            const struct ir_node *n, const char *what)
 {
     if (f->wire == wire) return FY_OK;
-    return fail(rd, FY_EFORMAT, (int64_t)f->offset, n, "%s (field %u) has wire type %d (%s); expected %s",
-                what, f->number, (int)f->wire, pb_wire_name(f->wire), pb_wire_name(wire));
+    return fail(rd, FY_EFORMAT, (int64_t)f->offset, n,
+                "%s (field %u) has wire type %d (%s); expected %s", what, f->number, (int)f->wire,
+                pb_wire_name(f->wire), pb_wire_name(wire));
 }
 
 /* ---- strings ---- */
@@ -229,7 +230,8 @@ static fy_status read_string_pair(struct rd *rd, const struct pb_field *ef, cons
         struct pb_field f;
         st = pb_next(&r, &f, rd->err);
         if (st) return st;
-        if (f.number == ENTRY_KEY) st = copy_string(rd, &f, NULL, "StringStringEntryProto.key", key);
+        if (f.number == ENTRY_KEY)
+            st = copy_string(rd, &f, NULL, "StringStringEntryProto.key", key);
         else if (f.number == ENTRY_VALUE)
             st = copy_string(rd, &f, NULL, "StringStringEntryProto.value", value);
         else
@@ -298,22 +300,32 @@ struct tinfo {
 static enum pb_wire typed_wire(uint32_t field)
 {
     switch (field) {
-    case TENSOR_FLOAT_DATA: return PB_I32;
-    case TENSOR_DOUBLE_DATA: return PB_I64;
-    default: return PB_VARINT; /* dims, int32, int64, uint64 */
+    case TENSOR_FLOAT_DATA:
+        return PB_I32;
+    case TENSOR_DOUBLE_DATA:
+        return PB_I64;
+    default:
+        return PB_VARINT; /* dims, int32, int64, uint64 */
     }
 }
 
 static const char *typed_name(uint32_t field)
 {
     switch (field) {
-    case TENSOR_FLOAT_DATA: return "float_data";
-    case TENSOR_INT32_DATA: return "int32_data";
-    case TENSOR_STRING_DATA: return "string_data";
-    case TENSOR_INT64_DATA: return "int64_data";
-    case TENSOR_DOUBLE_DATA: return "double_data";
-    case TENSOR_UINT64_DATA: return "uint64_data";
-    default: return "?";
+    case TENSOR_FLOAT_DATA:
+        return "float_data";
+    case TENSOR_INT32_DATA:
+        return "int32_data";
+    case TENSOR_STRING_DATA:
+        return "string_data";
+    case TENSOR_INT64_DATA:
+        return "int64_data";
+    case TENSOR_DOUBLE_DATA:
+        return "double_data";
+    case TENSOR_UINT64_DATA:
+        return "uint64_data";
+    default:
+        return "?";
     }
 }
 
@@ -336,8 +348,10 @@ static fy_status read_external_entry(struct rd *rd, struct tinfo *ti, const stru
                         f.number);
         st = want_wire(rd, &f, PB_LEN, n, "external_data entry");
         if (st) return st;
-        if (f.number == ENTRY_KEY) key = f.data, key_size = f.size;
-        else val = f.data, val_size = f.size;
+        if (f.number == ENTRY_KEY)
+            key = f.data, key_size = f.size;
+        else
+            val = f.data, val_size = f.size;
     }
 #define KEY_IS(s) (key && key_size == sizeof(s) - 1 && !memcmp(key, s, key_size))
     if (KEY_IS("location")) {
@@ -368,7 +382,8 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
     ti->msg = tf;
     ti->name = "";
     ti->doc = "";
-    for (int i = 0; i < TENSOR_FIELD_LIMIT; i++) ti->first[i] = -1;
+    for (int i = 0; i < TENSOR_FIELD_LIMIT; i++)
+        ti->first[i] = -1;
     fy_status st = want_wire(rd, tf, PB_LEN, n, "tensor");
     if (st) return st;
     struct pb_reader r;
@@ -389,13 +404,15 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
                 return fail(rd, FY_EFORMAT, (int64_t)f.offset, n,
                             "TensorProto.%s has wire type %d (%s); expected %s values or a "
                             "packed list",
-                            f.number == TENSOR_DIMS ? "dims" : typed_name(f.number),
-                            (int)f.wire, pb_wire_name(f.wire), pb_wire_name(elem));
+                            f.number == TENSOR_DIMS ? "dims" : typed_name(f.number), (int)f.wire,
+                            pb_wire_name(f.wire), pb_wire_name(elem));
             struct pb_values it;
             st = pb_values_init(&it, &f, elem, rd->err);
             if (st) return st;
-            if (f.number == TENSOR_DIMS) ti->n_dims += it.count;
-            else ti->values[f.number] += it.count;
+            if (f.number == TENSOR_DIMS)
+                ti->n_dims += it.count;
+            else
+                ti->values[f.number] += it.count;
             if (ti->first[f.number] < 0) ti->first[f.number] = (int64_t)f.offset;
             break;
         }
@@ -411,10 +428,12 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
             ti->has_data_type = true;
             break;
         case TENSOR_SEGMENT:
-            return fail(rd, FY_EUNSUPPORTED, (int64_t)f.offset, n,
-                        "tensor is split into segments (TensorProto.segment); ferry reads "
-                        "whole tensors only");
-        case TENSOR_NAME: st = copy_name(rd, &f, n, "TensorProto.name", &ti->name); break;
+            /* refused by tensor_fill, which knows the tensor's name */
+            if (ti->first[f.number] < 0) ti->first[f.number] = (int64_t)f.offset;
+            break;
+        case TENSOR_NAME:
+            st = copy_name(rd, &f, n, "TensorProto.name", &ti->name);
+            break;
         case TENSOR_RAW_DATA:
             st = want_wire(rd, &f, PB_LEN, n, "TensorProto.raw_data");
             ti->has_raw = true;
@@ -422,7 +441,9 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
             ti->raw_size = f.size;
             ti->raw_offset = (int64_t)f.offset;
             break;
-        case TENSOR_DOC: st = copy_string(rd, &f, n, "TensorProto.doc_string", &ti->doc); break;
+        case TENSOR_DOC:
+            st = copy_string(rd, &f, n, "TensorProto.doc_string", &ti->doc);
+            break;
         case TENSOR_EXTERNAL_DATA:
             if (!ti->has_external) ti->external_offset = (int64_t)f.offset;
             ti->has_external = true;
@@ -433,7 +454,8 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
             ti->data_location = (int32_t)(uint32_t)f.value;
             ti->location_offset = (int64_t)f.offset;
             break;
-        default: break; /* kept by tensor_fill */
+        default:
+            break; /* kept by tensor_fill */
         }
         if (st) return st;
     }
@@ -445,24 +467,33 @@ static fy_status tensor_scan(struct rd *rd, const struct pb_field *tf, const str
 static bool int_value_fits(enum ir_dtype dt, int64_t v)
 {
     switch (dt) {
-    case IR_I8: return v >= -128 && v <= 127;
-    case IR_U8: return v >= 0 && v <= 255;
-    case IR_I16: return v >= -32768 && v <= 32767;
-    case IR_U16: return v >= 0 && v <= 65535;
+    case IR_I8:
+        return v >= -128 && v <= 127;
+    case IR_U8:
+        return v >= 0 && v <= 255;
+    case IR_I16:
+        return v >= -32768 && v <= 32767;
+    case IR_U16:
+        return v >= 0 && v <= 65535;
     /* half and bfloat16 bit patterns: some writers sign-extend them */
     case IR_F16:
-    case IR_BF16: return v >= -32768 && v <= 65535;
-    case IR_BOOL: return v == 0 || v == 1;
+    case IR_BF16:
+        return v >= -32768 && v <= 65535;
+    case IR_BOOL:
+        return v == 0 || v == 1;
     /* 4-bit types: one int32 holds a byte of two packed values */
     case IR_I4:
-    case IR_U4: return v >= -128 && v <= 255;
-    default: return true;
+    case IR_U4:
+        return v >= -128 && v <= 255;
+    default:
+        return true;
     }
 }
 
 static void put_le(uint8_t *p, uint64_t v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static fy_status parse_decimal(const uint8_t *s, size_t n, uint64_t *out)
@@ -516,8 +547,7 @@ static fy_status read_external(struct rd *rd, const struct tinfo *ti, const stru
     }
     if (!rd->have_base_real) {
         if (!realpath(rd->base_dir, rd->base_real))
-            return fail(rd, FY_EIO, -1, n, "cannot resolve the model's folder '%s'",
-                        rd->base_dir);
+            return fail(rd, FY_EIO, -1, n, "cannot resolve the model's folder '%s'", rd->base_dir);
         rd->have_base_real = true;
     }
     char *full = arena_printf(rd->a, "%s/%s", rd->base_dir, loc);
@@ -670,6 +700,11 @@ static fy_status tensor_fill(struct rd *rd, const struct tinfo *ti, const struct
                              const char *label, struct ir_tensor *t)
 {
     int64_t at = (int64_t)ti->msg->offset;
+    if (ti->first[TENSOR_SEGMENT] >= 0)
+        return fail(rd, FY_EUNSUPPORTED, ti->first[TENSOR_SEGMENT], n,
+                    "%s is split into segments (TensorProto.segment); ferry reads whole "
+                    "tensors only",
+                    label);
     if (ti->n_dims > MAX_RANK)
         return fail(rd, FY_EFORMAT, ti->first[TENSOR_DIMS], n,
                     "%s has rank %llu; ferry accepts at most %d dims", label,
@@ -699,8 +734,10 @@ static fy_status tensor_fill(struct rd *rd, const struct tinfo *ti, const struct
                         return fail(rd, FY_EFORMAT, (int64_t)f.offset, n,
                                     "%s has dim %lld at axis %d; expected a size of 0 or more",
                                     label, (long long)d, k);
-                    if (d && numel > UINT64_MAX / (uint64_t)d) overflow = true;
-                    else numel *= (uint64_t)d;
+                    if (d && numel > UINT64_MAX / (uint64_t)d)
+                        overflow = true;
+                    else
+                        numel *= (uint64_t)d;
                     dims[k++] = d;
                 }
             } else if (f.number < TENSOR_FIELD_LIMIT && f.number != 0) {
@@ -722,7 +759,8 @@ static fy_status tensor_fill(struct rd *rd, const struct tinfo *ti, const struct
      * own (onnx_read_tensor) has no graph. */
     struct ir_dim *d = ARENA_ARRAY(rd->a, rank ? rank : 1, struct ir_dim);
     if (!d) return nomem(rd);
-    for (int i = 0; i < rank; i++) d[i].value = dims[i];
+    for (int i = 0; i < rank; i++)
+        d[i].value = dims[i];
     t->rank = rank;
     t->dims = d;
     t->doc = ti->doc;
@@ -774,8 +812,7 @@ static fy_status tensor_fill(struct rd *rd, const struct tinfo *ti, const struct
                         "%s of type STRING has %s; expected string_data", label,
                         ti->has_raw ? "raw_data" : "external data");
         if (ti->values[TENSOR_STRING_DATA] != numel)
-            return fail(rd, FY_EFORMAT, at, n,
-                        "%s holds %llu strings; its dims need %llu", label,
+            return fail(rd, FY_EFORMAT, at, n, "%s holds %llu strings; its dims need %llu", label,
                         (unsigned long long)ti->values[TENSOR_STRING_DATA],
                         (unsigned long long)numel);
         return decode_strings(rd, ti, numel, t);
@@ -861,8 +898,8 @@ static fy_status read_initializer(struct rd *rd, struct ir_graph *g, const struc
         if (!t) return FY_ENOMEM;
     }
     if (t->kind == IR_TENSOR_CONST)
-        return fail(rd, FY_EINVALID, (int64_t)f->offset, NULL,
-                    "initializer '%s' is given twice", ti.name);
+        return fail(rd, FY_EINVALID, (int64_t)f->offset, NULL, "initializer '%s' is given twice",
+                    ti.name);
     const char *label = arena_printf(rd->a, "tensor '%s'", ti.name);
     if (!label) return nomem(rd);
     /* The data decides the type: a graph input entry for the same name only
@@ -956,8 +993,10 @@ static fy_status read_type(struct rd *rd, const struct pb_field *tf, const char 
         struct pb_field f;
         fy_status st = pb_next(&r, &f, rd->err);
         if (st) return st;
-        if (f.number == SHAPE_DIM && f.wire == PB_LEN) rank++;
-        else opaque = true;
+        if (f.number == SHAPE_DIM && f.wire == PB_LEN)
+            rank++;
+        else
+            opaque = true;
     }
     if (opaque) {
         vt->opaque = whole;
@@ -1028,7 +1067,8 @@ static fy_status read_value_info(struct rd *rd, struct ir_graph *g, const struct
         struct pb_field f;
         st = pb_next(&r, &f, rd->err);
         if (st) return st;
-        if (f.number == VI_NAME) name_f = f, n_name++;
+        if (f.number == VI_NAME)
+            name_f = f, n_name++;
         else if (f.number == VI_TYPE) {
             if (n_type++)
                 return fail(rd, FY_EFORMAT, (int64_t)f.offset, NULL,
@@ -1072,9 +1112,13 @@ static fy_status read_value_info(struct rd *rd, struct ir_graph *g, const struct
         if (st) return st;
     }
     switch (kind) {
-    case VI_KIND_INPUT: return ir_graph_add_input(g, t, rd->err);
-    case VI_KIND_OUTPUT: return ir_graph_add_output(g, t, rd->err);
-    case VI_KIND_VALUE: t->in_value_info = true; return FY_OK;
+    case VI_KIND_INPUT:
+        return ir_graph_add_input(g, t, rd->err);
+    case VI_KIND_OUTPUT:
+        return ir_graph_add_output(g, t, rd->err);
+    case VI_KIND_VALUE:
+        t->in_value_info = true;
+        return FY_OK;
     }
     return FY_OK;
 }
@@ -1105,21 +1149,36 @@ static fy_status read_subgraph(struct rd *rd, struct ir_node *n, const struct pb
 static enum ir_attr_type type_of_field(uint32_t field)
 {
     switch (field) {
-    case ATTR_F: return IR_ATTR_FLOAT;
-    case ATTR_I: return IR_ATTR_INT;
-    case ATTR_S: return IR_ATTR_STRING;
-    case ATTR_T: return IR_ATTR_TENSOR;
-    case ATTR_G: return IR_ATTR_GRAPH;
-    case ATTR_FLOATS: return IR_ATTR_FLOATS;
-    case ATTR_INTS: return IR_ATTR_INTS;
-    case ATTR_STRINGS: return IR_ATTR_STRINGS;
-    case ATTR_TENSORS: return IR_ATTR_TENSORS;
-    case ATTR_GRAPHS: return IR_ATTR_GRAPHS;
-    case ATTR_TP: return IR_ATTR_TYPE_PROTO;
-    case ATTR_TYPE_PROTOS: return IR_ATTR_TYPE_PROTOS;
-    case ATTR_SPARSE_TENSOR: return IR_ATTR_SPARSE_TENSOR;
-    case ATTR_SPARSE_TENSORS: return IR_ATTR_SPARSE_TENSORS;
-    default: return IR_ATTR_UNDEFINED;
+    case ATTR_F:
+        return IR_ATTR_FLOAT;
+    case ATTR_I:
+        return IR_ATTR_INT;
+    case ATTR_S:
+        return IR_ATTR_STRING;
+    case ATTR_T:
+        return IR_ATTR_TENSOR;
+    case ATTR_G:
+        return IR_ATTR_GRAPH;
+    case ATTR_FLOATS:
+        return IR_ATTR_FLOATS;
+    case ATTR_INTS:
+        return IR_ATTR_INTS;
+    case ATTR_STRINGS:
+        return IR_ATTR_STRINGS;
+    case ATTR_TENSORS:
+        return IR_ATTR_TENSORS;
+    case ATTR_GRAPHS:
+        return IR_ATTR_GRAPHS;
+    case ATTR_TP:
+        return IR_ATTR_TYPE_PROTO;
+    case ATTR_TYPE_PROTOS:
+        return IR_ATTR_TYPE_PROTOS;
+    case ATTR_SPARSE_TENSOR:
+        return IR_ATTR_SPARSE_TENSOR;
+    case ATTR_SPARSE_TENSORS:
+        return IR_ATTR_SPARSE_TENSORS;
+    default:
+        return IR_ATTR_UNDEFINED;
     }
 }
 
@@ -1133,26 +1192,40 @@ static uint32_t field_of_type(enum ir_attr_type t)
 static const char *attr_field_name(uint32_t field)
 {
     switch (field) {
-    case ATTR_F: return "f";
-    case ATTR_I: return "i";
-    case ATTR_S: return "s";
-    case ATTR_T: return "t";
-    case ATTR_G: return "g";
-    case ATTR_FLOATS: return "floats";
-    case ATTR_INTS: return "ints";
-    case ATTR_STRINGS: return "strings";
-    case ATTR_TENSORS: return "tensors";
-    case ATTR_GRAPHS: return "graphs";
-    case ATTR_TP: return "tp";
-    case ATTR_TYPE_PROTOS: return "type_protos";
-    case ATTR_SPARSE_TENSOR: return "sparse_tensor";
-    case ATTR_SPARSE_TENSORS: return "sparse_tensors";
-    default: return "?";
+    case ATTR_F:
+        return "f";
+    case ATTR_I:
+        return "i";
+    case ATTR_S:
+        return "s";
+    case ATTR_T:
+        return "t";
+    case ATTR_G:
+        return "g";
+    case ATTR_FLOATS:
+        return "floats";
+    case ATTR_INTS:
+        return "ints";
+    case ATTR_STRINGS:
+        return "strings";
+    case ATTR_TENSORS:
+        return "tensors";
+    case ATTR_GRAPHS:
+        return "graphs";
+    case ATTR_TP:
+        return "tp";
+    case ATTR_TYPE_PROTOS:
+        return "type_protos";
+    case ATTR_SPARSE_TENSOR:
+        return "sparse_tensor";
+    case ATTR_SPARSE_TENSORS:
+        return "sparse_tensors";
+    default:
+        return "?";
     }
 }
 
-static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_field *af,
-                           int depth)
+static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_field *af, int depth)
 {
     fy_status st = want_wire(rd, af, PB_LEN, n, "NodeProto.attribute");
     if (st) return st;
@@ -1167,8 +1240,10 @@ static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_fie
         struct pb_field f;
         st = pb_next(&r, &f, rd->err);
         if (st) return st;
-        if (f.number == ATTR_NAME) st = copy_name(rd, &f, n, "AttributeProto.name", &name);
-        else if (f.number == ATTR_DOC) st = copy_string(rd, &f, n, "AttributeProto.doc_string", &doc);
+        if (f.number == ATTR_NAME)
+            st = copy_name(rd, &f, n, "AttributeProto.name", &name);
+        else if (f.number == ATTR_DOC)
+            st = copy_string(rd, &f, n, "AttributeProto.doc_string", &doc);
         else if (f.number == ATTR_REF_ATTR_NAME)
             st = copy_string(rd, &f, n, "AttributeProto.ref_attr_name", &ref);
         else if (f.number == ATTR_TYPE) {
@@ -1245,7 +1320,9 @@ static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_fie
             if (st) return st;
             count += it.count;
         } else {
-            enum pb_wire w = type == IR_ATTR_FLOAT ? PB_I32 : type == IR_ATTR_INT ? PB_VARINT : PB_LEN;
+            enum pb_wire w = type == IR_ATTR_FLOAT ? PB_I32
+                             : type == IR_ATTR_INT ? PB_VARINT
+                                                   : PB_LEN;
             if (f.wire != w)
                 return fail(rd, FY_EFORMAT, (int64_t)f.offset, n,
                             "attribute '%s' has wire type %d; expected %s", name, (int)f.wire,
@@ -1265,18 +1342,33 @@ static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_fie
     at->count = (int64_t)count;
     size_t c1 = count ? (size_t)count : 1;
     switch (type) {
-    case IR_ATTR_FLOATS: at->v.floats = ARENA_ARRAY(rd->a, c1, float); break;
-    case IR_ATTR_INTS: at->v.ints = ARENA_ARRAY(rd->a, c1, int64_t); break;
-    case IR_ATTR_STRINGS: at->v.strings = ARENA_ARRAY(rd->a, c1, struct ir_bytes); break;
-    case IR_ATTR_TENSORS: at->v.tensors = ARENA_ARRAY(rd->a, c1, struct ir_tensor *); break;
-    case IR_ATTR_GRAPHS: at->v.graphs = ARENA_ARRAY(rd->a, c1, struct ir_graph *); break;
+    case IR_ATTR_FLOATS:
+        at->v.floats = ARENA_ARRAY(rd->a, c1, float);
+        break;
+    case IR_ATTR_INTS:
+        at->v.ints = ARENA_ARRAY(rd->a, c1, int64_t);
+        break;
+    case IR_ATTR_STRINGS:
+        at->v.strings = ARENA_ARRAY(rd->a, c1, struct ir_bytes);
+        break;
+    case IR_ATTR_TENSORS:
+        at->v.tensors = ARENA_ARRAY(rd->a, c1, struct ir_tensor *);
+        break;
+    case IR_ATTR_GRAPHS:
+        at->v.graphs = ARENA_ARRAY(rd->a, c1, struct ir_graph *);
+        break;
     case IR_ATTR_SPARSE_TENSORS:
-    case IR_ATTR_TYPE_PROTOS: at->v.raws = ARENA_ARRAY(rd->a, c1, struct ir_bytes); break;
-    case IR_ATTR_STRING: at->v.s.data = (const uint8_t *)""; break;
-    default: break;
+    case IR_ATTR_TYPE_PROTOS:
+        at->v.raws = ARENA_ARRAY(rd->a, c1, struct ir_bytes);
+        break;
+    case IR_ATTR_STRING:
+        at->v.s.data = (const uint8_t *)"";
+        break;
+    default:
+        break;
     }
-    if (list && !at->v.ints && !at->v.floats && !at->v.strings && !at->v.tensors &&
-        !at->v.graphs && !at->v.raws)
+    if (list && !at->v.ints && !at->v.floats && !at->v.strings && !at->v.tensors && !at->v.graphs &&
+        !at->v.raws)
         return nomem(rd);
 
     /* Pass 3: values, and every other field kept in the attribute's extras. */
@@ -1301,13 +1393,19 @@ static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_fie
             memcpy(&at->v.f, &u, sizeof u);
             break;
         }
-        case IR_ATTR_INT: at->v.i = (int64_t)f.value; break;
+        case IR_ATTR_INT:
+            at->v.i = (int64_t)f.value;
+            break;
         case IR_ATTR_STRING:
             at->v.s.data = f.data; /* borrowed */
             at->v.s.size = f.size;
             break;
-        case IR_ATTR_TENSOR: st = read_attr_tensor(rd, n->graph, &f, n, name, &at->v.t); break;
-        case IR_ATTR_GRAPH: st = read_subgraph(rd, n, &f, name, depth, &at->v.g); break;
+        case IR_ATTR_TENSOR:
+            st = read_attr_tensor(rd, n->graph, &f, n, name, &at->v.t);
+            break;
+        case IR_ATTR_GRAPH:
+            st = read_subgraph(rd, n, &f, name, depth, &at->v.g);
+            break;
         case IR_ATTR_SPARSE_TENSOR:
         case IR_ATTR_TYPE_PROTO:
             at->v.raw.data = f.data; /* the encoded message, verbatim */
@@ -1330,20 +1428,28 @@ static fy_status read_attr(struct rd *rd, struct ir_node *n, const struct pb_fie
             }
             break;
         }
-        case IR_ATTR_STRINGS: at->v.strings[k].data = f.data, at->v.strings[k++].size = f.size; break;
+        case IR_ATTR_STRINGS:
+            at->v.strings[k].data = f.data, at->v.strings[k++].size = f.size;
+            break;
         case IR_ATTR_SPARSE_TENSORS:
-        case IR_ATTR_TYPE_PROTOS: at->v.raws[k].data = f.data, at->v.raws[k++].size = f.size; break;
-        case IR_ATTR_TENSORS: st = read_attr_tensor(rd, n->graph, &f, n, name, &at->v.tensors[k++]); break;
-        case IR_ATTR_GRAPHS: st = read_subgraph(rd, n, &f, name, depth, &at->v.graphs[k++]); break;
-        default: break;
+        case IR_ATTR_TYPE_PROTOS:
+            at->v.raws[k].data = f.data, at->v.raws[k++].size = f.size;
+            break;
+        case IR_ATTR_TENSORS:
+            st = read_attr_tensor(rd, n->graph, &f, n, name, &at->v.tensors[k++]);
+            break;
+        case IR_ATTR_GRAPHS:
+            st = read_subgraph(rd, n, &f, name, depth, &at->v.graphs[k++]);
+            break;
+        default:
+            break;
         }
         if (st) return st;
     }
     return FY_OK;
 }
 
-static fy_status read_node(struct rd *rd, struct ir_graph *g, const struct pb_field *nf,
-                           int depth)
+static fy_status read_node(struct rd *rd, struct ir_graph *g, const struct pb_field *nf, int depth)
 {
     fy_status st = want_wire(rd, nf, PB_LEN, NULL, "GraphProto.node");
     if (st) return st;
@@ -1365,20 +1471,30 @@ static fy_status read_node(struct rd *rd, struct ir_graph *g, const struct pb_fi
             st = want_wire(rd, &f, PB_LEN, NULL, "NodeProto.output");
             n_out++;
             break;
-        case NODE_NAME: st = copy_string(rd, &f, NULL, "NodeProto.name", &name); break;
-        case NODE_OP_TYPE: st = copy_string(rd, &f, NULL, "NodeProto.op_type", &op_type); break;
-        case NODE_DOMAIN: st = copy_string(rd, &f, NULL, "NodeProto.domain", &domain); break;
-        case NODE_OVERLOAD: st = copy_string(rd, &f, NULL, "NodeProto.overload", &overload); break;
-        case NODE_DOC: st = copy_string(rd, &f, NULL, "NodeProto.doc_string", &doc); break;
-        default: break;
+        case NODE_NAME:
+            st = copy_string(rd, &f, NULL, "NodeProto.name", &name);
+            break;
+        case NODE_OP_TYPE:
+            st = copy_string(rd, &f, NULL, "NodeProto.op_type", &op_type);
+            break;
+        case NODE_DOMAIN:
+            st = copy_string(rd, &f, NULL, "NodeProto.domain", &domain);
+            break;
+        case NODE_OVERLOAD:
+            st = copy_string(rd, &f, NULL, "NodeProto.overload", &overload);
+            break;
+        case NODE_DOC:
+            st = copy_string(rd, &f, NULL, "NodeProto.doc_string", &doc);
+            break;
+        default:
+            break;
         }
         if (st) return st;
     }
     if (n_in > MAX_COUNT || n_out > MAX_COUNT)
         return fail(rd, FY_EFORMAT, (int64_t)nf->offset, NULL,
                     "node '%s' (%s) has %llu inputs and %llu outputs; ferry accepts at most %d",
-                    name, op_type, (unsigned long long)n_in, (unsigned long long)n_out,
-                    MAX_COUNT);
+                    name, op_type, (unsigned long long)n_in, (unsigned long long)n_out, MAX_COUNT);
     bool std_domain = !domain[0] || strcmp(domain, "ai.onnx") == 0;
     enum ir_op op = std_domain ? ir_op_from_name(op_type) : IR_OP_OPAQUE;
     struct ir_node *n =
@@ -1413,13 +1529,18 @@ static fy_status read_node(struct rd *rd, struct ir_graph *g, const struct pb_fi
             i_out++;
             break;
         }
-        case NODE_ATTRIBUTE: st = read_attr(rd, n, &f, depth); break;
+        case NODE_ATTRIBUTE:
+            st = read_attr(rd, n, &f, depth);
+            break;
         case NODE_NAME:
         case NODE_OP_TYPE:
         case NODE_DOMAIN:
         case NODE_OVERLOAD:
-        case NODE_DOC: break;
-        default: st = ir_extras_add(rd->a, &n->extras, f.span.data, f.span.size, rd->err); break;
+        case NODE_DOC:
+            break;
+        default:
+            st = ir_extras_add(rd->a, &n->extras, f.span.data, f.span.size, rd->err);
+            break;
         }
         if (st) return st;
     }
@@ -1453,8 +1574,7 @@ static fy_status sparse_name(struct rd *rd, const struct pb_field *sf, struct ir
     return st;
 }
 
-static fy_status read_graph(struct rd *rd, struct ir_graph *g, const struct pb_field *gf,
-                            int depth)
+static fy_status read_graph(struct rd *rd, struct ir_graph *g, const struct pb_field *gf, int depth)
 {
     struct ir_bytes *sparse = NULL;
     int n_sparse = 0, cap_sparse = 0;
@@ -1466,18 +1586,32 @@ static fy_status read_graph(struct rd *rd, struct ir_graph *g, const struct pb_f
         if (st) return st;
         const char *key, *value;
         switch (f.number) {
-        case GRAPH_NODE: st = read_node(rd, g, &f, depth); break;
-        case GRAPH_NAME: st = copy_string(rd, &f, NULL, "GraphProto.name", &g->name); break;
-        case GRAPH_INITIALIZER: st = read_initializer(rd, g, &f); break;
-        case GRAPH_DOC: st = copy_string(rd, &f, NULL, "GraphProto.doc_string", &g->doc); break;
-        case GRAPH_INPUT: st = read_value_info(rd, g, &f, VI_KIND_INPUT); break;
-        case GRAPH_OUTPUT: st = read_value_info(rd, g, &f, VI_KIND_OUTPUT); break;
-        case GRAPH_VALUE_INFO: st = read_value_info(rd, g, &f, VI_KIND_VALUE); break;
+        case GRAPH_NODE:
+            st = read_node(rd, g, &f, depth);
+            break;
+        case GRAPH_NAME:
+            st = copy_string(rd, &f, NULL, "GraphProto.name", &g->name);
+            break;
+        case GRAPH_INITIALIZER:
+            st = read_initializer(rd, g, &f);
+            break;
+        case GRAPH_DOC:
+            st = copy_string(rd, &f, NULL, "GraphProto.doc_string", &g->doc);
+            break;
+        case GRAPH_INPUT:
+            st = read_value_info(rd, g, &f, VI_KIND_INPUT);
+            break;
+        case GRAPH_OUTPUT:
+            st = read_value_info(rd, g, &f, VI_KIND_OUTPUT);
+            break;
+        case GRAPH_VALUE_INFO:
+            st = read_value_info(rd, g, &f, VI_KIND_VALUE);
+            break;
         case GRAPH_METADATA:
             st = read_string_pair(rd, &f, "GraphProto.metadata_props", &key, &value);
             if (!st)
-                st = ir_add_string_pair(rd->a, &g->metadata, &g->n_metadata, &g->cap_metadata,
-                                        key, value, rd->err);
+                st = ir_add_string_pair(rd->a, &g->metadata, &g->n_metadata, &g->cap_metadata, key,
+                                        value, rd->err);
             break;
         case GRAPH_SPARSE_INITIALIZER:
             /* Kept verbatim, but its name is remembered: see below. */
@@ -1496,19 +1630,24 @@ static fy_status read_graph(struct rd *rd, struct ir_graph *g, const struct pb_f
     /* The IR has no sparse constants yet: a value a sparse initializer
      * defines and a node reads is refused as what it is, not reported as an
      * undefined name by the verifier. */
+    if (!n_sparse) return FY_OK;
+    bool *is_sparse = ARENA_ARRAY(rd->a, (size_t)g->n_tensors + 1, bool);
+    if (!is_sparse) return nomem(rd);
     for (int i = 0; i < n_sparse; i++) {
         struct ir_tensor *t =
             sparse[i].data ? strmap_get(&g->by_name, (const char *)sparse[i].data, sparse[i].size)
                            : NULL;
-        if (!t || t->producer || t->kind == IR_TENSOR_CONST) continue;
-        for (int k = 0; k < g->n_nodes; k++)
-            for (int j = 0; j < g->nodes[k]->n_inputs; j++)
-                if (g->nodes[k]->inputs[j] == t)
-                    return fail(rd, FY_EUNSUPPORTED, -1, g->nodes[k],
-                                "input '%s' is a sparse initializer; ferry does not read sparse "
-                                "initializers yet",
-                                t->name);
+        if (t && !t->producer && t->kind != IR_TENSOR_CONST) is_sparse[t->id] = true;
     }
+    for (int k = 0; k < g->n_nodes; k++)
+        for (int j = 0; j < g->nodes[k]->n_inputs; j++) {
+            struct ir_tensor *t = g->nodes[k]->inputs[j];
+            if (t && is_sparse[t->id])
+                return fail(rd, FY_EUNSUPPORTED, -1, g->nodes[k],
+                            "input '%s' is a sparse initializer; ferry does not read sparse "
+                            "initializers yet",
+                            t->name);
+        }
     return FY_OK;
 }
 
@@ -1534,12 +1673,16 @@ static fy_status read_model_fields(struct rd *rd, const uint8_t *data, size_t si
         case MODEL_PRODUCER_VERSION:
             st = copy_string(rd, &f, NULL, "ModelProto.producer_version", &m->producer_version);
             break;
-        case MODEL_DOMAIN: st = copy_string(rd, &f, NULL, "ModelProto.domain", &m->domain); break;
+        case MODEL_DOMAIN:
+            st = copy_string(rd, &f, NULL, "ModelProto.domain", &m->domain);
+            break;
         case MODEL_MODEL_VERSION:
             st = want_wire(rd, &f, PB_VARINT, NULL, "ModelProto.model_version");
             m->model_version = (int64_t)f.value;
             break;
-        case MODEL_DOC: st = copy_string(rd, &f, NULL, "ModelProto.doc_string", &m->doc); break;
+        case MODEL_DOC:
+            st = copy_string(rd, &f, NULL, "ModelProto.doc_string", &m->doc);
+            break;
         case MODEL_GRAPH:
             if (have_graph)
                 return fail(rd, FY_EFORMAT, (int64_t)f.offset, NULL,
@@ -1548,12 +1691,14 @@ static fy_status read_model_fields(struct rd *rd, const uint8_t *data, size_t si
             st = want_wire(rd, &f, PB_LEN, NULL, "ModelProto.graph");
             if (!st) st = read_graph(rd, m->graph, &f, 0);
             break;
-        case MODEL_OPSET_IMPORT: st = read_opset(rd, &f); break;
+        case MODEL_OPSET_IMPORT:
+            st = read_opset(rd, &f);
+            break;
         case MODEL_METADATA:
             st = read_string_pair(rd, &f, "ModelProto.metadata_props", &key, &value);
             if (!st)
-                st = ir_add_string_pair(rd->a, &m->metadata, &m->n_metadata, &m->cap_metadata,
-                                        key, value, rd->err);
+                st = ir_add_string_pair(rd->a, &m->metadata, &m->n_metadata, &m->cap_metadata, key,
+                                        value, rd->err);
             break;
         default:
             /* training_info, functions, configuration, unknown */
@@ -1577,7 +1722,8 @@ static fy_status mark_outer(struct rd *rd, struct ir_graph *g)
     if (g->parent) {
         bool *def = ARENA_ARRAY(rd->a, (size_t)g->n_tensors + 1, bool);
         if (!def) return nomem(rd);
-        for (int i = 0; i < g->n_inputs; i++) def[g->inputs[i]->id] = true;
+        for (int i = 0; i < g->n_inputs; i++)
+            def[g->inputs[i]->id] = true;
         for (int i = 0; i < g->n_tensors; i++) {
             struct ir_tensor *t = g->tensors[i];
             if (t->producer || t->kind == IR_TENSOR_CONST) def[i] = true;
@@ -1596,9 +1742,11 @@ static fy_status mark_outer(struct rd *rd, struct ir_graph *g)
         for (int a = 0; a < n->n_attrs; a++) {
             struct ir_attr *at = &n->attrs[a];
             fy_status st = FY_OK;
-            if (at->type == IR_ATTR_GRAPH) st = mark_outer(rd, at->v.g);
+            if (at->type == IR_ATTR_GRAPH)
+                st = mark_outer(rd, at->v.g);
             else if (at->type == IR_ATTR_GRAPHS)
-                for (int64_t j = 0; j < at->count && !st; j++) st = mark_outer(rd, at->v.graphs[j]);
+                for (int64_t j = 0; j < at->count && !st; j++)
+                    st = mark_outer(rd, at->v.graphs[j]);
             if (st) return st;
         }
     }

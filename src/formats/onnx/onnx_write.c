@@ -528,12 +528,6 @@ static fy_status plan(struct writer *w, const struct ir_model *m, enum onnx_exte
     return FY_OK;
 }
 
-/* The engine of onnx_write_model, with protobuf's size limit as a parameter
- * so tests can reach the switch to external data without a 2 GiB model. */
-fy_status onnx_write_model_limit(const struct ir_model *m, const char *path,
-                                 enum onnx_external_policy policy, uint64_t limit,
-                                 const char *const *inputs, int n_inputs, struct fy_error *err);
-
 fy_status onnx_write_model_limit(const struct ir_model *m, const char *path,
                                  enum onnx_external_policy policy, uint64_t limit,
                                  const char *const *inputs, int n_inputs, struct fy_error *err)

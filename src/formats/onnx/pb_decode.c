@@ -18,10 +18,14 @@ void pb_init_field(struct pb_reader *r, const struct pb_field *f)
 const char *pb_wire_name(enum pb_wire wire)
 {
     switch (wire) {
-    case PB_VARINT: return "varint";
-    case PB_I64: return "fixed64";
-    case PB_LEN: return "length-delimited";
-    case PB_I32: return "fixed32";
+    case PB_VARINT:
+        return "varint";
+    case PB_I64:
+        return "fixed64";
+    case PB_LEN:
+        return "length-delimited";
+    case PB_I32:
+        return "fixed32";
     }
     return "?";
 }
@@ -68,14 +72,14 @@ fy_status pb_read_fixed64(struct pb_reader *r, uint64_t *v, struct fy_error *err
                       "fixed64 value needs 8 bytes; %zu left in its message", r->size - r->pos);
     const uint8_t *p = r->data + r->pos;
     uint64_t x = 0;
-    for (int i = 7; i >= 0; i--) x = x << 8 | p[i];
+    for (int i = 7; i >= 0; i--)
+        x = x << 8 | p[i];
     *v = x;
     r->pos += 8;
     return FY_OK;
 }
 
-fy_status pb_read_len(struct pb_reader *r, const uint8_t **data, size_t *size,
-                      struct fy_error *err)
+fy_status pb_read_len(struct pb_reader *r, const uint8_t **data, size_t *size, struct fy_error *err)
 {
     uint64_t start = pb_offset(r);
     uint64_t n;
@@ -104,17 +108,16 @@ fy_status pb_read_key(struct pb_reader *r, uint32_t *number, enum pb_wire *wire,
     uint64_t num = key >> 3;
     unsigned w = (unsigned)(key & 7);
     if (num == 0 || num > PB_MAX_FIELD)
-        return err_at(err, FY_EFORMAT, (int64_t)start,
-                      "field number %llu; expected 1 to %u", (unsigned long long)num,
-                      PB_MAX_FIELD);
+        return err_at(err, FY_EFORMAT, (int64_t)start, "field number %llu; expected 1 to %u",
+                      (unsigned long long)num, PB_MAX_FIELD);
     if (w == 3 || w == 4)
         return err_at(err, FY_EFORMAT, (int64_t)start,
                       "field %llu has wire type %u (a group); ONNX does not use groups",
                       (unsigned long long)num, w);
     if (w == 6 || w == 7)
         return err_at(err, FY_EFORMAT, (int64_t)start,
-                      "field %llu has wire type %u; expected 0, 1, 2 or 5",
-                      (unsigned long long)num, w);
+                      "field %llu has wire type %u; expected 0, 1, 2 or 5", (unsigned long long)num,
+                      w);
     *number = (uint32_t)num;
     *wire = (enum pb_wire)w;
     return FY_OK;
@@ -129,10 +132,18 @@ fy_status pb_skip(struct pb_reader *r, size_t key_pos, enum pb_wire wire, struct
     const uint8_t *d;
     size_t n;
     switch (wire) {
-    case PB_VARINT: st = pb_read_varint(r, &v, err); break;
-    case PB_I64: st = pb_read_fixed64(r, &v, err); break;
-    case PB_I32: st = pb_read_fixed32(r, &v32, err); break;
-    case PB_LEN: st = pb_read_len(r, &d, &n, err); break;
+    case PB_VARINT:
+        st = pb_read_varint(r, &v, err);
+        break;
+    case PB_I64:
+        st = pb_read_fixed64(r, &v, err);
+        break;
+    case PB_I32:
+        st = pb_read_fixed32(r, &v32, err);
+        break;
+    case PB_LEN:
+        st = pb_read_len(r, &d, &n, err);
+        break;
     default:
         return err_at(err, FY_EFORMAT, (int64_t)(r->base + key_pos), "wire type %d is not valid",
                       (int)wire);
@@ -154,8 +165,12 @@ fy_status pb_next(struct pb_reader *r, struct pb_field *f, struct fy_error *err)
     if (st) return st;
     uint32_t v32;
     switch (f->wire) {
-    case PB_VARINT: st = pb_read_varint(r, &f->value, err); break;
-    case PB_I64: st = pb_read_fixed64(r, &f->value, err); break;
+    case PB_VARINT:
+        st = pb_read_varint(r, &f->value, err);
+        break;
+    case PB_I64:
+        st = pb_read_fixed64(r, &f->value, err);
+        break;
     case PB_I32:
         st = pb_read_fixed32(r, &v32, err);
         f->value = v32;
@@ -189,8 +204,8 @@ fy_status pb_values_init(struct pb_values *it, const struct pb_field *f, enum pb
     }
     if (f->wire != PB_LEN)
         return err_at(err, FY_EFORMAT, (int64_t)f->offset,
-                      "repeated field %u has wire type %d; expected %s or a packed list",
-                      f->number, (int)f->wire, pb_wire_name(elem));
+                      "repeated field %u has wire type %d; expected %s or a packed list", f->number,
+                      (int)f->wire, pb_wire_name(elem));
     pb_init_field(&it->r, f);
     switch (elem) {
     case PB_I32:
@@ -206,14 +221,16 @@ fy_status pb_values_init(struct pb_values *it, const struct pb_field *f, enum pb
     case PB_VARINT: {
         /* Every varint ends with exactly one byte whose top bit is clear. */
         uint64_t n = 0;
-        for (size_t i = 0; i < f->size; i++) n += !(f->data[i] & 0x80);
+        for (size_t i = 0; i < f->size; i++)
+            n += !(f->data[i] & 0x80);
         if (f->size && (f->data[f->size - 1] & 0x80))
             return err_at(err, FY_EFORMAT, (int64_t)(f->data_offset + f->size - 1),
                           "packed field %u ends inside a varint", f->number);
         it->count = n;
         return FY_OK;
     }
-    case PB_LEN: break;
+    case PB_LEN:
+        break;
     }
     return err_at(err, FY_EINTERNAL, (int64_t)f->offset, "repeated field of %s values",
                   pb_wire_name(elem));
@@ -232,13 +249,16 @@ fy_status pb_values_next(struct pb_values *it, uint64_t *v, struct fy_error *err
     uint32_t v32;
     fy_status st;
     switch (it->elem) {
-    case PB_VARINT: return pb_read_varint(&it->r, v, err);
-    case PB_I64: return pb_read_fixed64(&it->r, v, err);
+    case PB_VARINT:
+        return pb_read_varint(&it->r, v, err);
+    case PB_I64:
+        return pb_read_fixed64(&it->r, v, err);
     case PB_I32:
         st = pb_read_fixed32(&it->r, &v32, err);
         *v = v32;
         return st;
-    case PB_LEN: break;
+    case PB_LEN:
+        break;
     }
     return err_at(err, FY_EINTERNAL, (int64_t)pb_offset(&it->r), "repeated field of %s values",
                   pb_wire_name(it->elem));

@@ -37,12 +37,12 @@ struct pb_reader {
 struct pb_field {
     uint32_t number;
     enum pb_wire wire;
-    uint64_t offset;       /* file offset of the key */
-    uint64_t value;        /* VARINT, I64, I32: the value (I32 zero-extended) */
-    const uint8_t *data;   /* LEN: the payload */
+    uint64_t offset;     /* file offset of the key */
+    uint64_t value;      /* VARINT, I64, I32: the value (I32 zero-extended) */
+    const uint8_t *data; /* LEN: the payload */
     size_t size;
-    uint64_t data_offset;  /* LEN: file offset of the payload */
-    struct ir_bytes span;  /* the whole field, key and payload, for ir_extras */
+    uint64_t data_offset; /* LEN: file offset of the payload */
+    struct ir_bytes span; /* the whole field, key and payload, for ir_extras */
 };
 
 void pb_init(struct pb_reader *r, const uint8_t *data, size_t size, uint64_t base);
@@ -87,7 +87,7 @@ struct pb_values {
     enum pb_wire elem;  /* PB_VARINT, PB_I32 or PB_I64 */
     bool single;        /* an unpacked value: single_value, once */
     uint64_t single_value;
-    uint64_t count;     /* values in this occurrence */
+    uint64_t count; /* values in this occurrence */
     uint64_t taken;
 };
 

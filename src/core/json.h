@@ -12,8 +12,8 @@
  *
  * Misuse (a value where a key is due, unbalanced ends, too deep) is recorded
  * and reported by json_finish, never printed, so a bug shows up in tests. */
-#ifndef FERRY_CLI_JSON_H
-#define FERRY_CLI_JSON_H
+#ifndef FERRY_CORE_JSON_H
+#define FERRY_CORE_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>
