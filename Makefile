@@ -73,7 +73,7 @@ test: release asan
 	$(PYTHON) tests/run.py --build $(BUILD)
 
 bench: release
-	bash bench/inspect.sh
+	FERRY_BUILD=$(BUILD) bash bench/inspect.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h)

@@ -25,6 +25,7 @@ SUITES = [
     ("inspect vs onnx", "release", [PY, "tests/models/test_inspect_vs_onnx.py"]),
     ("onnx round trip", "release", [PY, "tests/models/test_onnx_roundtrip.py"]),
     ("run", "release", [PY, "tests/cli/test_run.py"]),
+    ("models run", "release", [PY, "tests/models/test_run_models.py"]),
     ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
                                 "--expect", "tests/conformance/expected.txt"]),
 ]

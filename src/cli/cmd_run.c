@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/tensor_io.h"
@@ -33,6 +34,7 @@ static const char usage[] =
     "                 for NAME (inputs from files carry their shapes; the option\n"
     "                 fixes symbolic dims for commands that make their own inputs)\n"
     "  --dequantize   write quantized outputs as float32: (q - zero_point) * scale\n"
+    "  --repeat N     run N times on the same inputs and report the median time\n"
     "  --stats        print time per op (calls, total ms, share) and the peak\n"
     "                 activation memory\n"
     "exit codes: 0 ok, 2 usage, 3 bad model or input (missing input, wrong dtype\n"
@@ -165,7 +167,13 @@ static void print_bytes(uint64_t b)
         printf("%llu bytes", (unsigned long long)b);
 }
 
-static void print_stats(const struct interp_stats *s, double wall)
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void print_stats(const struct interp_stats *s, double wall, int runs)
 {
     const struct interp_op_stat *rows[IR_OP_COUNT + 1];
     int n = 0;
@@ -187,15 +195,18 @@ static void print_stats(const struct interp_stats *s, double wall)
                rows[i]->seconds * 1e3, total > 0 ? 100.0 * rows[i]->seconds / total : 0.0);
     }
     printf("%-28s %8s %12.3f %6.1f%%\n", "all ops", "", total * 1e3, total > 0 ? 100.0 : 0.0);
+    if (runs > 1) printf("(calls and times summed over %d runs)\n", runs);
     printf("run time: %.3f ms\n", wall * 1e3);
     printf("peak activation memory: ");
     print_bytes(s->peak_activation_bytes);
+    printf("\nplanned activation memory: ");
+    print_bytes(s->planned_activation_bytes);
+    printf(" (one slab; values whose lifetimes do not overlap share it)");
     printf("\nconstants: ");
     print_bytes(s->constant_bytes);
     printf("\n");
 }
 
-#include <time.h>
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -208,7 +219,7 @@ int cmd_run(int argc, char **argv)
     const char *model_path = NULL, *out_dir = NULL;
     struct input_spec specs[MAX_INPUTS];
     struct shape_spec shapes[MAX_SHAPES];
-    int n_specs = 0, n_shapes = 0, threads = 1;
+    int n_specs = 0, n_shapes = 0, threads = 1, repeat = 1;
     bool dequantize = false, stats = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -250,6 +261,14 @@ int cmd_run(int argc, char **argv)
             n_shapes++;
         } else if (!strcmp(a, "--dequantize")) {
             dequantize = true;
+        } else if (!strcmp(a, "--repeat")) {
+            if (++i >= argc) return cli_usage_error("run", "--repeat needs a number");
+            char *end;
+            long v = strtol(argv[i], &end, 10);
+            if (*end || v < 1 || v > 100000)
+                return cli_usage_error("run", "--repeat takes a number from 1 to 100000, not '%s'",
+                                       argv[i]);
+            repeat = (int)v;
         } else if (!strcmp(a, "--stats")) {
             stats = true;
         } else if (a[0] == '-' && a[1]) {
@@ -361,9 +380,23 @@ int cmd_run(int argc, char **argv)
         goto report;
     }
     err_set_file(&err, model_path);
-    double t0 = now_seconds();
-    st = interp_run(ip, bound, n_in, outs, n_out, &err);
-    double wall = now_seconds() - t0;
+    /* --repeat: the same inputs N times; the median wall time is reported
+     * (bench/ compares it with ONNX Runtime's median) */
+    double *walls = calloc((size_t)repeat, sizeof *walls);
+    if (!walls) {
+        free(outs);
+        free(files);
+        st = err_fmt(&err, FY_ENOMEM, "out of memory");
+        goto report;
+    }
+    for (int r = 0; r < repeat && !st; r++) {
+        double t0 = now_seconds();
+        st = interp_run(ip, bound, n_in, outs, n_out, &err);
+        walls[r] = now_seconds() - t0;
+    }
+    qsort(walls, (size_t)repeat, sizeof *walls, cmp_double);
+    double wall = walls[repeat / 2];
+    free(walls);
     for (int i = 0; i < n_out && !st; i++) {
         const char *name = interp_output(ip, i)->name;
         struct op_tensor tmp = {0};
@@ -380,7 +413,8 @@ int cmd_run(int argc, char **argv)
     }
     free(outs);
     free(files);
-    if (!st && stats) print_stats(interp_get_stats(ip), wall);
+    if (!st && stats) print_stats(interp_get_stats(ip), wall, repeat);
+    if (!st && repeat > 1) printf("median run time over %d runs: %.3f ms\n", repeat, wall * 1e3);
 report:
     if (st) rc = cli_report(&err);
 done:

@@ -22,6 +22,8 @@ struct fy_error {
     char message[768];
 };
 
+/* Clears the error but keeps the file name set by err_set_file, so one
+ * record can serve several calls on one file. Start from `= {0}`. */
 void err_clear(struct fy_error *e);
 /* Sets the file name that later errors are reported against. */
 void err_set_file(struct fy_error *e, const char *path);

@@ -167,6 +167,17 @@ struct interp {
     int n_outputs;
     struct interp_stats stats;
     uint64_t live_bytes;
+
+    /* Activation plan of the main graph (see plan_build): sizes recorded on
+     * the first run, then every intermediate value gets a fixed offset in one
+     * slab, shared by values whose lifetimes do not overlap. */
+    int *birth;              /* by tensor id: step of its producer */
+    int *last_use;           /* by tensor id: step of its last reader */
+    uint64_t *plan_size;     /* by tensor id: bytes seen */
+    uint64_t *plan_offset;   /* by tensor id */
+    unsigned char *slab;
+    uint64_t slab_size;
+    bool planned;
 };
 
 struct frame {
@@ -174,6 +185,7 @@ struct frame {
     struct frame *parent;
     struct op_tensor **vals; /* by tensor id */
     bool *owned;             /* by tensor id: vals[i] allocated by this frame */
+    bool *in_slab;           /* by tensor id: its data lives in the plan's slab */
     int *left;               /* by tensor id: reads still to come */
 };
 
@@ -332,6 +344,87 @@ static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, stru
     return FY_OK;
 }
 
+/* Lifetimes of the main graph's values in steps of its node order: a value
+ * lives from its producer's step to its last reader's step, inclusive. */
+static fy_status plan_lifetimes(struct interp *ip, struct fy_error *err)
+{
+    const struct prepared *p = ip->graphs[0];
+    const struct ir_graph *g = p->g;
+    int nt = g->n_tensors ? g->n_tensors : 1;
+    ip->birth = ARENA_ARRAY(&ip->arena, nt, int);
+    ip->last_use = ARENA_ARRAY(&ip->arena, nt, int);
+    ip->plan_size = ARENA_ARRAY(&ip->arena, nt, uint64_t);
+    ip->plan_offset = ARENA_ARRAY(&ip->arena, nt, uint64_t);
+    if (!ip->birth || !ip->last_use || !ip->plan_size || !ip->plan_offset) return nomem(err);
+    struct ir_tensor *deps[64];
+    for (int step = 0; step < g->n_nodes; step++) {
+        const struct ir_node *n = p->order[step];
+        for (int i = 0; i < n->n_outputs; i++)
+            if (n->outputs[i]) ip->birth[n->outputs[i]->id] = ip->last_use[n->outputs[i]->id] = step;
+        int k = ir_node_dependencies(n, deps, 64);
+        struct ir_tensor **dl = deps;
+        if (k > 64) {
+            dl = ARENA_ARRAY(&ip->arena, k, struct ir_tensor *);
+            if (!dl) return nomem(err);
+            ir_node_dependencies(n, dl, k);
+        }
+        for (int j = 0; j < k; j++)
+            if (ip->last_use[dl[j]->id] < step) ip->last_use[dl[j]->id] = step;
+    }
+    return FY_OK;
+}
+
+/* Greedy placement, largest values first: each value takes the lowest offset
+ * where it overlaps no already placed value that is alive at the same time.
+ * The slab is what --stats reports as the planned activation memory. */
+static void plan_build(struct interp *ip)
+{
+    const struct prepared *p = ip->graphs[0];
+    const struct ir_graph *g = p->g;
+    int n = 0;
+    int *idx = calloc((size_t)g->n_tensors + 1, sizeof *idx);
+    if (!idx) return;
+    for (int i = 0; i < g->n_tensors; i++)
+        if (g->tensors[i]->producer && !p->is_output[i] && ip->plan_size[i]) idx[n++] = i;
+    /* insertion sort by size, descending; ties by id for determinism */
+    for (int i = 1; i < n; i++) {
+        int v = idx[i], j = i - 1;
+        while (j >= 0 && (ip->plan_size[idx[j]] < ip->plan_size[v] ||
+                          (ip->plan_size[idx[j]] == ip->plan_size[v] && idx[j] > v))) {
+            idx[j + 1] = idx[j];
+            j--;
+        }
+        idx[j + 1] = v;
+    }
+    uint64_t total = 0;
+    for (int a = 0; a < n; a++) {
+        int t = idx[a];
+        uint64_t size = (ip->plan_size[t] + 63) & ~(uint64_t)63;
+        uint64_t off = 0;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (int b = 0; b < a; b++) {
+                int u = idx[b];
+                if (ip->birth[u] > ip->last_use[t] || ip->birth[t] > ip->last_use[u]) continue;
+                uint64_t usize = (ip->plan_size[u] + 63) & ~(uint64_t)63;
+                uint64_t uoff = ip->plan_offset[u];
+                if (off < uoff + usize && uoff < off + size) {
+                    off = uoff + usize;
+                    moved = true;
+                }
+            }
+        }
+        ip->plan_offset[t] = off;
+        if (off + size > total) total = off + size;
+    }
+    free(idx);
+    free(ip->slab);
+    ip->slab = total ? aligned_alloc(64, (size_t)total) : NULL;
+    ip->slab_size = ip->slab ? total : 0;
+    ip->planned = ip->slab != NULL;
+    ip->stats.planned_activation_bytes = ip->slab_size;
+}
+
 fy_status interp_create(const struct ir_model *m, const struct interp_options *opt,
                         struct interp **out, struct fy_error *err)
 {
@@ -351,6 +444,7 @@ fy_status interp_create(const struct ir_model *m, const struct interp_options *o
     if (opt) ip->opt = *opt;
     if (ip->opt.threads < 1) ip->opt.threads = 1;
     fy_status st = prepare_graph(ip, m->graph, err);
+    if (!st) st = plan_lifetimes(ip, err);
     if (!st && pool_start(&ip->pool, ip->opt.threads)) st = nomem(err);
     if (!st) {
         const struct ir_graph *g = m->graph;
@@ -380,6 +474,7 @@ void interp_destroy(struct interp *ip)
 {
     if (!ip) return;
     release_outputs(ip);
+    free(ip->slab);
     pool_stop(&ip->pool);
     arena_release(&ip->arena);
     free(ip);
@@ -466,11 +561,37 @@ static void value_free(struct interp *ip, struct frame *f, int id)
 {
     if (f->owned[id] && f->vals[id]) {
         ip->live_bytes -= f->vals[id]->nbytes;
+        if (f->in_slab[id]) f->vals[id]->data = NULL; /* the slab is not ours to free */
         op_tensor_release(f->vals[id]);
         free(f->vals[id]);
     }
     f->vals[id] = NULL;
     f->owned[id] = false;
+    f->in_slab[id] = false;
+}
+
+/* A STRING value's elements may point at bytes owned by another value (an
+ * Identity copies pointers) or by a block the kernel made. Repacking each
+ * string output into one block of its own (the array, then the bytes) makes
+ * every value own its bytes, so freeing values in any order is safe. */
+static fy_status strings_own(struct op_tensor *t, struct fy_error *err)
+{
+    uint64_t bytes = 0;
+    for (uint64_t i = 0; i < t->numel; i++) bytes += t->strings[i].size;
+    uint64_t head = (t->numel ? t->numel : 1) * sizeof *t->strings;
+    struct ir_bytes *blk = malloc((size_t)(head + bytes + 1));
+    if (!blk) return nomem(err);
+    uint8_t *p = (uint8_t *)blk + head;
+    for (uint64_t i = 0; i < t->numel; i++) {
+        size_t n = t->strings[i].size;
+        if (n) memcpy(p, t->strings[i].data, n);
+        blk[i].data = p;
+        blk[i].size = n;
+        p += n;
+    }
+    free(t->strings);
+    t->strings = blk;
+    return FY_OK;
 }
 
 static fy_status deep_copy(const struct op_tensor *src, struct op_tensor *dst,
@@ -481,9 +602,9 @@ static fy_status deep_copy(const struct op_tensor *src, struct op_tensor *dst,
     dst->quant = src->quant;
     if (src->dtype == IR_STRING) {
         for (uint64_t i = 0; i < src->numel; i++) dst->strings[i] = src->strings[i];
-    } else if (src->nbytes) {
-        memcpy(dst->data, src->data, (size_t)src->nbytes);
+        return strings_own(dst, err);
     }
+    if (src->nbytes) memcpy(dst->data, src->data, (size_t)src->nbytes);
     return FY_OK;
 }
 
@@ -500,6 +621,8 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
     const struct prepared *p = f->p;
     const struct op_tensor *in_buf[16];
     struct op_tensor *out_buf[16];
+    bool slab_buf[16] = {false};
+    bool *slab_out = slab_buf;
     const struct op_tensor **in = in_buf;
     struct op_tensor **out = out_buf;
     fy_status st = FY_OK;
@@ -508,9 +631,11 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         /* variadic ops (Concat, Sum, Loop) can have many */
         in = calloc((size_t)n->n_inputs + 1, sizeof *in);
         out = calloc((size_t)n->n_outputs + 1, sizeof *out);
-        if (!in || !out) {
+        slab_out = calloc((size_t)n->n_outputs + 1, sizeof *slab_out);
+        if (!in || !out || !slab_out) {
             free(in);
             free(out);
+            free(slab_out);
             return nomem(r->err);
         }
     }
@@ -559,7 +684,19 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
             o->strings = calloc(o->numel ? o->numel : 1, sizeof *o->strings);
             if (!o->strings) st = nomem(r->err);
         } else {
-            o->data = alloc_aligned(o->nbytes);
+            int id = n->outputs[i]->id;
+            bool main_graph = !f->parent;
+            if (main_graph && ip->planned && !p->is_output[id] && o->nbytes <= ip->plan_size[id]) {
+                o->data = ip->slab + ip->plan_offset[id];
+                slab_out[i] = true;
+            } else {
+                o->data = alloc_aligned(o->nbytes);
+            }
+            if (main_graph && o->nbytes > ip->plan_size[id]) {
+                /* a larger value than planned (new input shapes): plan again */
+                ip->plan_size[id] = o->nbytes;
+                ip->planned = false;
+            }
             if (!o->data) st = err_node(r->err, FY_ENOMEM, n->name, n->op_type,
                                         "out of memory for output %d (%llu bytes)", i,
                                         (unsigned long long)o->nbytes);
@@ -567,6 +704,8 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         }
     }
     if (!st) st = d->eval(&c);
+    for (int i = 0; !st && i < n->n_outputs; i++)
+        if (out[i] && out[i]->dtype == IR_STRING) st = strings_own(out[i], r->err);
     if (ip->opt.stats) {
         struct interp_op_stat *s = &ip->stats.ops[n->op == IR_OP_OPAQUE ? IR_OP_COUNT : n->op];
         s->op = n->op;
@@ -586,6 +725,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         value_free(ip, f, id);
         f->vals[id] = out[i];
         f->owned[id] = true;
+        f->in_slab[id] = slab_out[i];
         out[i] = NULL;
     }
     /* release values whose last reader this was */
@@ -611,6 +751,7 @@ done:
     for (int i = 0; i < n->n_outputs; i++)
         if (out[i]) {
             if (out[i]->data) ip->live_bytes -= out[i]->nbytes;
+            if (slab_out[i]) out[i]->data = NULL;
             op_tensor_release(out[i]);
             free(out[i]);
         }
@@ -618,6 +759,7 @@ done:
     if (in != in_buf) {
         free(in);
         free(out);
+        free(slab_out);
     }
     return st;
 }
@@ -660,9 +802,10 @@ static fy_status run_graph(struct interp_run *r, const struct prepared *p, struc
     int nt = g->n_tensors ? g->n_tensors : 1;
     f.vals = calloc((size_t)nt, sizeof *f.vals);
     f.owned = calloc((size_t)nt, sizeof *f.owned);
+    f.in_slab = calloc((size_t)nt, sizeof *f.in_slab);
     f.left = calloc((size_t)nt, sizeof *f.left);
     fy_status st = FY_OK;
-    if (!f.vals || !f.owned || !f.left) {
+    if (!f.vals || !f.owned || !f.in_slab || !f.left) {
         st = nomem(r->err);
         goto out;
     }
@@ -722,6 +865,7 @@ out:
         for (int i = 0; i < g->n_tensors; i++) value_free(ip, &f, i);
     free(f.vals);
     free(f.owned);
+    free(f.in_slab);
     free(f.left);
     return st;
 }
@@ -770,6 +914,7 @@ fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, i
     }
     free(outs);
     if (st) return st;
+    if (!ip->planned) plan_build(ip);
     ip->n_outputs = g->n_outputs;
     for (int i = 0; i < n_outputs && i < g->n_outputs; i++) outputs[i] = &ip->outputs[i];
     return FY_OK;

@@ -29,6 +29,7 @@ struct interp_op_stat {
 
 struct interp_stats {
     uint64_t peak_activation_bytes; /* most bytes of intermediate values alive at once */
+    uint64_t planned_activation_bytes; /* the slab the activation plan places them in */
     uint64_t constant_bytes;
     int n_ops;
     struct interp_op_stat ops[IR_OP_COUNT + 1]; /* by op, only those that ran */

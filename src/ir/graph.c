@@ -514,10 +514,20 @@ static fy_status verify_graph(const struct ir_graph *g, struct fy_error *err)
         if (t->kind == IR_TENSOR_CONST && t->producer)
             return err_node(err, FY_EINVALID, t->producer->name, t->producer->op_type,
                             "output '%s' is also an initializer", t->name);
-        if (t->kind == IR_TENSOR_OUTER && !ir_graph_resolve(g->parent, t->name))
+        if (t->kind == IR_TENSOR_OUTER && !ir_graph_resolve(g->parent, t->name)) {
+            /* name the node that reads it: that is where the user will look */
+            for (int k = 0; k < g->n_nodes; k++)
+                for (int j = 0; j < g->nodes[k]->n_inputs; j++)
+                    if (g->nodes[k]->inputs[j] == t)
+                        return err_node(err, FY_EINVALID, g->nodes[k]->name,
+                                        g->nodes[k]->op_type,
+                                        "input '%s' is not defined in subgraph '%s' nor in any "
+                                        "enclosing graph",
+                                        t->name, g->name);
             return err_fmt(err, FY_EINVALID,
                            "subgraph '%s' reads '%s', which no enclosing graph defines",
                            g->name, t->name);
+        }
         if (t->rank > 0 && !t->dims)
             return err_fmt(err, FY_EINTERNAL, "tensor '%s' has rank %d but no dims", t->name,
                            t->rank);

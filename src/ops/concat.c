@@ -54,6 +54,7 @@ fy_status shp_concat_eval(struct op_ctx *c)
 {
     const struct shp_axis_params *p = c->params;
     struct op_tensor *o = c->out[0];
+    if (!o->numel) return FY_OK; /* and the loop bounds below are exact */
     int axis = (int)(p->axis < 0 ? p->axis + o->rank : p->axis);
     size_t es = shp_esize(o->dtype);
     int64_t outer = shp_numel(axis, o->dims);
@@ -127,11 +128,16 @@ static fy_status split_sizes(struct op_ctx *c, int *axis_out, int64_t **sizes_ou
             sizes[i] = s ? op_get_i64(s, (uint64_t)i) : p->split[i];
             if (sizes[i] < 0)
                 return op_fail(c, FY_EINVALID, "split value %d is %lld", i, (long long)sizes[i]);
+            /* past dim it is wrong anyway; stopping there keeps the sum from overflowing */
+            if (sizes[i] > dim - sum) {
+                sum = -1;
+                break;
+            }
             sum += sizes[i];
         }
         if (sum != dim)
-            return op_fail(c, FY_EINVALID, "split values add up to %lld but axis %d has %lld",
-                           (long long)sum, axis, (long long)dim);
+            return op_fail(c, FY_EINVALID, "split values do not add up to %lld, the size of axis %d",
+                           (long long)dim, axis);
     } else if (c->opset >= 18) {
         /* equal chunks of ceil(dim / n); the last ones take what is left */
         int64_t chunk = (dim + n - 1) / n, left = dim;
@@ -184,7 +190,7 @@ fy_status shp_split_eval(struct op_ctx *c)
     size_t at = 0;
     for (int i = 0; i < c->n_outputs; i++) {
         size_t run = (size_t)(sizes[i] * inner) * es;
-        if (c->out[i] && run) {
+        if (c->out[i] && c->out[i]->numel) {
             char *dst = shp_dst(c->out[i]);
             for (int64_t k = 0; k < outer; k++)
                 memcpy(dst + (size_t)k * run, src + (size_t)k * in_run + at, run);

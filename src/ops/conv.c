@@ -186,54 +186,78 @@ static void conv_reference(const struct conv_shape *s, const double *x, const do
 struct im2col_job {
     const struct nn_geom *g;
     const float *x; /* one image's channels of one group */
-    float *col;     /* [channels * k_size, out_size] */
 };
 
-/* Rows [r0, r1) of the column matrix: row (ci, tap) holds, for every output
- * position, the input value that tap reads (0 in the padding). The last
- * spatial dim is done as a run: its in-range part is a strided copy. */
-static void im2col_rows(void *arg, int64_t r0, int64_t r1)
+/* Fills row `row` of the (virtual) column matrix for columns [n0, n0+nc)
+ * into out: row (ci, tap) holds, for every output position, the input value
+ * that tap reads (0 in the padding). Positions run along the last spatial
+ * dim in segments, whose in-range part is a strided copy. */
+static void im2col_row(const struct im2col_job *j, int64_t row, int64_t n0, int64_t nc,
+                       float *out)
 {
-    const struct im2col_job *j = arg;
     const struct nn_geom *g = j->g;
     int last = g->ns - 1;
     int64_t kc[NN_MAX_SPATIAL], oc[NN_MAX_SPATIAL];
     int64_t out_l = g->out[last], in_l = g->in[last], s_l = g->s[last];
-    int64_t outer = out_l ? g->out_size / out_l : 0;
-    for (int64_t r = r0; r < r1; r++) {
-        int64_t ci = r / g->k_size;
-        unravel(r % g->k_size, g->ns, g->k, kc);
-        const float *xc = j->x + ci * g->in_size;
-        float *dst = j->col + r * g->out_size;
-        /* along the last dim, output ow reads input ow*s + off */
-        int64_t off = kc[last] * g->d[last] - g->pb[last];
-        int64_t lo = off >= 0 ? 0 : ceil_div(-off, s_l);
-        int64_t hi = ceil_div(in_l - off, s_l);
-        if (lo > out_l) lo = out_l;
-        if (hi > out_l) hi = out_l;
-        if (hi < lo) hi = lo;
-        for (int64_t q = 0; q < outer; q++) {
-            float *drow = dst + q * out_l;
-            unravel(q, last, g->out, oc);
-            int64_t base = 0;
-            bool inside = true;
-            for (int d = 0; d < last && inside; d++) {
-                int64_t pos = oc[d] * g->s[d] - g->pb[d] + kc[d] * g->d[d];
-                inside = pos >= 0 && pos < g->in[d];
-                base = base * g->in[d] + pos;
+    const float *xc = j->x + row / g->k_size * g->in_size;
+    unravel(row % g->k_size, g->ns, g->k, kc);
+    /* along the last dim, output position ow reads input ow*s + off */
+    int64_t off = kc[last] * g->d[last] - g->pb[last];
+    int64_t lo = off >= 0 ? 0 : ceil_div(-off, s_l);
+    int64_t hi = ceil_div(in_l - off, s_l);
+    int64_t q = n0 / out_l, ow0 = n0 % out_l;
+    for (int64_t col = 0; col < nc; q++, ow0 = 0) {
+        int64_t seg = out_l - ow0 < nc - col ? out_l - ow0 : nc - col;
+        float *d = out + col - ow0; /* d[ow] for ow in [ow0, ow0 + seg) */
+        col += seg;
+        unravel(q, last, g->out, oc);
+        int64_t base = 0;
+        bool inside = true;
+        for (int i = 0; i < last && inside; i++) {
+            int64_t pos = oc[i] * g->s[i] - g->pb[i] + kc[i] * g->d[i];
+            inside = pos >= 0 && pos < g->in[i];
+            base = base * g->in[i] + pos;
+        }
+        int64_t end = ow0 + seg;
+        int64_t a = inside ? (lo < ow0 ? ow0 : lo > end ? end : lo) : end;
+        int64_t b = inside ? (hi < a ? a : hi > end ? end : hi) : end;
+        for (int64_t ow = ow0; ow < a; ow++) d[ow] = 0;
+        if (b > a) {
+            const float *xr = xc + base * in_l;
+            if (s_l == 1)
+                memcpy(d + a, xr + a + off, (size_t)(b - a) * sizeof(float));
+            else
+                for (int64_t ow = a; ow < b; ow++) d[ow] = xr[ow * s_l + off];
+        }
+        for (int64_t ow = b; ow < end; ow++) d[ow] = 0;
+    }
+}
+
+/* SGEMM's B packer for convolution: builds each panel of the column matrix
+ * straight from the image, a row at a time through a small buffer, so the
+ * full column matrix (K x output positions) never exists. */
+static void im2col_pack(const void *user, int64_t k0, int64_t kc, int64_t n0, int64_t nc, int nr,
+                        float *dst)
+{
+    const struct im2col_job *j = user;
+    float rowbuf[2048 + 64];
+    int64_t strips = (nc + nr - 1) / nr;
+    for (int64_t c0 = 0; c0 < nc; c0 += 2048) {
+        int64_t cn = nc - c0 < 2048 ? nc - c0 : 2048; /* a multiple of nr unless last */
+        for (int64_t r = 0; r < kc; r++) {
+            im2col_row(j, k0 + r, n0 + c0, cn, rowbuf);
+            for (int64_t st = c0 / nr; st < strips && st * nr < c0 + cn; st++) {
+                int64_t first = st * nr - c0, cols = cn - first < nr ? cn - first : nr;
+                float *d = dst + st * kc * nr + r * nr;
+                if (cols == 32 && nr == 32) {
+                    memcpy(d, rowbuf + first, 32 * sizeof(float)); /* inlined: constant size */
+                } else if (cols == 16 && nr == 16) {
+                    memcpy(d, rowbuf + first, 16 * sizeof(float));
+                } else {
+                    memcpy(d, rowbuf + first, (size_t)cols * sizeof(float));
+                    for (int64_t t = cols; t < nr; t++) d[t] = 0;
+                }
             }
-            if (!inside) {
-                memset(drow, 0, (size_t)out_l * sizeof(float));
-                continue;
-            }
-            const float *xrow = xc + base * in_l + off;
-            for (int64_t ow = 0; ow < lo; ow++) drow[ow] = 0;
-            if (s_l == 1) {
-                if (hi > lo) memcpy(drow + lo, xrow + lo, (size_t)(hi - lo) * sizeof(float));
-            } else {
-                for (int64_t ow = lo; ow < hi; ow++) drow[ow] = xrow[ow * s_l];
-            }
-            for (int64_t ow = hi; ow < out_l; ow++) drow[ow] = 0;
         }
     }
 }
@@ -246,10 +270,66 @@ struct depthwise_job {
     atomic_bool nomem;
 };
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
+
+static v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v); /* unaligned load */
+    return v;
+}
+
+/* x[0], x[2], x[4], x[6] */
+static v4f load4_even(const float *p)
+{
+    v4f a = load4(p), b = load4(p + 4);
+#if defined(__clang__)
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6);
+#else
+    return __builtin_shuffle(a, b, (v4i){0, 2, 4, 6});
+#endif
+}
+
+/* One output row of a depthwise 2-D convolution:
+ *   y[ow] = bias + sum over taps (kh, kw) of w[kh, kw] * rows[kh][ow*sw + kw*dw]
+ * (rows: the padded input rows the taps read). Eight outputs at a time keep
+ * their sums in registers through all taps; strides other than 1 and 2, and
+ * the last few outputs, go one at a time. */
+static void depthwise_row(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
+                          const float *const *rows, const float *w, float bias, float *y)
+{
+    int64_t ow = 0;
+    if (sw <= 2)
+        for (; ow + 8 <= OW; ow += 8) {
+            v4f acc0 = (v4f){0} + bias, acc1 = acc0;
+            for (int64_t kh = 0; kh < KH; kh++)
+                for (int64_t kw = 0; kw < KW; kw++) {
+                    v4f wv = (v4f){0} + w[kh * KW + kw];
+                    const float *xs = rows[kh] + ow * sw + kw * dw;
+                    if (sw == 1) {
+                        acc0 += wv * load4(xs);
+                        acc1 += wv * load4(xs + 4);
+                    } else {
+                        acc0 += wv * load4_even(xs);
+                        acc1 += wv * load4_even(xs + 8);
+                    }
+                }
+            memcpy(y + ow, &acc0, sizeof acc0);
+            memcpy(y + ow + 4, &acc1, sizeof acc1);
+        }
+    for (; ow < OW; ow++) {
+        float acc = bias;
+        for (int64_t kh = 0; kh < KH; kh++)
+            for (int64_t kw = 0; kw < KW; kw++)
+                acc += w[kh * KW + kw] * rows[kh][ow * sw + kw * dw];
+        y[ow] = acc;
+    }
+}
+
 /* Output planes [p0, p1) (plane = image * M + channel) of a 2-D convolution
  * whose groups have one input channel each. The input plane is copied once
- * into a zero-bordered buffer so the tap loops need no bounds checks, and the
- * innermost loop runs along an output row. */
+ * into a zero-bordered buffer so the taps need no bounds checks. */
 static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
 {
     struct depthwise_job *j = arg;
@@ -257,12 +337,15 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
     const struct nn_geom *g = &s->g;
     int64_t H = g->in[0], W = g->in[1], OH = g->out[0], OW = g->out[1];
     int64_t KH = g->k[0], KW = g->k[1], sh = g->s[0], sw = g->s[1], dh = g->d[0], dw = g->d[1];
-    float *pad = malloc((size_t)(j->hp * j->wp) * sizeof(float) + 64);
+    /* slack after the plane: the stride-2 loads read 8 floats for 4 */
+    size_t floats = (size_t)(j->hp * j->wp) + 16;
+    float *pad = malloc(floats * sizeof(float) + (size_t)KH * sizeof(float *));
     if (!pad) {
         atomic_store(&j->nomem, true);
         return;
     }
-    memset(pad, 0, (size_t)(j->hp * j->wp) * sizeof(float));
+    const float **rows = (const float **)(void *)(pad + floats);
+    memset(pad, 0, floats * sizeof(float));
     int64_t loaded = -1;
     for (int64_t p = p0; p < p1; p++) {
         int64_t n = p / s->m_out, m = p % s->m_out;
@@ -278,19 +361,8 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
         float bias = j->b ? j->b[m] : 0.0f;
         float *yp = j->y + p * OH * OW;
         for (int64_t oh = 0; oh < OH; oh++) {
-            float *restrict yr = yp + oh * OW;
-            for (int64_t ow = 0; ow < OW; ow++) yr[ow] = bias;
-            for (int64_t kh = 0; kh < KH; kh++) {
-                const float *xr = pad + (oh * sh + kh * dh) * j->wp;
-                for (int64_t kw = 0; kw < KW; kw++) {
-                    const float wv = wm[kh * KW + kw];
-                    const float *restrict xs = xr + kw * dw;
-                    if (sw == 1)
-                        for (int64_t ow = 0; ow < OW; ow++) yr[ow] += wv * xs[ow];
-                    else
-                        for (int64_t ow = 0; ow < OW; ow++) yr[ow] += wv * xs[ow * sw];
-                }
-            }
+            for (int64_t kh = 0; kh < KH; kh++) rows[kh] = pad + (oh * sh + kh * dh) * j->wp;
+            depthwise_row(OW, KH, KW, sw, dw, rows, wm, bias, yp + oh * OW);
         }
     }
     free(pad);
@@ -323,34 +395,21 @@ static fy_status conv_f32(struct op_ctx *c, const struct conv_shape *s, const fl
 {
     const struct nn_geom *g = &s->g;
     if (s->cg == 1 && s->group > 1 && g->ns == 2) return conv_depthwise_f32(c, s, x, w, b, y);
+    /* 1x1, stride 1, no padding: the image itself is the column matrix */
     bool pointwise = is_pointwise(g);
     int64_t krows = s->cg * g->k_size;
-    float *col = NULL;
-    if (!pointwise) {
-        col = nn_scratch(c, (size_t)(krows * g->out_size) * sizeof(float) + 64);
-        if (!col) return FY_ENOMEM;
-    }
     for (int64_t n = 0; n < s->batch; n++)
         for (int64_t grp = 0; grp < s->group; grp++) {
             const float *xg = x + (n * s->c_in + grp * s->cg) * g->in_size;
-            float *yg = y + (n * s->m_out + grp * s->mg) * g->out_size;
-            if (!pointwise) {
-                struct im2col_job ij = {g, xg, col};
-                int64_t min_rows = g->out_size ? ((int64_t)1 << 15) / g->out_size + 1 : krows;
-                op_parallel_for(c, krows, min_rows, im2col_rows, &ij);
-            }
-            /* the bias goes in first; the product then accumulates onto it */
-            if (b)
-                for (int64_t i = 0; i < s->mg; i++) {
-                    float bv = b[grp * s->mg + i];
-                    float *row = yg + i * g->out_size;
-                    for (int64_t o = 0; o < g->out_size; o++) row[o] = bv;
-                }
+            struct im2col_job ij = {g, xg};
             struct sgemm_args ga = {
                 .m = s->mg, .n = g->out_size, .k = krows, .alpha = 1,
                 .a = w + grp * s->mg * krows, .lda = krows,
-                .b = pointwise ? xg : col, .ldb = g->out_size,
-                .beta = b ? 1.0f : 0.0f, .c = yg, .ldc = g->out_size,
+                .b = xg, .ldb = g->out_size,
+                .beta = 0, .c = y + (n * s->m_out + grp * s->mg) * g->out_size,
+                .ldc = g->out_size,
+                .pack_b = pointwise ? NULL : im2col_pack, .pack_user = &ij,
+                .row_bias = b ? b + grp * s->mg : NULL,
             };
             fy_status st = sgemm(c, &ga);
             if (st) return st;

@@ -76,13 +76,14 @@ fy_status shp_gather_eval(struct op_ctx *c)
         int64_t v = op_get_i64(ind, (uint64_t)j);
         if (!norm_index(v, dim, &idx[j])) return bad_index(c, v, (uint64_t)j, axis, dim);
     }
+    /* nothing to write (and the loop bounds below are exact only when there is) */
+    if (!c->out[0]->numel) return FY_OK;
     size_t es = shp_esize(x->dtype);
     int64_t outer = shp_numel(axis, x->dims);
     int64_t inner = shp_numel(x->rank - axis - 1, x->dims + axis + 1);
     size_t run = (size_t)inner * es;
     const char *src = shp_src(x);
     char *dst = shp_dst(c->out[0]);
-    if (!run) return FY_OK;
     for (int64_t o = 0; o < outer; o++)
         for (int64_t j = 0; j < n; j++)
             memcpy(dst + (size_t)(o * n + j) * run, src + (size_t)(o * dim + idx[j]) * run, run);
@@ -197,6 +198,7 @@ fy_status shp_gathernd_eval(struct op_ctx *c)
 {
     const struct shp_gathernd_params *p = c->params;
     const struct op_tensor *x = c->in[0], *ind = c->in[1];
+    if (!c->out[0]->numel) return FY_OK; /* and the loop bounds below are exact */
     int r = x->rank, q = ind->rank, b = (int)p->batch_dims;
     int k = (int)ind->dims[q - 1];
     int64_t xs[OP_MAX_RANK];
@@ -281,6 +283,7 @@ fy_status shp_compress_infer(struct op_ctx *c)
 
 fy_status shp_compress_eval(struct op_ctx *c)
 {
+    if (!c->out[0]->numel) return FY_OK; /* and the loop bounds below are exact */
     int axis;
     int64_t len, count;
     fy_status st = compress_plan(c, &axis, &len, &count);

@@ -31,16 +31,28 @@
 #define TILE_MAX_MR 16
 #define TILE_MAX_NR 32
 
-/* A micro-kernel computes an mr x nr tile of C from kc steps of packed A and
- * packed B: C = acc (store) or C += acc (accumulate). */
-typedef void (*ukernel_fn)(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                           bool accumulate);
+/* A micro-kernel computes an mr x nr tile of C from kc steps of A and packed
+ * B: C = acc (store) or C += acc (accumulate). A's element (i, k) is read at
+ * a[i*rs + k*cs]: packed strips have rs = 1, cs = MR; an untransposed A is
+ * read in place (rs = lda, cs = 1), as its rows stream well and copying the
+ * weights of every convolution on every run cost more than it saved. Rows
+ * at or past `rows` repeat the last valid row (edge tiles are computed whole
+ * and only their valid part is written back). bias (NULL or one value per
+ * row) is added on the way out. */
+typedef void (*ukernel_fn)(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows,
+                           const float *b, float *c, int64_t ldc, bool accumulate,
+                           const float *bias);
 
 struct ukernel {
     int mr, nr;
     int64_t mc, kc, nc; /* cache blocking: rows of A, depth, columns of B */
     ukernel_fn fn;
 };
+
+static const float *a_row(const float *a, int64_t rs, int i, int rows)
+{
+    return a + (i < rows ? i : rows - 1) * rs;
+}
 
 /* ---- portable micro-kernel: 4 x 8 ----
  * GNU C vector types (GCC and Clang lower them to SSE, NEON, ... or to
@@ -49,37 +61,44 @@ struct ukernel {
  * the 16 registers of SSE2. */
 typedef float vf4 __attribute__((vector_size(16)));
 
-static void ukernel_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                             bool accumulate)
+static void ukernel_portable(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows,
+                             const float *b, float *c, int64_t ldc, bool accumulate,
+                             const float *bias)
 {
+    const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
+    const float *a2 = a_row(a, rs, 2, rows), *a3 = a_row(a, rs, 3, rows);
     vf4 c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
-    for (int64_t k = 0; k < kc; k++) {
+    for (int64_t k = 0, off = 0; k < kc; k++, off += cs) {
         vf4 b0, b1;
         memcpy(&b0, b, sizeof b0);
         memcpy(&b1, b + 4, sizeof b1);
-        c00 += a[0] * b0;
-        c01 += a[0] * b1;
-        c10 += a[1] * b0;
-        c11 += a[1] * b1;
-        c20 += a[2] * b0;
-        c21 += a[2] * b1;
-        c30 += a[3] * b0;
-        c31 += a[3] * b1;
-        a += 4;
+        c00 += a0[off] * b0;
+        c01 += a0[off] * b1;
+        c10 += a1[off] * b0;
+        c11 += a1[off] * b1;
+        c20 += a2[off] * b0;
+        c21 += a2[off] * b1;
+        c30 += a3[off] * b0;
+        c31 += a3[off] * b1;
         b += 8;
     }
-    vf4 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+    vf4 out[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     for (int i = 0; i < 4; i++) {
         float *ci = c + i * ldc;
         if (accumulate) {
             vf4 o0, o1;
             memcpy(&o0, ci, sizeof o0);
             memcpy(&o1, ci + 4, sizeof o1);
-            rows[i][0] += o0;
-            rows[i][1] += o1;
+            out[i][0] += o0;
+            out[i][1] += o1;
         }
-        memcpy(ci, &rows[i][0], sizeof rows[i][0]);
-        memcpy(ci + 4, &rows[i][1], sizeof rows[i][1]);
+        if (bias) {
+            float bv = bias[i < rows ? i : rows - 1];
+            out[i][0] += bv;
+            out[i][1] += bv;
+        }
+        memcpy(ci, &out[i][0], sizeof out[i][0]);
+        memcpy(ci + 4, &out[i][1], sizeof out[i][1]);
     }
 }
 
@@ -87,59 +106,72 @@ static void ukernel_portable(int64_t kc, const float *a, const float *b, float *
 /* ---- AVX2 + FMA micro-kernel: 6 x 16 ----
  * 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. */
 __attribute__((target("avx2,fma"))) static void
-ukernel_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, bool accumulate)
+ukernel_avx2(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const float *b,
+             float *c, int64_t ldc, bool accumulate, const float *bias)
 {
+    const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
+    const float *a2 = a_row(a, rs, 2, rows), *a3 = a_row(a, rs, 3, rows);
+    const float *a4 = a_row(a, rs, 4, rows), *a5 = a_row(a, rs, 5, rows);
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
     __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int64_t k = 0; k < kc; k++) {
+    for (int64_t k = 0, off = 0; k < kc; k++, off += cs) {
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
         __m256 av;
-        av = _mm256_broadcast_ss(a + 0);
+        av = _mm256_broadcast_ss(a0 + off);
         c00 = _mm256_fmadd_ps(av, b0, c00);
         c01 = _mm256_fmadd_ps(av, b1, c01);
-        av = _mm256_broadcast_ss(a + 1);
+        av = _mm256_broadcast_ss(a1 + off);
         c10 = _mm256_fmadd_ps(av, b0, c10);
         c11 = _mm256_fmadd_ps(av, b1, c11);
-        av = _mm256_broadcast_ss(a + 2);
+        av = _mm256_broadcast_ss(a2 + off);
         c20 = _mm256_fmadd_ps(av, b0, c20);
         c21 = _mm256_fmadd_ps(av, b1, c21);
-        av = _mm256_broadcast_ss(a + 3);
+        av = _mm256_broadcast_ss(a3 + off);
         c30 = _mm256_fmadd_ps(av, b0, c30);
         c31 = _mm256_fmadd_ps(av, b1, c31);
-        av = _mm256_broadcast_ss(a + 4);
+        av = _mm256_broadcast_ss(a4 + off);
         c40 = _mm256_fmadd_ps(av, b0, c40);
         c41 = _mm256_fmadd_ps(av, b1, c41);
-        av = _mm256_broadcast_ss(a + 5);
+        av = _mm256_broadcast_ss(a5 + off);
         c50 = _mm256_fmadd_ps(av, b0, c50);
         c51 = _mm256_fmadd_ps(av, b1, c51);
-        a += 6;
         b += 16;
     }
-    __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                         {c30, c31}, {c40, c41}, {c50, c51}};
+    __m256 out[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
+                        {c30, c31}, {c40, c41}, {c50, c51}};
     for (int i = 0; i < 6; i++) {
         float *ci = c + i * ldc;
         if (accumulate) {
-            rows[i][0] = _mm256_add_ps(rows[i][0], _mm256_loadu_ps(ci));
-            rows[i][1] = _mm256_add_ps(rows[i][1], _mm256_loadu_ps(ci + 8));
+            out[i][0] = _mm256_add_ps(out[i][0], _mm256_loadu_ps(ci));
+            out[i][1] = _mm256_add_ps(out[i][1], _mm256_loadu_ps(ci + 8));
         }
-        _mm256_storeu_ps(ci, rows[i][0]);
-        _mm256_storeu_ps(ci + 8, rows[i][1]);
+        if (bias) {
+            __m256 bv = _mm256_set1_ps(bias[i < rows ? i : rows - 1]);
+            out[i][0] = _mm256_add_ps(out[i][0], bv);
+            out[i][1] = _mm256_add_ps(out[i][1], bv);
+        }
+        _mm256_storeu_ps(ci, out[i][0]);
+        _mm256_storeu_ps(ci + 8, out[i][1]);
     }
 }
 
 /* ---- AVX-512 micro-kernel: 8 x 32 ----
  * 16 accumulators (enough independent FMAs to cover latency on two FMA
  * ports); A values are broadcast straight from memory into the FMAs. Eight
- * rows divide the channel counts of common networks (64, 128, ...) evenly. */
+ * rows divide the channel counts of common networks (64, 128, ...) evenly.
+ * Named accumulators: GCC keeps an array of vectors on the stack. */
 __attribute__((target("avx512f"))) static void
-ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc, bool accumulate)
+ukernel_avx512(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const float *b,
+               float *c, int64_t ldc, bool accumulate, const float *bias)
 {
-    /* named accumulators: GCC keeps an array of vectors on the stack */
+    const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
+    const float *a2 = a_row(a, rs, 2, rows), *a3 = a_row(a, rs, 3, rows);
+    const float *a4 = a_row(a, rs, 4, rows), *a5 = a_row(a, rs, 5, rows);
+    const float *a6 = a_row(a, rs, 6, rows), *a7 = a_row(a, rs, 7, rows);
     __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
     __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
     __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
@@ -148,46 +180,50 @@ ukernel_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc
     __m512 c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
     __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps();
     __m512 c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
-    for (int64_t k = 0; k < kc; k++) {
+    for (int64_t k = 0, off = 0; k < kc; k++, off += cs) {
         __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
         __m512 av;
-        av = _mm512_set1_ps(a[0]);
+        av = _mm512_set1_ps(a0[off]);
         c00 = _mm512_fmadd_ps(av, b0, c00);
         c01 = _mm512_fmadd_ps(av, b1, c01);
-        av = _mm512_set1_ps(a[1]);
+        av = _mm512_set1_ps(a1[off]);
         c10 = _mm512_fmadd_ps(av, b0, c10);
         c11 = _mm512_fmadd_ps(av, b1, c11);
-        av = _mm512_set1_ps(a[2]);
+        av = _mm512_set1_ps(a2[off]);
         c20 = _mm512_fmadd_ps(av, b0, c20);
         c21 = _mm512_fmadd_ps(av, b1, c21);
-        av = _mm512_set1_ps(a[3]);
+        av = _mm512_set1_ps(a3[off]);
         c30 = _mm512_fmadd_ps(av, b0, c30);
         c31 = _mm512_fmadd_ps(av, b1, c31);
-        av = _mm512_set1_ps(a[4]);
+        av = _mm512_set1_ps(a4[off]);
         c40 = _mm512_fmadd_ps(av, b0, c40);
         c41 = _mm512_fmadd_ps(av, b1, c41);
-        av = _mm512_set1_ps(a[5]);
+        av = _mm512_set1_ps(a5[off]);
         c50 = _mm512_fmadd_ps(av, b0, c50);
         c51 = _mm512_fmadd_ps(av, b1, c51);
-        av = _mm512_set1_ps(a[6]);
+        av = _mm512_set1_ps(a6[off]);
         c60 = _mm512_fmadd_ps(av, b0, c60);
         c61 = _mm512_fmadd_ps(av, b1, c61);
-        av = _mm512_set1_ps(a[7]);
+        av = _mm512_set1_ps(a7[off]);
         c70 = _mm512_fmadd_ps(av, b0, c70);
         c71 = _mm512_fmadd_ps(av, b1, c71);
-        a += 8;
         b += 32;
     }
-    __m512 rows[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
-                         {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    __m512 out[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
+                        {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
     for (int i = 0; i < 8; i++) {
         float *ci = c + i * ldc;
         if (accumulate) {
-            rows[i][0] = _mm512_add_ps(rows[i][0], _mm512_loadu_ps(ci));
-            rows[i][1] = _mm512_add_ps(rows[i][1], _mm512_loadu_ps(ci + 16));
+            out[i][0] = _mm512_add_ps(out[i][0], _mm512_loadu_ps(ci));
+            out[i][1] = _mm512_add_ps(out[i][1], _mm512_loadu_ps(ci + 16));
         }
-        _mm512_storeu_ps(ci, rows[i][0]);
-        _mm512_storeu_ps(ci + 16, rows[i][1]);
+        if (bias) {
+            __m512 bv = _mm512_set1_ps(bias[i < rows ? i : rows - 1]);
+            out[i][0] = _mm512_add_ps(out[i][0], bv);
+            out[i][1] = _mm512_add_ps(out[i][1], bv);
+        }
+        _mm512_storeu_ps(ci, out[i][0]);
+        _mm512_storeu_ps(ci + 16, out[i][1]);
     }
 }
 #endif
@@ -336,19 +372,28 @@ static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, 
             int64_t kc = g->k - pc < uk->kc ? g->k - pc : uk->kc;
             /* the first k-block overwrites C when beta is 0 */
             bool accumulate = pc > 0 || g->beta != 0;
-            pack_b(g, nr, pc, kc, jc, nc, pb);
+            if (g->pack_b)
+                g->pack_b(g->pack_user, pc, kc, jc, nc, nr, pb);
+            else
+                pack_b(g, nr, pc, kc, jc, nc, pb);
+            /* the bias goes in with the first k-block */
+            const float *bias = pc == 0 ? g->row_bias : NULL;
             for (int64_t ic = m0; ic < m1; ic += uk->mc) {
                 int64_t mc = m1 - ic < uk->mc ? m1 - ic : uk->mc;
-                pack_a(g, mr, ic, mc, pc, kc, pa);
+                /* A is read in place when it is untransposed and unscaled */
+                bool direct = !g->trans_a && g->alpha == 1;
+                int64_t rs = direct ? g->lda : 1, cs = direct ? 1 : mr;
+                if (!direct) pack_a(g, mr, ic, mc, pc, kc, pa);
                 for (int64_t jr = 0; jr < nc; jr += nr) {
                     int cols = nc - jr < nr ? (int)(nc - jr) : nr;
                     const float *bp = pb + jr * kc;
                     for (int64_t ir = 0; ir < mc; ir += mr) {
                         int rows = mc - ir < mr ? (int)(mc - ir) : mr;
-                        const float *ap = pa + ir * kc;
+                        const float *ap = direct ? g->a + (ic + ir) * g->lda + pc : pa + ir * kc;
                         float *cp = g->c + (ic + ir) * g->ldc + jc + jr;
+                        const float *bi = bias ? bias + ic + ir : NULL;
                         if (rows == mr && cols == nr) {
-                            uk->fn(kc, ap, bp, cp, g->ldc, accumulate);
+                            uk->fn(kc, ap, rs, cs, rows, bp, cp, g->ldc, accumulate, bi);
                             continue;
                         }
                         /* edge tile: compute the whole tile aside, write back the valid part */
@@ -356,7 +401,7 @@ static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, 
                             for (int i = 0; i < rows; i++)
                                 memcpy(tile + i * nr, cp + i * g->ldc,
                                        (size_t)cols * sizeof(float));
-                        uk->fn(kc, ap, bp, tile, nr, accumulate);
+                        uk->fn(kc, ap, rs, cs, rows, bp, tile, nr, accumulate, bi);
                         for (int i = 0; i < rows; i++)
                             memcpy(cp + i * g->ldc, tile + i * nr, (size_t)cols * sizeof(float));
                     }
@@ -404,7 +449,7 @@ fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_
         for (int64_t m = 0; m < g->m; m++)
             for (int64_t n = 0; n < g->n; n++) {
                 float *p = g->c + m * g->ldc + n;
-                *p = g->beta == 0 ? 0 : g->beta * *p;
+                *p = (g->beta == 0 ? 0 : g->beta * *p) + (g->row_bias ? g->row_bias[m] : 0);
             }
         return FY_OK;
     }

@@ -28,6 +28,14 @@ enum sgemm_isa {
     SGEMM_ISA_COUNT
 };
 
+/* Fills a packed panel of B in place of reading b: rows [k0, k0+kc) and
+ * columns [n0, n0+nc) as strips of nr columns, each strip k-major (nr values
+ * per k), the last strip zero-padded to nr columns. Conv uses it to pack
+ * straight from the image (implicit im2col). May run on several threads at
+ * once, for different panels. */
+typedef void (*sgemm_pack_fn)(const void *user, int64_t k0, int64_t kc, int64_t n0, int64_t nc,
+                              int nr, float *dst);
+
 struct sgemm_args {
     bool trans_a, trans_b;
     int64_t m, n, k;
@@ -39,6 +47,10 @@ struct sgemm_args {
     float beta; /* 0: C is only written (it may hold garbage) */
     float *c;
     int64_t ldc;
+    /* optional */
+    sgemm_pack_fn pack_b; /* B from this function instead of b, ldb, trans_b */
+    const void *pack_user;
+    const float *row_bias; /* bias[m] added to every element of row m */
 };
 
 bool sgemm_isa_available(enum sgemm_isa isa);

@@ -246,6 +246,59 @@ void nn_store_f32(struct op_tensor *t, const float *v)
     }
 }
 
+/* ---- float32 loops with vector types ---- */
+
+/* 16-byte vectors: the native width of the baseline targets (SSE2, NEON),
+ * so no function passes a vector wider than its ABI knows. Two per step. */
+typedef float v4f __attribute__((vector_size(16)));
+
+static v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v); /* unaligned load */
+    return v;
+}
+
+static void store4(float *p, v4f v) { memcpy(p, &v, sizeof v); }
+
+void nn_affine_f32(int64_t n, const float *x, float a, float b, float *y)
+{
+    v4f va = (v4f){0} + a, vb = (v4f){0} + b;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        store4(y + i, load4(x + i) * va + vb);
+        store4(y + i + 4, load4(x + i + 4) * va + vb);
+    }
+    for (; i < n; i++) y[i] = x[i] * a + b;
+}
+
+void nn_axpy_f32(int64_t n, float a, const float *x, int64_t stride, float *y)
+{
+    int64_t i = 0;
+    if (stride == 1) {
+        v4f va = (v4f){0} + a;
+        for (; i + 8 <= n; i += 8) {
+            store4(y + i, load4(y + i) + va * load4(x + i));
+            store4(y + i + 4, load4(y + i + 4) + va * load4(x + i + 4));
+        }
+    }
+    for (; i < n; i++) y[i] += a * x[i * stride];
+}
+
+float nn_dot_f32(int64_t n, const float *x, const float *y)
+{
+    v4f acc0 = {0}, acc1 = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        acc0 += load4(x + i) * load4(y + i);
+        acc1 += load4(x + i + 4) * load4(y + i + 4);
+    }
+    v4f acc = acc0 + acc1;
+    float s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (; i < n; i++) s += x[i] * y[i];
+    return s;
+}
+
 /* ---- the family's descriptors ---- */
 
 const struct op_desc op_family_nn[] = {

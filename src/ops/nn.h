@@ -71,6 +71,17 @@ void nn_store_f32(struct op_tensor *t, const float *v);
  * come back up to 56 bytes short; remove once interp.c is fixed. */
 void *nn_scratch(struct op_ctx *c, size_t bytes);
 
+/* ---- float32 loops written with vector types ----
+ * GCC 12 does not auto-vectorize at -O2, so the hot elementwise loops of
+ * the family use GNU C vector types (4 floats, two per step: SSE2 on
+ * baseline x86-64, NEON on arm64), with a scalar tail. */
+/* y[i] = x[i] * a + b */
+void nn_affine_f32(int64_t n, const float *x, float a, float b, float *y);
+/* y[i] += a * x[i * stride] */
+void nn_axpy_f32(int64_t n, float a, const float *x, int64_t stride, float *y);
+/* sum of x[i] * y[i], in a fixed order (8 partial sums, then the tail) */
+float nn_dot_f32(int64_t n, const float *x, const float *y);
+
 /* Input i, or NULL when left out (or beyond the node's inputs). */
 const struct op_tensor *nn_in(const struct op_ctx *c, int i);
 /* Shape as "[1,3,224,224]" for messages. */

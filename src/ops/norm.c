@@ -12,13 +12,6 @@
 
 static const enum ir_dtype float_types[] = {IR_F32, IR_F16, IR_BF16, IR_F64};
 
-/* y[i] = x[i] * a + b over one contiguous run. restrict: the compiler may
- * assume the output does not overlap the input. */
-static void affine_f32(int64_t n, const float *restrict x, float a, float b, float *restrict y)
-{
-    for (int64_t i = 0; i < n; i++) y[i] = x[i] * a + b;
-}
-
 static void affine_f64(int64_t n, const double *x, double a, double b, double *y)
 {
     for (int64_t i = 0; i < n; i++) y[i] = x[i] * a + b;
@@ -122,7 +115,7 @@ fy_status nn_batchnorm_eval(struct op_ctx *c)
         for (int64_t n = 0; n < N; n++)
             for (int64_t g = 0; g < groups; g++) {
                 int64_t off = (n * groups + g) * inner;
-                affine_f32(inner, x + off, (float)a[g], (float)b[g], y + off);
+                nn_affine_f32(inner, x + off, (float)a[g], (float)b[g], y + off);
             }
         return FY_OK;
     }

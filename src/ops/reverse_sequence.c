@@ -39,6 +39,7 @@ fy_status shp_revseq_eval(struct op_ctx *c)
 {
     const struct shp_revseq_params *p = c->params;
     const struct op_tensor *x = c->in[0], *lens = c->in[1];
+    if (!x->numel) return FY_OK; /* and the loop bounds below are exact */
     int64_t T = x->dims[p->time_axis], B = x->dims[p->batch_axis];
     int64_t inner = shp_numel(x->rank - 2, x->dims + 2);
     size_t es = shp_esize(x->dtype), run = (size_t)inner * es;

@@ -259,6 +259,7 @@ fy_status shp_scatternd_eval(struct op_ctx *c)
     const struct op_tensor *x = c->in[0], *ind = c->in[1], *upd = c->in[2];
     struct op_tensor *o = c->out[0];
     shp_copy_all(x, o);
+    if (!o->numel) return FY_OK; /* and the loop bounds below are exact */
     int r = x->rank, q = ind->rank, k = (int)ind->dims[q - 1];
     int64_t xs[OP_MAX_RANK];
     shp_strides(r, x->dims, xs);

@@ -43,20 +43,23 @@ void *shp_scratch(struct op_ctx *c, size_t bytes)
     return op_scratch(c, bytes + 64);
 }
 
+/* Both wrap in uint64_t: a tensor with a 0 dim may have other dims whose
+ * product overflows. The values are exact whenever the tensor has elements,
+ * and kernels return before using them when it has none. */
 void shp_strides(int rank, const int64_t *dims, int64_t *strides)
 {
-    int64_t s = 1;
+    uint64_t s = 1;
     for (int d = rank - 1; d >= 0; d--) {
-        strides[d] = s;
-        s *= dims[d];
+        strides[d] = (int64_t)s;
+        s *= (uint64_t)dims[d];
     }
 }
 
 int64_t shp_numel(int rank, const int64_t *dims)
 {
-    int64_t n = 1;
-    for (int d = 0; d < rank; d++) n *= dims[d];
-    return n;
+    uint64_t n = 1;
+    for (int d = 0; d < rank; d++) n *= (uint64_t)dims[d];
+    return (int64_t)n;
 }
 
 void shp_fill(char *dst, int64_t n, const void *val, size_t esize)
@@ -171,7 +174,8 @@ static void strided_rows(void *arg, int64_t begin, int64_t end)
 void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank,
                       const int64_t *dims, const int64_t *strides, size_t esize)
 {
-    if (shp_numel(rank, dims) == 0) return;
+    for (int d = 0; d < rank; d++)
+        if (dims[d] == 0) return;
     struct strided_job j = {.dst = dst, .src = src, .es = esize};
     j.rank = coalesce(rank, dims, strides, j.dims, j.strides);
     if (j.rank == 0) {
@@ -255,7 +259,8 @@ void shp_transpose(struct op_ctx *c, const char *x, char *y, int rank, const int
 {
     int64_t yd[OP_MAX_RANK], ss[OP_MAX_RANK], od[OP_MAX_RANK], os[OP_MAX_RANK];
     permuted_view(rank, xdims, perm, yd, ss);
-    if (shp_numel(rank, yd) == 0) return;
+    for (int d = 0; d < rank; d++)
+        if (yd[d] == 0) return;
     int m = coalesce(rank, yd, ss, od, os);
     struct t2d_job j = {.y = y, .x = x, .es = esize, .B = 1};
     if (m == 2 && os[0] == 1 && os[1] == od[0]) {

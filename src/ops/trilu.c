@@ -39,12 +39,13 @@ fy_status shp_trilu_eval(struct op_ctx *c)
 {
     const struct shp_trilu_params *p = c->params;
     const struct op_tensor *x = c->in[0];
+    if (!x->numel) return FY_OK; /* and rows * cols below cannot overflow */
     int64_t k;
     fy_status st = trilu_k(c, &k);
     if (st) return st;
     size_t es = shp_esize(x->dtype);
     int64_t rows = x->dims[x->rank - 2], cols = x->dims[x->rank - 1];
-    int64_t mats = (rows && cols) ? (int64_t)x->numel / (rows * cols) : 0;
+    int64_t mats = (int64_t)x->numel / (rows * cols);
     const char *src = shp_src(x);
     char *dst = shp_dst(c->out[0]);
     for (int64_t m = 0; m < mats * rows; m++) {

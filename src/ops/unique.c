@@ -115,6 +115,9 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
     }
     q->n = q->axis < 0 ? (int64_t)x->numel : x->dims[q->axis];
     q->len = q->n ? (int64_t)x->numel / q->n : 0;
+    /* an empty input may still have a long axis (of empty slices) */
+    if (q->n > ((int64_t)1 << 36))
+        return op_fail(c, FY_EUNSUPPORTED, "axis %d has %lld slices", q->axis, (long long)q->n);
     size_t nn = (size_t)(q->n ? q->n : 1);
     int64_t *buf = shp_scratch(c, sizeof(int64_t) * nn * 9);
     if (!buf) return FY_ENOMEM;

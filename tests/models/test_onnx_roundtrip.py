@@ -358,6 +358,11 @@ def ort_compare(orig, new):
         return "fail", f"comparison could not be made (exit {p.returncode}): {text}"
 
 
+def timed(fn, *args):
+    t0 = time.time()
+    return (*fn(*args), time.time() - t0)
+
+
 # ---- the checks ---------------------------------------------------------------------------------
 
 def main():
@@ -455,9 +460,10 @@ def main():
         else:
             counts = collections.Counter()
             with concurrent.futures.ThreadPoolExecutor(JOBS) as ex:
-                futs = [(orig, ex.submit(ort_compare, orig, new)) for orig, new in pairs]
+                futs = [(orig, ex.submit(timed, ort_compare, orig, new)) for orig, new in pairs]
                 for orig, fut in futs:
-                    verdict, text = fut.result()
+                    verdict, text, secs = fut.result()
+                    text += f" [{secs:.1f}s]"
                     counts[verdict] += 1
                     {"ok": ok, "fail": fail, "skip": skip}[verdict]("d", rel(orig), text)
             summary(f"d) ONNX Runtime on {len(pairs)} shared rewrites: {counts['ok']} bit-identical, "

@@ -15,7 +15,12 @@
  *             as DIR/<i>.onnx; DIR is created if missing. Without it the
  *             rewrite goes to a private temporary folder that is removed.
  * --stable    also write the re-read model a second time and require the two
- *             written files to be byte-identical (write is a fixpoint).
+ *             written files to be byte-identical (write is a fixpoint). Meant
+ *             for inline data: with external data the .onnx files name
+ *             different .data files.
+ * --external auto|never|always
+ *             the writer's external-data policy (default auto); "always" tests
+ *             the <file>.data path on every model.
  *
  * Output is line-buffered, so a caller can tell which model a crash hit. */
 #include <errno.h>
@@ -34,12 +39,13 @@
 #include "ir/ir.h"
 
 static const char usage[] =
-    "usage: roundtrip [--out DIR] [--stable] MODEL...\n"
+    "usage: roundtrip [--out DIR] [--stable] [--external auto|never|always] MODEL...\n"
     "Reads each MODEL, writes it as ONNX, reads that back and compares the IRs.\n"
     "Prints 'ok PATH', 'refused PATH: msg' or 'FAIL PATH: why' per model, then\n"
     "'N refused' and 'N passed, N failed'. Exit 1 if any model failed.\n"
     "  --out DIR   keep the i-th rewrite as DIR/<i>.onnx (i from 0)\n"
-    "  --stable    also require write(read(rewrite)) == rewrite, byte for byte\n";
+    "  --stable    also require write(read(rewrite)) == rewrite, byte for byte\n"
+    "  --external auto|never|always   external-data policy of the writer (default auto)\n";
 
 /* The error text without a leading "<path>: " when the error is about path
  * itself (the line already names it). */
@@ -92,6 +98,8 @@ static int same_bytes(const char *a, const char *b, char *why, size_t cap)
 
 enum outcome { PASSED, REFUSED, FAILED };
 
+static enum onnx_external_policy policy = ONNX_EXTERNAL_AUTO;
+
 static enum outcome round_trip(const char *path, const char *out, const char *out2, bool stable,
                                char *why, size_t cap)
 {
@@ -119,7 +127,7 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
     err_clear(&err);
     err_set_file(&err, out);
     const char *inputs[1] = {path};
-    st = onnx_write_model(a, out, ONNX_EXTERNAL_AUTO, inputs, 1, &err);
+    st = onnx_write_model(a, out, policy, inputs, 1, &err);
     if (st) {
         error_text(&err, NULL, msg, sizeof msg);
         snprintf(why, cap, "write (%s): %s", fy_status_name(st), msg);
@@ -144,7 +152,7 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
     if (stable) {
         err_clear(&err);
         err_set_file(&err, out2);
-        st = onnx_write_model(b, out2, ONNX_EXTERNAL_AUTO, inputs, 1, &err);
+        st = onnx_write_model(b, out2, policy, inputs, 1, &err);
         if (st) {
             error_text(&err, NULL, msg, sizeof msg);
             snprintf(why, cap, "second write (%s): %s", fy_status_name(st), msg);
@@ -192,6 +200,15 @@ int main(int argc, char **argv)
             out_dir = argv[++i];
         } else if (!strcmp(a, "--stable")) {
             stable = true;
+        } else if (!strcmp(a, "--external")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(v, "auto")) policy = ONNX_EXTERNAL_AUTO;
+            else if (!strcmp(v, "never")) policy = ONNX_EXTERNAL_NEVER;
+            else if (!strcmp(v, "always")) policy = ONNX_EXTERNAL_ALWAYS;
+            else {
+                fputs("roundtrip: --external needs auto, never or always\n", stderr);
+                return 2;
+            }
         } else {
             fprintf(stderr, "roundtrip: unknown option '%s'\n%s", a, usage);
             return 2;

@@ -705,3 +705,67 @@ TEST(elementwise_threads_give_the_same_result)
     }
     one_free(&o);
 }
+
+/* ---- bad input ---- */
+
+/* Each refusal names what was found and what was expected, at load for
+ * attributes and at run for types. */
+TEST(elementwise_refuses_bad_attributes_and_inputs)
+{
+    struct one o;
+    if (!T_CHECK(one_new(&o, IR_OP_BIT_SHIFT, 11, 2), "model")) return;
+    attr_string(&o, "direction", "UP");
+    one_input(&o, 0, IR_U8, 1, (int64_t[]){1}, (double[]){1});
+    one_input(&o, 1, IR_U8, 1, (int64_t[]){1}, (double[]){1});
+    T_CHECK(one_run(&o) == FY_EINVALID && strstr(o.err.message, "'UP'"), "direction: %s",
+            o.err.message);
+    one_free(&o);
+
+    if (!T_CHECK(one_new(&o, IR_OP_GELU, 20, 1), "model")) return;
+    attr_string(&o, "approximate", "fast");
+    one_input(&o, 0, IR_F32, 1, (int64_t[]){1}, (double[]){1});
+    T_CHECK(one_run(&o) == FY_EINVALID && strstr(o.err.message, "'fast'"), "approximate: %s",
+            o.err.message);
+    one_free(&o);
+
+    /* FLOAT8E4M3FN (17) is a type ferry does not hold */
+    if (!T_CHECK(one_new(&o, IR_OP_CAST, 19, 1), "model")) return;
+    attr_int(&o, "to", 17);
+    one_input(&o, 0, IR_F32, 1, (int64_t[]){1}, (double[]){1});
+    T_CHECK(one_run(&o) == FY_EUNSUPPORTED && strstr(o.err.message, "float8e4m3fn"), "to: %s",
+            o.err.message);
+    one_free(&o);
+
+    if (!T_CHECK(one_new(&o, IR_OP_WHERE, 16, 3), "model")) return;
+    one_input(&o, 0, IR_I32, 1, (int64_t[]){1}, (double[]){1});
+    one_input(&o, 1, IR_F32, 1, (int64_t[]){1}, (double[]){1});
+    one_input(&o, 2, IR_F32, 1, (int64_t[]){1}, (double[]){2});
+    T_CHECK(one_run(&o) == FY_EINVALID && strstr(o.err.message, "condition has type int32"),
+            "condition: %s", o.err.message);
+    one_free(&o);
+
+    if (!T_CHECK(one_new(&o, IR_OP_ADD, 14, 2), "model")) return;
+    one_input(&o, 0, IR_F32, 1, (int64_t[]){1}, (double[]){1});
+    one_input(&o, 1, IR_F64, 1, (int64_t[]){1}, (double[]){1});
+    T_CHECK(one_run(&o) == FY_EINVALID && strstr(o.err.message, "float64"), "mixed types: %s",
+            o.err.message);
+    one_free(&o);
+}
+
+/* bfloat16 computes in float32 and rounds back to nearest even (Relu of
+ * -1.5, 2.5, and Softsign 1 -> 0.5, exact in bfloat16). */
+TEST(elementwise_bfloat16_goes_through_float)
+{
+    struct one o;
+    if (!T_CHECK(one_new(&o, IR_OP_RELU, 14, 1), "model")) return;
+    one_input(&o, 0, IR_BF16, 1, (int64_t[]){2}, (double[]){-1.5, 2.5});
+    T_CHECK(one_run(&o) == FY_OK, "run: %s", o.err.message);
+    expect_out(&o, IR_BF16, 2, (double[]){0, 2.5}, "relu bf16");
+    one_free(&o);
+
+    if (!T_CHECK(one_new(&o, IR_OP_SOFTSIGN, 22, 1), "model")) return;
+    one_input(&o, 0, IR_BF16, 1, (int64_t[]){1}, (double[]){1});
+    T_CHECK(one_run(&o) == FY_OK, "run: %s", o.err.message);
+    expect_out(&o, IR_BF16, 1, (double[]){0.5}, "softsign bf16");
+    one_free(&o);
+}

@@ -325,7 +325,9 @@ TEST(sgemm_every_microkernel_matches_a_double_loop)
             for (int64_t i = 0; i < (ta ? K : M) * lda; i++) a[i] = (float)rng_val();
             for (int64_t i = 0; i < (tb ? N : K) * ldb; i++) b[i] = (float)rng_val();
             for (int64_t i = 0; i < M * ldc; i++) c0[i] = c[i] = (float)rng_val();
-            struct sgemm_args g = {ta, tb, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc};
+            struct sgemm_args g = {.trans_a = ta, .trans_b = tb, .m = M, .n = N, .k = K,
+                                  .alpha = alpha, .a = a, .lda = lda, .b = b, .ldb = ldb,
+                                  .beta = beta, .c = c, .ldc = ldc};
             if (!T_CHECK(sgemm_with(NULL, (enum sgemm_isa)isa, &g) == FY_OK, "sgemm ran")) goto next;
             for (int64_t i = 0; i < M; i++)
                 for (int64_t j = 0; j < N; j++) {
