@@ -4,6 +4,7 @@
 Run through bench/interp.sh (which checks the prerequisites); options:
   --runs N        timed runs per measurement (default 15, at least 10)
   --warmup W      warm-up runs before them (default 3, as tests/peers/ort_run.mjs --bench)
+  --rounds R      in-process measurements per side, alternating ferry/ORT (default 3)
   --threads LIST  comma-separated thread counts (default 1,2)
   --models LIST   comma-separated folders under ../shared/models/torch
                   (default resnet18_op13,mobilenet_v2_op17_bn)
@@ -25,6 +26,9 @@ Two measurements, each apples to apples:
      `--stats` ("run time", interp_run only, load excluded), median over N processes after W
      warm-up processes; those runs are cold (first touch of activations), which the table
      marks with '*'.
+   Both sides are measured in R rounds (ferry, then ORT, R times); each side's figure is the
+   median of its R medians, so a burst of load from elsewhere hits both alike (the per-round
+   medians and the load average before and after are printed: on a busy machine they show it).
    Neither side's time includes process start, model load, reading inputs or writing outputs.
 2. Whole process (context): wall time of a complete `ferry run` process and of a complete
    `node ort_run.mjs` process (no --bench) on the same input, alternating ferry/ORT, W warm-up
@@ -33,7 +37,7 @@ Two measurements, each apples to apples:
 
 ferry's outputs are checked against the PyTorch reference (output_0.npy, |a-r| <= 1e-4 +
 1e-4|r|) before timing: a fast wrong answer is not a result. A ferry process that crashes is
-retried (up to 3 times) and the crash is reported under the table.
+retried (6 attempts in all) and every crash is reported under the table.
 """
 import argparse
 import json
@@ -51,7 +55,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FERRY = os.environ.get("FERRY_BIN") or os.path.join(
     os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build"), "release", "ferry")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
+SHARED = os.path.normpath(os.environ.get("FERRY_SHARED") or os.path.join(ROOT, "..", "shared"))
 TORCH = os.path.join(SHARED, "models", "torch")
 ORT_RUN = os.path.join(ROOT, "tests", "peers", "ort_run.mjs")
 NODE = shutil.which("node") or "node"
@@ -74,23 +78,39 @@ def sh(argv, timeout=600):
 class Notes:
     def __init__(self):
         self.lines = []
+        self.crashes = {}  # what -> [crashed processes, ferry processes started]
 
     def add(self, s):
         if s not in self.lines:
             self.lines.append(s)
 
+    def count(self, what, crashed):
+        c = self.crashes.setdefault(what, [0, 0])
+        c[0] += crashed
+        c[1] += 1
 
-def ferry_once(argv, notes, what, tries=3):
-    """Run ferry; retry a crash (signal / exit >= 128) up to `tries` times."""
-    for k in range(tries):
+    def all_lines(self):
+        out = list(self.lines)
+        for what, (crashed, started) in self.crashes.items():
+            if crashed:
+                out.append(f"{what}: {crashed} of {started} ferry processes crashed "
+                           "(killed by a signal) and were rerun")
+        return out
+
+
+def ferry_once(argv, notes, what, tries=6):
+    """Run ferry; rerun a process killed by a signal (6 attempts in all); count crashes."""
+    for _ in range(tries):
         p, ms = sh(argv)
+        crashed = p.returncode < 0 or p.returncode >= 128
+        notes.count(what, crashed)
         if p.returncode == 0:
-            if k:
-                notes.add(f"{what}: ferry crashed {k} time(s) before a clean run (retried)")
             return p, ms
-        if p.returncode > 0 and p.returncode < 128:
+        if not crashed:
             break
-    raise RuntimeError(f"{what}: ferry failed (exit {p.returncode}): "
+    sig = f" (signal {-p.returncode})" if p.returncode < 0 else ""
+    raise RuntimeError(f"{what}: ferry failed (exit {p.returncode}{sig}"
+                       f"{f', {tries} attempts' if sig else ''}): "
                        f"{' '.join(p.stderr.split())[:300]}")
 
 
@@ -121,32 +141,40 @@ def bench_pair(name, threads, args, tmp, notes, repeat):
     ferry_once(base, notes, what)
     row["max_abs_vs_pytorch"] = check_output(model_dir, out)
 
-    # 1. in-process
-    if repeat:
-        p, _ = ferry_once(base + ["--repeat", str(args.warmup + args.runs)], notes, what)
-        m = re.search(r"median run time over (\d+) runs: ([0-9.]+) ms", p.stdout)
-        if not m:
-            raise RuntimeError(f"{what}: no 'median run time' line in: {p.stdout[-300:]}")
-        row["ferry_ms"], row["ferry_method"] = float(m.group(2)), f"--repeat {m.group(1)}"
-    else:
-        times = []
-        for k in range(args.warmup + args.runs):
-            p, _ = ferry_once(base + ["--stats"], notes, what)
-            m = re.search(r"^run time: ([0-9.]+) ms", p.stdout, re.M)
-            if not m:
-                raise RuntimeError(f"{what}: no 'run time' line from --stats")
-            if k >= args.warmup:
-                times.append(float(m.group(1)))
-        row["ferry_ms"], row["ferry_method"] = median(times), f"{args.runs} processes, --stats*"
+    # 1. in-process: `rounds` rounds, ferry then ORT in each, so that a burst of load from
+    # elsewhere on the machine hits both sides alike; each side's figure is the median of its
+    # per-round medians
     ind = os.path.join(tmp, "ort-in")
     os.makedirs(ind, exist_ok=True)
     if not os.path.exists(os.path.join(ind, "input.npy")):
         os.symlink(INPUT, os.path.join(ind, "input.npy"))
     ort = [NODE, ORT_RUN, model, ind, os.path.join(tmp, "ort-out"), "--threads", str(threads)]
-    p, _ = sh(ort + ["--bench", str(args.runs)])
-    if p.returncode != 0:
-        raise RuntimeError(f"{what}: ORT failed (exit {p.returncode}): {p.stderr[-300:]}")
-    row["ort_ms"] = json.loads(p.stdout.strip().splitlines()[-1])["median_ms"]
+    f_rounds, o_rounds = [], []
+    for _ in range(args.rounds):
+        if repeat:
+            p, _ = ferry_once(base + ["--repeat", str(args.warmup + args.runs)], notes, what)
+            m = re.search(r"median run time over (\d+) runs: ([0-9.]+) ms", p.stdout)
+            if not m:
+                raise RuntimeError(f"{what}: no 'median run time' line in: {p.stdout[-300:]}")
+            f_rounds.append(float(m.group(2)))
+            row["ferry_method"] = f"--repeat {m.group(1)}"
+        else:
+            times = []
+            for k in range(args.warmup + args.runs):
+                p, _ = ferry_once(base + ["--stats"], notes, what)
+                m = re.search(r"^run time: ([0-9.]+) ms", p.stdout, re.M)
+                if not m:
+                    raise RuntimeError(f"{what}: no 'run time' line from --stats")
+                if k >= args.warmup:
+                    times.append(float(m.group(1)))
+            f_rounds.append(median(times))
+            row["ferry_method"] = f"{args.runs} processes, --stats*"
+        p, _ = sh(ort + ["--bench", str(args.runs)])
+        if p.returncode != 0:
+            raise RuntimeError(f"{what}: ORT failed (exit {p.returncode}): {p.stderr[-300:]}")
+        o_rounds.append(json.loads(p.stdout.strip().splitlines()[-1])["median_ms"])
+    row["ferry_ms"], row["ort_ms"] = median(f_rounds), median(o_rounds)
+    row["ferry_rounds_ms"], row["ort_rounds_ms"] = f_rounds, o_rounds
     row["ratio"] = row["ferry_ms"] / row["ort_ms"]
 
     # 2. whole process, alternating
@@ -184,7 +212,12 @@ def machine():
         pass
     node = sh([NODE, "--version"])[0].stdout.strip()
     rev = sh(["git", "-C", ROOT, "describe", "--always", "--dirty"])[0].stdout.strip()
-    return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+    try:
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "?"
+    return {"nproc": os.cpu_count(), "cpu": cpu, "loadavg": load, "kernel": platform.release(),
             "onnxruntime_node": ort_version, "node": node, "ferry": f"{FERRY} ({rev})"}
 
 
@@ -192,6 +225,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--models", default="resnet18_op13,mobilenet_v2_op17_bn")
     ap.add_argument("--no-process", action="store_true")
@@ -202,6 +236,7 @@ def main():
     threads = [int(t) for t in args.threads.split(",")]
     notes = Notes()
     repeat = has_repeat()
+    load_before = machine()["loadavg"]
     rows = []
     tmp = tempfile.mkdtemp(prefix="ferry-bench-")
     try:
@@ -217,17 +252,21 @@ def main():
     mach = machine()
     if args.json:
         print(json.dumps({"machine": mach, "runs": args.runs, "warmup": args.warmup,
-                          "rows": rows, "notes": notes.lines}))
+                          "rows": rows, "notes": notes.all_lines()}))
         return 0 if all("error" not in r for r in rows) else 1
 
-    print(f"machine: {mach['cpu']}, nproc {mach['nproc']}, Linux {mach['kernel']}")
+    print(f"machine: {mach['cpu']}, nproc {mach['nproc']}, Linux {mach['kernel']}; "
+          f"load average {load_before} before, {mach['loadavg']} after")
     print(f"peers:   onnxruntime-node {mach['onnxruntime_node']} (CPU EP, graph optimization "
           f"'all'), node {mach['node']}")
     print(f"ferry:   {mach['ferry']}")
-    print(f"input:   {INPUT}; {args.warmup} warm-up + {args.runs} timed runs, medians")
+    print(f"input:   {INPUT}")
+    print(f"method:  {args.warmup} warm-up + {args.runs} timed runs per measurement; "
+          f"in-process: {args.rounds} alternating rounds per side, median of round medians")
     print()
     print("in-process inference (model loaded once; median ms per run)")
-    hdr = f"{'model':<22} {'threads':>7} {'ferry ms':>10} {'ORT ms':>10} {'ferry/ORT':>10}"
+    hdr = (f"{'model':<22} {'threads':>7} {'ferry ms':>10} {'ORT ms':>10} {'ferry/ORT':>10}"
+           "   rounds: ferry | ORT")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -235,8 +274,10 @@ def main():
             print(f"{r['model']:<22} {r['threads']:>7}  error: {r['error']}")
             continue
         star = "*" if r["ferry_method"].endswith("*") else ""
+        rounds = "/".join(f"{x:.1f}" for x in r["ferry_rounds_ms"]) + " | " + \
+            "/".join(f"{x:.1f}" for x in r["ort_rounds_ms"])
         print(f"{r['model']:<22} {r['threads']:>7} {r['ferry_ms']:>9.2f}{star:1} "
-              f"{r['ort_ms']:>10.2f} {r['ratio']:>9.2f}x")
+              f"{r['ort_ms']:>10.2f} {r['ratio']:>9.2f}x   {rounds}")
     if any(r.get("ferry_method", "").endswith("*") for r in rows):
         print("* ferry has no --repeat: one cold run per process (--stats run time)")
     if not args.no_process:
@@ -256,7 +297,7 @@ def main():
         print("ferry's outputs vs PyTorch before timing: max|diff| " +
               ", ".join(f"{r['model']}/{r['threads']}t {r['max_abs_vs_pytorch']:.2g}"
                         for r in ok))
-    for n in notes.lines:
+    for n in notes.all_lines():
         print(f"note: {n}")
     return 0 if len(ok) == len(rows) else 1
 

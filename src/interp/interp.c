@@ -76,7 +76,8 @@ struct pool {
     pthread_t *threads;
     pthread_mutex_t mu;
     pthread_cond_t wake, finished;
-    struct pool_job *job;
+    struct pool_job *job; /* published while a parallel_for runs, else NULL */
+    int active;           /* workers inside the published job */
     uint64_t generation;
     bool quit;
 };
@@ -102,10 +103,15 @@ static void *pool_main(void *arg)
         while (!p->quit && p->generation == seen) pthread_cond_wait(&p->wake, &p->mu);
         if (p->quit) break;
         seen = p->generation;
+        /* The job lives on op_parallel_for's stack: join it only while the
+         * caller still publishes it, and let the caller wait for us. */
         struct pool_job *j = p->job;
+        if (!j) continue;
+        p->active++;
         pthread_mutex_unlock(&p->mu);
         job_work(j);
         pthread_mutex_lock(&p->mu);
+        p->active--;
         pthread_cond_broadcast(&p->finished);
     }
     pthread_mutex_unlock(&p->mu);
@@ -518,7 +524,9 @@ void op_parallel_for(struct op_ctx *c, int64_t n, int64_t min_chunk, op_range_fn
     pthread_mutex_unlock(&p->mu);
     job_work(&j);
     pthread_mutex_lock(&p->mu);
-    while (atomic_load(&j.done) < j.n_chunks) pthread_cond_wait(&p->finished, &p->mu);
+    while (atomic_load(&j.done) < j.n_chunks || p->active > 0)
+        pthread_cond_wait(&p->finished, &p->mu);
+    p->job = NULL;
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -528,7 +536,8 @@ void *op_scratch(struct op_ctx *c, size_t bytes)
         nomem(c->err);
         return NULL;
     }
-    struct scratch *s = aligned_alloc(64, (sizeof(struct scratch) + 63 + bytes) & ~(size_t)63);
+    /* the header takes the first 64 bytes so the caller's block stays aligned */
+    struct scratch *s = aligned_alloc(64, (64 + bytes + 63) & ~(size_t)63);
     if (!s) {
         nomem(c->err);
         return NULL;

@@ -87,7 +87,8 @@ fy_status shp_split_parse(const struct ir_node *n, int64_t opset, void *params,
     const struct ir_attr *a = opset < 13 ? ir_node_attr(n, "split") : NULL;
     if (a) {
         if (a->type != IR_ATTR_INTS)
-            return op_fail_node(n, err, FY_EINVALID, "attribute 'split' is of type %s; expected ints",
+            return op_fail_node(n, err, FY_EINVALID,
+                                "attribute 'split' is of type %s; expected ints",
                                 ir_attr_type_name(a->type));
         p->n_split = (int)a->count;
         p->split = a->v.ints;
@@ -112,7 +113,7 @@ static fy_status split_sizes(struct op_ctx *c, int *axis_out, int64_t **sizes_ou
     fy_status st = op_axis(c, p->axis, x->rank, "axis", &axis);
     if (st) return st;
     int n = c->n_outputs;
-    int64_t *sizes = shp_scratch(c, sizeof(int64_t) * (size_t)n);
+    int64_t *sizes = op_scratch(c, sizeof(int64_t) * (size_t)n);
     if (!sizes) return FY_ENOMEM;
     int64_t dim = x->dims[axis];
     const struct op_tensor *s = c->n_inputs > 1 ? c->in[1] : NULL;
@@ -136,7 +137,8 @@ static fy_status split_sizes(struct op_ctx *c, int *axis_out, int64_t **sizes_ou
             sum += sizes[i];
         }
         if (sum != dim)
-            return op_fail(c, FY_EINVALID, "split values do not add up to %lld, the size of axis %d",
+            return op_fail(c, FY_EINVALID,
+                           "split values do not add up to %lld, the size of axis %d",
                            (long long)dim, axis);
     } else if (c->opset >= 18) {
         /* equal chunks of ceil(dim / n); the last ones take what is left */
@@ -149,7 +151,8 @@ static fy_status split_sizes(struct op_ctx *c, int *axis_out, int64_t **sizes_ou
         if (dim % n)
             return op_fail(c, FY_EINVALID, "axis %d (%lld) does not split into %d equal parts",
                            axis, (long long)dim, n);
-        for (int i = 0; i < n; i++) sizes[i] = dim / n;
+        for (int i = 0; i < n; i++)
+            sizes[i] = dim / n;
     }
     *axis_out = axis;
     *sizes_out = sizes;

@@ -293,31 +293,39 @@ static v4f load4_even(const float *p)
 
 /* One output row of a depthwise 2-D convolution:
  *   y[ow] = bias + sum over taps (kh, kw) of w[kh, kw] * rows[kh][ow*sw + kw*dw]
- * (rows: the padded input rows the taps read). Eight outputs at a time keep
- * their sums in registers through all taps; strides other than 1 and 2, and
- * the last few outputs, go one at a time. */
+ * (rows: the padded input rows the taps read). Groups of outputs keep their
+ * sums in registers through all taps: 8, then 4 at a time (strides 1 and 2),
+ * the rest one at a time. */
+typedef void (*depthwise_row_fn)(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
+                                 const float *const *rows, const float *w, float bias, float *y);
+
 static void depthwise_row(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
                           const float *const *rows, const float *w, float bias, float *y)
 {
     int64_t ow = 0;
-    if (sw <= 2)
+    if (sw <= 2) {
         for (; ow + 8 <= OW; ow += 8) {
             v4f acc0 = (v4f){0} + bias, acc1 = acc0;
             for (int64_t kh = 0; kh < KH; kh++)
                 for (int64_t kw = 0; kw < KW; kw++) {
                     v4f wv = (v4f){0} + w[kh * KW + kw];
                     const float *xs = rows[kh] + ow * sw + kw * dw;
-                    if (sw == 1) {
-                        acc0 += wv * load4(xs);
-                        acc1 += wv * load4(xs + 4);
-                    } else {
-                        acc0 += wv * load4_even(xs);
-                        acc1 += wv * load4_even(xs + 8);
-                    }
+                    acc0 += wv * (sw == 1 ? load4(xs) : load4_even(xs));
+                    acc1 += wv * (sw == 1 ? load4(xs + 4) : load4_even(xs + 8));
                 }
             memcpy(y + ow, &acc0, sizeof acc0);
             memcpy(y + ow + 4, &acc1, sizeof acc1);
         }
+        for (; ow + 4 <= OW; ow += 4) {
+            v4f acc = (v4f){0} + bias;
+            for (int64_t kh = 0; kh < KH; kh++)
+                for (int64_t kw = 0; kw < KW; kw++) {
+                    const float *xs = rows[kh] + ow * sw + kw * dw;
+                    acc += ((v4f){0} + w[kh * KW + kw]) * (sw == 1 ? load4(xs) : load4_even(xs));
+                }
+            memcpy(y + ow, &acc, sizeof acc);
+        }
+    }
     for (; ow < OW; ow++) {
         float acc = bias;
         for (int64_t kh = 0; kh < KH; kh++)
@@ -325,6 +333,54 @@ static void depthwise_row(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_
                 acc += w[kh * KW + kw] * rows[kh][ow * sw + kw * dw];
         y[ow] = acc;
     }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/* The same with AVX-512: 16 outputs per step, the last group masked, so no
+ * output is done one at a time; stride 2 picks the even lanes of two loads. */
+__attribute__((target("avx512f"))) static void
+depthwise_row_avx512(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
+                     const float *const *rows, const float *w, float bias, float *y)
+{
+    if (sw > 2) {
+        depthwise_row(OW, KH, KW, sw, dw, rows, w, bias, y);
+        return;
+    }
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    for (int64_t ow = 0; ow < OW; ow += 16) {
+        int n = OW - ow < 16 ? (int)(OW - ow) : 16;
+        __mmask16 m = (__mmask16)((1u << n) - 1);
+        /* stride 2 reads inputs 0 .. 2n-2 of the group: 2n-1 floats over two loads */
+        int span = 2 * n - 1;
+        __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
+        __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
+        __m512 acc = _mm512_set1_ps(bias);
+        for (int64_t kh = 0; kh < KH; kh++)
+            for (int64_t kw = 0; kw < KW; kw++) {
+                const float *xs = rows[kh] + ow * sw + kw * dw;
+                __m512 xv;
+                if (sw == 1) {
+                    xv = _mm512_maskz_loadu_ps(m, xs);
+                } else {
+                    __m512 lo = _mm512_maskz_loadu_ps(mlo, xs);
+                    __m512 hi = _mm512_maskz_loadu_ps(mhi, xs + 16);
+                    xv = _mm512_permutex2var_ps(lo, even, hi);
+                }
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(w[kh * KW + kw]), xv, acc);
+            }
+        _mm512_mask_storeu_ps(y + ow, m, acc);
+    }
+}
+#endif
+
+static depthwise_row_fn depthwise_row_best(void)
+{
+#if defined(__x86_64__)
+    if (sgemm_best_isa() == SGEMM_AVX512) return depthwise_row_avx512;
+#endif
+    return depthwise_row;
 }
 
 /* Output planes [p0, p1) (plane = image * M + channel) of a 2-D convolution
@@ -338,13 +394,14 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
     int64_t H = g->in[0], W = g->in[1], OH = g->out[0], OW = g->out[1];
     int64_t KH = g->k[0], KW = g->k[1], sh = g->s[0], sw = g->s[1], dh = g->d[0], dw = g->d[1];
     /* slack after the plane: the stride-2 loads read 8 floats for 4 */
-    size_t floats = (size_t)(j->hp * j->wp) + 16;
+    size_t floats = ((size_t)(j->hp * j->wp) + 16 + 15) & ~(size_t)15; /* rows[] after it stays aligned */
     float *pad = malloc(floats * sizeof(float) + (size_t)KH * sizeof(float *));
     if (!pad) {
         atomic_store(&j->nomem, true);
         return;
     }
     const float **rows = (const float **)(void *)(pad + floats);
+    depthwise_row_fn row_fn = depthwise_row_best();
     memset(pad, 0, floats * sizeof(float));
     int64_t loaded = -1;
     for (int64_t p = p0; p < p1; p++) {
@@ -362,7 +419,7 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
         float *yp = j->y + p * OH * OW;
         for (int64_t oh = 0; oh < OH; oh++) {
             for (int64_t kh = 0; kh < KH; kh++) rows[kh] = pad + (oh * sh + kh * dh) * j->wp;
-            depthwise_row(OW, KH, KW, sw, dw, rows, wm, bias, yp + oh * OW);
+            row_fn(OW, KH, KW, sw, dw, rows, wm, bias, yp + oh * OW);
         }
     }
     free(pad);

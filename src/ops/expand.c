@@ -1,5 +1,5 @@
 /* Ops that replicate the input: Expand (numpy broadcasting to a shape) and
- * Tile (repeat along every axis). */
+ * Tile (repeat along every axis; Tile-1 repeated along one axis). */
 #include <string.h>
 
 #include "ops/shape.h"
@@ -59,14 +59,31 @@ static fy_status tile_repeats(struct op_ctx *c, int64_t *reps)
 {
     const struct op_tensor *x = c->in[0];
     int n;
-    fy_status st = op_read_ints(c, 1, reps, OP_MAX_RANK, &n);
-    if (st) return st;
+    fy_status st;
+    if (c->opset < 6) {
+        /* Tile-1: inputs 'tiles' (a count) and 'axis' (where to repeat) */
+        int64_t v[2];
+        for (int i = 0; i < 2; i++) {
+            const struct op_tensor *t = c->n_inputs > i + 1 ? c->in[i + 1] : NULL;
+            if (!t || t->numel != 1 || t->rank > 1 || ir_dtype_table[t->dtype].is_float)
+                return op_fail(c, FY_EINVALID, "Tile-1 needs integer scalars 'tiles' and 'axis'");
+            v[i] = op_get_i64(t, 0);
+        }
+        int axis;
+        st = op_axis(c, v[1], x->rank, "axis", &axis);
+        if (st) return st;
+        for (int d = 0; d < x->rank; d++)
+            reps[d] = d == axis ? v[0] : 1;
+        n = x->rank;
+    } else {
+        st = op_read_ints(c, 1, reps, OP_MAX_RANK, &n);
+        if (st) return st;
+    }
     if (n != x->rank)
         return op_fail(c, FY_EINVALID, "repeats has %d values but the input has rank %d", n,
                        x->rank);
     for (int d = 0; d < n; d++)
-        if (reps[d] < 0)
-            return op_fail(c, FY_EINVALID, "repeat %d is %lld", d, (long long)reps[d]);
+        if (reps[d] < 0) return op_fail(c, FY_EINVALID, "repeat %d is %lld", d, (long long)reps[d]);
     return FY_OK;
 }
 
@@ -107,9 +124,11 @@ fy_status shp_tile_eval(struct op_ctx *c)
     size_t run = (size_t)xrow * es;
     for (int64_t row = 0; row < rows; row++) {
         int64_t off = 0;
-        for (int d = 0; d < r - 1; d++) off += (coord[d] % x->dims[d]) * xs[d];
+        for (int d = 0; d < r - 1; d++)
+            off += (coord[d] % x->dims[d]) * xs[d];
         char *out = dst + (size_t)(row * orow) * es;
-        for (int64_t k = 0; k < orow / xrow; k++) memcpy(out + (size_t)k * run, src + (size_t)off * es, run);
+        for (int64_t k = 0; k < orow / xrow; k++)
+            memcpy(out + (size_t)k * run, src + (size_t)off * es, run);
         for (int d = r - 2; d >= 0; d--) {
             if (++coord[d] < o->dims[d]) break;
             coord[d] = 0;

@@ -57,9 +57,12 @@ fy_status shp_gather_infer(struct op_ctx *c)
                        rank, OP_MAX_RANK);
     int64_t dims[OP_MAX_RANK];
     int k = 0;
-    for (int d = 0; d < axis; d++) dims[k++] = x->dims[d];
-    for (int d = 0; d < ind->rank; d++) dims[k++] = ind->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) dims[k++] = x->dims[d];
+    for (int d = 0; d < axis; d++)
+        dims[k++] = x->dims[d];
+    for (int d = 0; d < ind->rank; d++)
+        dims[k++] = ind->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        dims[k++] = x->dims[d];
     return op_set_output(c, 0, x->dtype, rank, dims);
 }
 
@@ -70,7 +73,7 @@ fy_status shp_gather_eval(struct op_ctx *c)
     int axis = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
     int64_t dim = x->dims[axis];
     int64_t n = (int64_t)ind->numel;
-    int64_t *idx = shp_scratch(c, sizeof(int64_t) * (size_t)(n ? n : 1));
+    int64_t *idx = op_scratch(c, sizeof(int64_t) * (size_t)(n ? n : 1));
     if (!idx) return FY_ENOMEM;
     for (int64_t j = 0; j < n; j++) {
         int64_t v = op_get_i64(ind, (uint64_t)j);
@@ -185,7 +188,8 @@ fy_status shp_gathernd_infer(struct op_ctx *c)
                            (long long)ind->dims[d], (long long)x->dims[d]);
     int64_t dims[OP_MAX_RANK];
     int rank = 0;
-    for (int d = 0; d < q - 1; d++) dims[rank++] = ind->dims[d];
+    for (int d = 0; d < q - 1; d++)
+        dims[rank++] = ind->dims[d];
     for (int64_t d = b + k; d < r; d++) {
         if (rank == OP_MAX_RANK)
             return op_fail(c, FY_EUNSUPPORTED, "output rank is above %d", OP_MAX_RANK);
@@ -205,7 +209,7 @@ fy_status shp_gathernd_eval(struct op_ctx *c)
     shp_strides(r, x->dims, xs);
     int64_t batches = shp_numel(b, x->dims);
     int64_t tuples = shp_numel(q - 1 - b, ind->dims + b); /* per batch */
-    int64_t slab = b ? xs[b - 1] : shp_numel(r, x->dims);  /* data elements per batch */
+    int64_t slab = b ? xs[b - 1] : shp_numel(r, x->dims); /* data elements per batch */
     int64_t inner = shp_numel(r - b - k, x->dims + b + k);
     size_t es = shp_esize(x->dtype), run = (size_t)inner * es;
     const char *src = shp_src(x);
@@ -220,8 +224,7 @@ fy_status shp_gathernd_eval(struct op_ctx *c)
                     return bad_index(c, v, at + (uint64_t)j, b + j, x->dims[b + j]);
                 off += i * xs[b + j];
             }
-            if (run)
-                memcpy(dst + (size_t)(bi * tuples + t) * run, src + (size_t)off * es, run);
+            if (run) memcpy(dst + (size_t)(bi * tuples + t) * run, src + (size_t)off * es, run);
         }
     return FY_OK;
 }

@@ -441,6 +441,105 @@ static void gemm_task(void *arg, int64_t begin, int64_t end)
     free(buf);
 }
 
+/* ---- products with a few rows ----
+ * A vector (or a few) times a matrix, as in the classifier of a CNN: packing
+ * B would copy all of it to use each value at most SMALL_M times. Instead
+ * each output is a dot product with a row of B (B transposed: the weights of
+ * Gemm/Linear) or a sum of scaled rows of B, streaming B once. */
+#define SMALL_M 4
+
+typedef float vf4s __attribute__((vector_size(16)));
+
+static vf4s loadv(const float *p)
+{
+    vf4s v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* fixed order: 8 partial sums, combined pairwise, then the tail */
+static float dot(int64_t n, const float *x, const float *y)
+{
+    vf4s s0 = {0}, s1 = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        s0 += loadv(x + i) * loadv(y + i);
+        s1 += loadv(x + i + 4) * loadv(y + i + 4);
+    }
+    vf4s sv = s0 + s1;
+    float sum = (sv[0] + sv[1]) + (sv[2] + sv[3]);
+    for (; i < n; i++) sum += x[i] * y[i];
+    return sum;
+}
+
+struct small_job {
+    const struct sgemm_args *g;
+    const float *arows; /* alpha * A, M rows of K, contiguous */
+    atomic_bool nomem;
+};
+
+/* Columns [n0, n1) of every row of C. */
+static void small_task(void *arg, int64_t n0, int64_t n1)
+{
+    struct small_job *j = arg;
+    const struct sgemm_args *g = j->g;
+    float *acc = g->trans_b ? NULL : calloc((size_t)(n1 - n0) + 1, sizeof(float));
+    if (!g->trans_b && !acc) {
+        atomic_store(&j->nomem, true);
+        return;
+    }
+    for (int64_t i = 0; i < g->m; i++) {
+        const float *ar = j->arows + i * g->k;
+        float *ci = g->c + i * g->ldc;
+        if (!g->trans_b) {
+            memset(acc, 0, (size_t)(n1 - n0) * sizeof(float));
+            for (int64_t k = 0; k < g->k; k++) {
+                const float *br = g->b + k * g->ldb + n0;
+                vf4s av = (vf4s){0} + ar[k];
+                int64_t n = 0;
+                for (; n + 4 <= n1 - n0; n += 4) {
+                    vf4s v = loadv(acc + n) + av * loadv(br + n);
+                    memcpy(acc + n, &v, sizeof v);
+                }
+                for (; n < n1 - n0; n++) acc[n] += ar[k] * br[n];
+            }
+        }
+        for (int64_t n = n0; n < n1; n++) {
+            float v = g->trans_b ? dot(g->k, ar, g->b + n * g->ldb) : acc[n - n0];
+            if (g->beta != 0) v += g->beta * ci[n];
+            if (g->row_bias) v += g->row_bias[i];
+            ci[n] = v;
+        }
+    }
+    free(acc);
+}
+
+static fy_status sgemm_small(struct op_ctx *ctx, const struct sgemm_args *g)
+{
+    float *arows = malloc((size_t)(g->m * g->k) * sizeof(float) + 16);
+    if (!arows) {
+        if (ctx) return op_fail(ctx, FY_ENOMEM, "out of memory for a matrix product");
+        return FY_ENOMEM;
+    }
+    for (int64_t i = 0; i < g->m; i++)
+        for (int64_t k = 0; k < g->k; k++)
+            arows[i * g->k + k] =
+                g->alpha * (g->trans_a ? g->a[k * g->lda + i] : g->a[i * g->lda + k]);
+    struct small_job j = {.g = g, .arows = arows};
+    atomic_init(&j.nomem, false);
+    int64_t min_cols = ((int64_t)1 << 16) / (g->m * g->k) + 16;
+    if (ctx)
+        op_parallel_for(ctx, g->n, min_cols, small_task, &j);
+    else
+        small_task(&j, 0, g->n);
+    free(arows);
+    if (atomic_load(&j.nomem)) {
+        if (ctx) return op_fail(ctx, FY_ENOMEM, "out of memory for a matrix product");
+        return FY_ENOMEM;
+    }
+    return FY_OK;
+}
+
 fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_args *g)
 {
     if (g->m <= 0 || g->n <= 0) return FY_OK;
@@ -453,6 +552,7 @@ fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_
             }
         return FY_OK;
     }
+    if (g->m <= SMALL_M && !g->pack_b) return sgemm_small(ctx, g);
     struct job j = {.g = g, .uk = &kernels[isa]};
     atomic_init(&j.nomem, false);
     const struct ukernel *uk = j.uk;

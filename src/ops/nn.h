@@ -115,7 +115,8 @@ struct nn_roipool_params {
 };
 
 struct nn_batchnorm_params {
-    float epsilon;
+    float epsilon, momentum;
+    bool training; /* statistics from the batch; running ones as outputs 1, 2 */
 };
 
 struct nn_eps_params { /* InstanceNormalization */

@@ -20,7 +20,8 @@ fy_status shp_nonzero_infer(struct op_ctx *c)
     if (!shp_esize(x->dtype) || x->dtype == IR_C64 || x->dtype == IR_C128)
         return op_fail(c, FY_EUNSUPPORTED, "input has type %s", ir_dtype_name(x->dtype));
     int64_t dims[2] = {x->rank ? x->rank : 1, 0};
-    for (uint64_t i = 0; i < x->numel; i++) dims[1] += is_nonzero(x, i);
+    for (uint64_t i = 0; i < x->numel; i++)
+        dims[1] += is_nonzero(x, i);
     return op_set_output(c, 0, IR_I64, 2, dims);
 }
 
@@ -35,7 +36,8 @@ fy_status shp_nonzero_eval(struct op_ctx *c)
     for (uint64_t i = 0; i < x->numel; i++) {
         if (is_nonzero(x, i)) {
             if (r == 0) out[k] = 0;
-            for (int d = 0; d < r; d++) out[d * nnz + k] = coord[d];
+            for (int d = 0; d < r; d++)
+                out[d * nnz + k] = coord[d];
             k++;
         }
         for (int d = r - 1; d >= 0; d--) {

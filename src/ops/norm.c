@@ -42,52 +42,73 @@ static fy_status per_channel(struct op_ctx *c, int input, const char *name, int6
 }
 
 /* ---- BatchNormalization ----
- * y = (x - mean) / sqrt(var + epsilon) * scale + B, per channel (dim 1),
- * applied as y = x * a + b with a, b folded per channel in double. Opsets
- * 1-8 could give per-element statistics (spatial = 0): parameters shaped
- * like X without the batch dim are accepted too. */
+ * Inference: y = (x - mean) / sqrt(var + epsilon) * scale + B per channel
+ * (dim 1), applied as y = x * a + b with a, b folded per channel in double.
+ * Training (training_mode 1; before opset 14, extra outputs and no is_test):
+ * mean and var are the batch's own, per channel over every other dim
+ * (population variance), and the running statistics come out as
+ *   running_mean = input_mean * momentum + mean * (1 - momentum)
+ *   running_var  = input_var * momentum + var * (1 - momentum)
+ * (opsets 9-13 also list saved_mean, saved_var: the batch mean and var).
+ * A rank-1 X is N values of one channel. Opsets 1-8 could give per-element
+ * statistics (spatial = 0): parameters shaped like X without the batch dim
+ * are accepted in inference. */
 
 fy_status nn_batchnorm_parse(const struct ir_node *n, int64_t opset, void *params,
                              struct fy_error *err)
 {
-    (void)opset;
     struct nn_batchnorm_params *p = params;
-    int64_t training = 0;
+    int64_t training = 0, is_test = 0;
     fy_status st = op_attr_float(n, "epsilon", 1e-5f, &p->epsilon, err);
+    if (!st) st = op_attr_float(n, "momentum", 0.9f, &p->momentum, err);
     if (!st) st = op_attr_int(n, "training_mode", 0, &training, err);
+    if (!st) st = op_attr_int(n, "is_test", 0, &is_test, err);
     if (st) return st;
-    if (training)
-        return op_fail_node(n, err, FY_EUNSUPPORTED,
-                            "training_mode is 1; only inference (training_mode 0) is supported");
+    bool extra_outputs = false;
     for (int i = 1; i < n->n_outputs; i++)
-        if (n->outputs[i])
-            return op_fail_node(n, err, FY_EUNSUPPORTED,
-                                "output %d (running or saved statistics) is produced only in "
-                                "training; only inference is supported",
-                                i);
+        if (n->outputs[i]) extra_outputs = true;
+    p->training = opset >= 14 ? training != 0 : extra_outputs && !is_test;
+    if (opset >= 14 && !p->training && extra_outputs)
+        return op_fail_node(n, err, FY_EINVALID,
+                            "running_mean and running_var are outputs of training mode only "
+                            "(training_mode is 0)");
     return FY_OK;
+}
+
+/* X viewed as [N, C, inner] (rank 1: [N, 1, 1]). */
+static void bn_view(const struct op_tensor *x, int64_t *N, int64_t *C, int64_t *inner)
+{
+    *N = x->dims[0];
+    *C = x->rank >= 2 ? x->dims[1] : 1;
+    *inner = *N && *C ? (int64_t)x->numel / (*N * *C) : 0;
 }
 
 fy_status nn_batchnorm_infer(struct op_ctx *c)
 {
+    const struct nn_batchnorm_params *p = c->params;
     const struct op_tensor *x = c->in[0];
     fy_status st = FY_OK;
     for (int i = 0; i < 5 && !st; i++) st = op_expect_dtype(c, i, float_types, 4);
     if (st) return st;
     char buf[96];
-    if (x->rank < 2)
-        return op_fail(c, FY_EINVALID, "X has shape %s; BatchNormalization needs N x C x ...",
-                       nn_shape_str(x, buf, sizeof buf));
-    uint64_t per_image = x->dims[0] ? x->numel / (uint64_t)x->dims[0] : 0;
+    if (x->rank < 1)
+        return op_fail(c, FY_EINVALID, "X is a scalar; BatchNormalization needs N x C x ...");
+    int64_t N, C, inner;
+    bn_view(x, &N, &C, &inner);
     static const char *const names[] = {"", "scale", "B", "input_mean", "input_var"};
     for (int i = 1; i < 5; i++) {
         const struct op_tensor *t = c->in[i];
         if (!t) return op_fail(c, FY_EINVALID, "input %s is missing", names[i]);
-        if (t->numel != (uint64_t)x->dims[1] && (t->numel != per_image || x->rank == 2))
+        bool per_element = !p->training && x->rank > 2 && t->numel == (uint64_t)(C * inner);
+        if (t->numel != (uint64_t)C && !per_element)
             return op_fail(c, FY_EINVALID, "%s has shape %s; expected [%lld]", names[i],
-                           nn_shape_str(t, buf, sizeof buf), (long long)x->dims[1]);
+                           nn_shape_str(t, buf, sizeof buf), (long long)C);
     }
-    return op_set_output(c, 0, x->dtype, x->rank, x->dims);
+    st = op_set_output(c, 0, x->dtype, x->rank, x->dims);
+    int64_t cdim[1] = {C};
+    for (int i = 1; i < c->n_outputs && !st; i++)
+        st = op_set_output(c, i, c->in[i == 2 || i == 4 ? 4 : 3]->dtype, 1, cdim);
+    return st;
 }
 
 fy_status nn_batchnorm_eval(struct op_ctx *c)
@@ -95,37 +116,69 @@ fy_status nn_batchnorm_eval(struct op_ctx *c)
     const struct nn_batchnorm_params *p = c->params;
     const struct op_tensor *xt = c->in[0];
     struct op_tensor *yt = c->out[0];
-    int64_t N = xt->dims[0], C = xt->dims[1];
-    int64_t per_image = N ? (int64_t)xt->numel / N : 0;
-    /* per-channel parameters apply to runs of `inner` elements */
-    int64_t groups = (int64_t)c->in[1]->numel, inner = groups ? per_image / groups : 0;
-    (void)C;
-    double *a = nn_scratch(c, (size_t)groups * 2 * sizeof(double) + 16);
+    int64_t N, C, inner;
+    bn_view(xt, &N, &C, &inner);
+    /* per-channel parameters apply to runs of `run` elements */
+    int64_t groups = (int64_t)c->in[1]->numel, run = groups ? C * inner / groups : 0;
+    double *a = nn_scratch(c, (size_t)groups * 4 * sizeof(double) + 16);
+    const double *xd = NULL;
     if (!a) return FY_ENOMEM;
-    double *b = a + groups;
+    double *b = a + groups, *bmean = b + groups, *bvar = bmean + groups;
+    if (p->training) {
+        /* the batch's statistics, per channel over images and positions */
+        xd = nn_load_f64(c, xt);
+        if (!xd) return FY_ENOMEM;
+        for (int64_t g = 0; g < groups; g++) {
+            double s = 0, q = 0, cnt = (double)(N * run);
+            for (int64_t n = 0; n < N; n++)
+                for (int64_t i = 0; i < run; i++) s += xd[(n * groups + g) * run + i];
+            bmean[g] = cnt > 0 ? s / cnt : 0;
+            for (int64_t n = 0; n < N; n++)
+                for (int64_t i = 0; i < run; i++) {
+                    double d = xd[(n * groups + g) * run + i] - bmean[g];
+                    q += d * d;
+                }
+            bvar[g] = cnt > 0 ? q / cnt : 0;
+        }
+    }
     for (int64_t g = 0; g < groups; g++) {
         double scale = op_get_f64(c->in[1], (uint64_t)g), bias = op_get_f64(c->in[2], (uint64_t)g);
-        double mean = op_get_f64(c->in[3], (uint64_t)g), var = op_get_f64(c->in[4], (uint64_t)g);
+        double mean = p->training ? bmean[g] : op_get_f64(c->in[3], (uint64_t)g);
+        double var = p->training ? bvar[g] : op_get_f64(c->in[4], (uint64_t)g);
         a[g] = scale / sqrt(var + (double)p->epsilon);
         b[g] = bias - mean * a[g];
+    }
+    if (p->training) {
+        double mom = p->momentum;
+        for (int i = 1; i < c->n_outputs; i++) {
+            struct op_tensor *o = c->out[i];
+            if (!o) continue;
+            for (int64_t g = 0; g < groups; g++) {
+                double v = i == 1   ? op_get_f64(c->in[3], (uint64_t)g) * mom + bmean[g] * (1 - mom)
+                           : i == 2 ? op_get_f64(c->in[4], (uint64_t)g) * mom + bvar[g] * (1 - mom)
+                           : i == 3 ? bmean[g]
+                                    : bvar[g];
+                op_set_f64(o, (uint64_t)g, v);
+            }
+        }
     }
     if (xt->dtype == IR_F32) {
         const float *x = xt->data;
         float *y = yt->data;
         for (int64_t n = 0; n < N; n++)
             for (int64_t g = 0; g < groups; g++) {
-                int64_t off = (n * groups + g) * inner;
-                nn_affine_f32(inner, x + off, (float)a[g], (float)b[g], y + off);
+                int64_t off = (n * groups + g) * run;
+                nn_affine_f32(run, x + off, (float)a[g], (float)b[g], y + off);
             }
         return FY_OK;
     }
-    const double *x = nn_load_f64(c, xt);
+    const double *x = xd ? xd : nn_load_f64(c, xt);
     double *y = nn_out_f64(c, yt);
     if (!x || !y) return FY_ENOMEM;
     for (int64_t n = 0; n < N; n++)
         for (int64_t g = 0; g < groups; g++) {
-            int64_t off = (n * groups + g) * inner;
-            affine_f64(inner, x + off, a[g], b[g], y + off);
+            int64_t off = (n * groups + g) * run;
+            affine_f64(run, x + off, a[g], b[g], y + off);
         }
     nn_store_f64(yt, y);
     return FY_OK;

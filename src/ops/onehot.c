@@ -23,16 +23,15 @@ static fy_status onehot_plan(struct op_ctx *c, int *axis, int64_t *depth)
                        (long long)p->axis, r);
     *axis = (int)(p->axis < 0 ? p->axis + r : p->axis);
     double dv = op_get_f64(dep, 0);
-    if (!(dv >= 0 && dv < (double)(1ll << 40)))
-        return op_fail(c, FY_EINVALID, "depth is %g", dv);
+    if (!(dv >= 0 && dv < (double)(1ll << 40))) return op_fail(c, FY_EINVALID, "depth is %g", dv);
     *depth = (int64_t)dv;
     return FY_OK;
 }
 
 fy_status shp_onehot_infer(struct op_ctx *c)
 {
-    static const enum ir_dtype num[] = {IR_F32, IR_F16, IR_BF16, IR_F64, IR_I8,  IR_U8, IR_I16,
-                                        IR_U16, IR_I32, IR_U32,  IR_I64, IR_U64};
+    static const enum ir_dtype num[] = {IR_F32, IR_F16, IR_BF16, IR_F64, IR_I8,  IR_U8,
+                                        IR_I16, IR_U16, IR_I32,  IR_U32, IR_I64, IR_U64};
     fy_status st = op_expect_dtype(c, 0, num, 12);
     if (!st) st = op_expect_dtype(c, 1, num, 12);
     if (!st) st = shp_expect_movable(c, 2);
@@ -50,7 +49,8 @@ fy_status shp_onehot_infer(struct op_ctx *c)
     st = onehot_plan(c, &axis, &depth);
     if (st) return st;
     int64_t dims[OP_MAX_RANK];
-    for (int d = 0, k = 0; d <= ind->rank; d++) dims[d] = d == axis ? depth : ind->dims[k++];
+    for (int d = 0, k = 0; d <= ind->rank; d++)
+        dims[d] = d == axis ? depth : ind->dims[k++];
     return op_set_output(c, 0, c->in[2]->dtype, ind->rank + 1, dims);
 }
 

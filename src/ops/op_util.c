@@ -130,6 +130,9 @@ fy_status op_set_output(struct op_ctx *c, int i, enum ir_dtype dt, int rank,
         t->dims[d] = dims[d];
     }
     uint64_t nb = 0;
+    if (dt == IR_STRING && n > ((uint64_t)1 << 32))
+        return op_fail(c, FY_EINVALID, "output %d would have %llu strings", i,
+                       (unsigned long long)n);
     if (dt != IR_STRING && !ir_dtype_nbytes(dt, n, &nb))
         return op_fail(c, FY_EUNSUPPORTED, "output %d: type %s cannot be computed", i,
                        ir_dtype_name(dt));
@@ -293,7 +296,14 @@ void op_set_f64(struct op_tensor *t, uint64_t i, double v)
     case IR_F16: ((uint16_t *)p)[i] = half_from_float((float)v); break;
     case IR_BF16: ((uint16_t *)p)[i] = bf16_from_float((float)v); break;
     case IR_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    default:
+    case IR_I8:
+    case IR_U8:
+    case IR_I16:
+    case IR_U16:
+    case IR_I32:
+    case IR_U32:
+    case IR_I64:
+    case IR_U64:
         /* float → integer is undefined in C outside the target's range (and
          * ONNX leaves it undefined); clamp so results are at least defined. */
         if (isnan(v)) v = 0;
@@ -301,6 +311,7 @@ void op_set_f64(struct op_tensor *t, uint64_t i, double v)
         else if (v >= 9.2233720368547758e18) v = 9.2233720368547748e18;
         op_set_i64(t, i, (int64_t)v);
         break;
+    default: break; /* strings, complex, sub-byte: not settable element-wise */
     }
 }
 
@@ -317,6 +328,10 @@ void op_set_i64(struct op_tensor *t, uint64_t i, int64_t v)
     case IR_I64: ((int64_t *)p)[i] = v; break;
     case IR_U64: ((uint64_t *)p)[i] = (uint64_t)v; break;
     case IR_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-    default: op_set_f64(t, i, (double)v); break;
+    case IR_F32:
+    case IR_F64:
+    case IR_F16:
+    case IR_BF16: op_set_f64(t, i, (double)v); break;
+    default: break; /* strings, complex, sub-byte: not settable element-wise */
     }
 }

@@ -10,17 +10,20 @@
 
 #include "ops/shape.h"
 
-fy_status shp_pad_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status shp_pad_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     struct shp_pad_params *p = params;
     struct ir_bytes mode;
     fy_status st = op_attr_string(n, "mode", "constant", &mode, err);
     if (st) return st;
-    if (op_bytes_eq(mode, "constant")) p->mode = SHP_PAD_CONSTANT;
-    else if (op_bytes_eq(mode, "reflect")) p->mode = SHP_PAD_REFLECT;
-    else if (op_bytes_eq(mode, "edge")) p->mode = SHP_PAD_EDGE;
-    else if (op_bytes_eq(mode, "wrap")) p->mode = SHP_PAD_WRAP;
+    if (op_bytes_eq(mode, "constant"))
+        p->mode = SHP_PAD_CONSTANT;
+    else if (op_bytes_eq(mode, "reflect"))
+        p->mode = SHP_PAD_REFLECT;
+    else if (op_bytes_eq(mode, "edge"))
+        p->mode = SHP_PAD_EDGE;
+    else if (op_bytes_eq(mode, "wrap"))
+        p->mode = SHP_PAD_WRAP;
     else
         return op_fail_node(n, err, FY_EINVALID,
                             "mode '%.*s' is not constant, reflect, edge or wrap", (int)mode.size,
@@ -129,8 +132,10 @@ static int64_t pad_source(enum shp_pad_mode mode, int64_t o, int64_t before, int
     int64_t i = o - before;
     if (i >= 0 && i < keep) return i;
     switch (mode) {
-    case SHP_PAD_EDGE: return i < 0 ? 0 : keep - 1;
-    case SHP_PAD_WRAP: return ((i % keep) + keep) % keep;
+    case SHP_PAD_EDGE:
+        return i < 0 ? 0 : keep - 1;
+    case SHP_PAD_WRAP:
+        return ((i % keep) + keep) % keep;
     case SHP_PAD_REFLECT: {
         /* mirror without repeating the edge: period 2 * (keep - 1), as numpy */
         if (keep == 1) return 0;
@@ -138,7 +143,8 @@ static int64_t pad_source(enum shp_pad_mode mode, int64_t o, int64_t before, int
         i = ((i % period) + period) % period;
         return i < keep ? i : period - i;
     }
-    default: return -1;
+    default:
+        return -1;
     }
 }
 
@@ -181,8 +187,10 @@ fy_status shp_pad_eval(struct op_ctx *c)
         bool outside = false;
         for (int d = 0; d < last && !outside; d++) {
             int64_t s = pad_source(p->mode, coord[d], pp.before[d], pp.keep[d]);
-            if (s < 0) outside = true;
-            else off += (pp.crop[d] + s) * xs[d];
+            if (s < 0)
+                outside = true;
+            else
+                off += (pp.crop[d] + s) * xs[d];
         }
         if (outside) {
             shp_fill(out, orow, value, es);

@@ -229,6 +229,55 @@ static void pool_planes(void *arg, int64_t p0, int64_t p1)
     }
 }
 
+/* ---- float32 fast path: 2-D MaxPool without Indices (CNN stems) ----
+ * The same windows as pool_planes, in float, with each window's rows and
+ * columns clipped to the input once instead of testing every tap. */
+
+struct maxpool2d_job {
+    const struct pool3 *f;
+    const float *x;
+    float *y;
+};
+
+/* Taps t of a window starting at `start` (stride d, k taps) whose position
+ * start + t*d lies in [0, n): t in [*t0, *t1). */
+static void tap_range(int64_t start, int64_t k, int64_t d, int64_t n, int64_t *t0, int64_t *t1)
+{
+    int64_t lo = start >= 0 ? 0 : (-start + d - 1) / d;
+    int64_t hi = start >= n ? 0 : (n - start + d - 1) / d;
+    *t0 = lo < k ? lo : k;
+    *t1 = hi < k ? hi : k;
+    if (*t1 < *t0) *t1 = *t0;
+}
+
+static void maxpool2d_planes(void *arg, int64_t p0, int64_t p1)
+{
+    const struct maxpool2d_job *j = arg;
+    const struct pool3 *f = j->f;
+    int64_t H = f->in[1], W = f->in[2], OH = f->out[1], OW = f->out[2];
+    for (int64_t p = p0; p < p1; p++) {
+        const float *x = j->x + p * H * W;
+        float *y = j->y + p * OH * OW;
+        for (int64_t oh = 0; oh < OH; oh++) {
+            int64_t hs = oh * f->s[1] - f->pb[1], kh0, kh1;
+            tap_range(hs, f->k[1], f->d[1], H, &kh0, &kh1);
+            for (int64_t ow = 0; ow < OW; ow++) {
+                int64_t ws = ow * f->s[2] - f->pb[2], kw0, kw1;
+                tap_range(ws, f->k[2], f->d[2], W, &kw0, &kw1);
+                float best = -INFINITY;
+                for (int64_t kh = kh0; kh < kh1; kh++) {
+                    const float *row = x + (hs + kh * f->d[1]) * W + ws;
+                    for (int64_t kw = kw0; kw < kw1; kw++) {
+                        float v = row[kw * f->d[2]];
+                        best = v > best ? v : best;
+                    }
+                }
+                y[oh * OW + ow] = best;
+            }
+        }
+    }
+}
+
 fy_status nn_pool_eval(struct op_ctx *c)
 {
     const struct nn_pool_params *p = c->params;
@@ -238,13 +287,20 @@ fy_status nn_pool_eval(struct op_ctx *c)
     struct op_tensor *yt = c->out[0];
     struct pool_job j = {.kind = pool_kind_of(c->node->op), .p = p};
     fold3(&g, &j.f);
+    int64_t planes = c->in[0]->dims[0] * c->in[0]->dims[1];
+    int64_t work = g.out_size * g.k_size;
+    int64_t min_planes = work ? ((int64_t)1 << 15) / work + 1 : planes;
+    bool want_indices = c->n_outputs > 1 && c->out[1];
+    if (j.kind == POOL_MAX && yt->dtype == IR_F32 && g.ns <= 2 && !want_indices) {
+        struct maxpool2d_job mj = {&j.f, c->in[0]->data, yt->data};
+        op_parallel_for(c, planes, min_planes, maxpool2d_planes, &mj);
+        return FY_OK;
+    }
     j.x = nn_load_f64(c, c->in[0]);
     j.y = nn_out_f64(c, yt);
     if (!j.x || !j.y) return FY_ENOMEM;
-    j.indices = c->n_outputs > 1 && c->out[1] ? c->out[1]->data : NULL;
-    int64_t planes = c->in[0]->dims[0] * c->in[0]->dims[1];
-    int64_t work = g.out_size * g.k_size;
-    op_parallel_for(c, planes, work ? ((int64_t)1 << 15) / work + 1 : planes, pool_planes, &j);
+    j.indices = want_indices ? c->out[1]->data : NULL;
+    op_parallel_for(c, planes, min_planes, pool_planes, &j);
     nn_store_f64(yt, j.y);
     return FY_OK;
 }

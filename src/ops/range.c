@@ -36,9 +36,12 @@ static fy_status range_count(struct op_ctx *c, int64_t *count)
     if (delta == 0) return op_fail(c, FY_EINVALID, "delta is 0");
     /* exact integer ceil division on magnitudes (in uint64_t: no overflow) */
     uint64_t dist, step = delta > 0 ? (uint64_t)delta : 0 - (uint64_t)delta;
-    if (delta > 0 && limit > start) dist = (uint64_t)limit - (uint64_t)start;
-    else if (delta < 0 && limit < start) dist = (uint64_t)start - (uint64_t)limit;
-    else dist = 0;
+    if (delta > 0 && limit > start)
+        dist = (uint64_t)limit - (uint64_t)start;
+    else if (delta < 0 && limit < start)
+        dist = (uint64_t)start - (uint64_t)limit;
+    else
+        dist = 0;
     *count = dist ? (int64_t)(1 + (dist - 1) / step) : 0;
     return FY_OK;
 }
@@ -62,7 +65,8 @@ fy_status shp_range_eval(struct op_ctx *c)
         memcpy(&v, s->data, 4);
         memcpy(&delta, d->data, 4);
         float *out = o->data;
-        for (int64_t i = 0; i < n; i++, v += delta) out[i] = v;
+        for (int64_t i = 0; i < n; i++, v += delta)
+            out[i] = v;
         break;
     }
     case IR_F64: {
@@ -70,13 +74,15 @@ fy_status shp_range_eval(struct op_ctx *c)
         memcpy(&v, s->data, 8);
         memcpy(&delta, d->data, 8);
         double *out = o->data;
-        for (int64_t i = 0; i < n; i++, v += delta) out[i] = v;
+        for (int64_t i = 0; i < n; i++, v += delta)
+            out[i] = v;
         break;
     }
     default: {
         /* every value lies between start and limit, so none overflows */
         int64_t start = op_get_i64(s, 0), delta = op_get_i64(d, 0);
-        for (int64_t i = 0; i < n; i++) op_set_i64(o, (uint64_t)i, start + i * delta);
+        for (int64_t i = 0; i < n; i++)
+            op_set_i64(o, (uint64_t)i, start + i * delta);
         break;
     }
     }

@@ -482,7 +482,6 @@ static void rs_range(void *arg, int64_t b, int64_t e)
         for (int d = 0; d < last && !ext; d++) {
             const struct rs_taps *t = &j->taps[d];
             int64_t f = t->first[co[d]], cnt = t->first[co[d] + 1] - f;
-            int64_t nn = 0;
             /* expand in place from the back so entries are not overwritten early */
             for (int64_t i = nc - 1; i >= 0; i--)
                 for (int64_t k = cnt - 1; k >= 0; k--) {
@@ -490,8 +489,7 @@ static void rs_range(void *arg, int64_t b, int64_t e)
                     coff[at] = coff[i] + t->off[f + k];
                     cw[at] = cw[i] * t->w[f + k];
                 }
-            nn = nc * cnt;
-            nc = nn;
+            nc *= cnt;
         }
         int64_t y0 = row * j->row_len;
         for (int64_t o = 0; o < j->row_len; o++) {
@@ -521,9 +519,9 @@ static void rs_range(void *arg, int64_t b, int64_t e)
     free(cw);
 }
 
-/* Writes doubles into an output of any numeric type; integer types
- * saturate (cubic overshoot must not wrap a uint8 image) and then truncate
- * toward zero as numpy's astype does. */
+/* Writes doubles into an output of any numeric type; integer types round
+ * half to even and saturate (cubic overshoot must not wrap a uint8 image),
+ * as the saturate_cast of ONNX's reference implementation does. */
 static void rs_store(struct op_tensor *t, const double *v)
 {
     if (rx_is_float(t->dtype)) {
@@ -542,7 +540,8 @@ static void rs_store(struct op_tensor *t, const double *v)
     default: lo = -9.2233720368547758e18, hi = 9.2233720368547748e18; break;
     }
     for (uint64_t i = 0; i < t->numel; i++) {
-        double x = v[i] != v[i] ? 0 : (v[i] < lo ? lo : (v[i] > hi ? hi : v[i]));
+        double r = nearbyint(v[i]);
+        double x = r != r ? 0 : (r < lo ? lo : (r > hi ? hi : r));
         if (t->dtype == IR_U64) ((uint64_t *)t->data)[i] = (uint64_t)x;
         else op_set_i64(t, i, (int64_t)x);
     }

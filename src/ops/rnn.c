@@ -246,7 +246,7 @@ static fy_status rnn_shape(struct op_ctx *c, struct rnn_shape *s)
             return op_fail(c, FY_EINVALID, "input %d has type %s; X has type %s", i,
                            ir_dtype_name(c->in[i]->dtype), ir_dtype_name(c->in[IN_X]->dtype));
     }
-    const struct op_tensor *x = c->in[IN_X], *w = c->in[IN_W], *r = c->in[IN_R];
+    const struct op_tensor *x = c->in[IN_X], *r = c->in[IN_R];
     char b1[96];
     if (x->rank != 3)
         return op_fail(c, FY_EINVALID, "X has shape %s; expected rank 3",
@@ -266,7 +266,6 @@ static fy_status rnn_shape(struct op_ctx *c, struct rnn_shape *s)
     if (!st) st = expect_dims(c, IN_R, "R", 3, rd);
     if (!st && nn_in(c, IN_B)) st = expect_dims(c, IN_B, "B", 2, bd);
     if (st) return st;
-    (void)w;
     int64_t hd[3] = {nd, s->batch, H};
     if (p->layout) {
         hd[0] = s->batch;

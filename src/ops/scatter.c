@@ -29,38 +29,58 @@ static fy_status reduction_parse(const struct ir_node *n, enum shp_reduction *r,
 /* ---- combining an update with the value in place ---- */
 
 /* Integer arithmetic wraps (done in uint64_t, where overflow is defined). */
-#define RED_INT(NAME, T)                                                                       \
-    static void NAME(void *dv, const void *sv, int64_t n, enum shp_reduction r)                \
-    {                                                                                          \
-        T *d = dv;                                                                             \
-        const T *s = sv;                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                                      \
-            T a = d[i], b = s[i];                                                              \
-            switch (r) {                                                                       \
-            case SHP_RED_ADD: d[i] = (T)((uint64_t)a + (uint64_t)b); break;                    \
-            case SHP_RED_MUL: d[i] = (T)((uint64_t)a * (uint64_t)b); break;                    \
-            case SHP_RED_MAX: d[i] = a > b ? a : b; break;                                     \
-            case SHP_RED_MIN: d[i] = a < b ? a : b; break;                                     \
-            default: d[i] = b; break;                                                          \
-            }                                                                                  \
-        }                                                                                      \
+#define RED_INT(NAME, T)                                                                           \
+    static void NAME(void *dv, const void *sv, int64_t n, enum shp_reduction r)                    \
+    {                                                                                              \
+        T *d = dv;                                                                                 \
+        const T *s = sv;                                                                           \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            T a = d[i], b = s[i];                                                                  \
+            switch (r) {                                                                           \
+            case SHP_RED_ADD:                                                                      \
+                d[i] = (T)((uint64_t)a + (uint64_t)b);                                             \
+                break;                                                                             \
+            case SHP_RED_MUL:                                                                      \
+                d[i] = (T)((uint64_t)a * (uint64_t)b);                                             \
+                break;                                                                             \
+            case SHP_RED_MAX:                                                                      \
+                d[i] = a > b ? a : b;                                                              \
+                break;                                                                             \
+            case SHP_RED_MIN:                                                                      \
+                d[i] = a < b ? a : b;                                                              \
+                break;                                                                             \
+            default:                                                                               \
+                d[i] = b;                                                                          \
+                break;                                                                             \
+            }                                                                                      \
+        }                                                                                          \
     }
 
-#define RED_FLOAT(NAME, T)                                                                     \
-    static void NAME(void *dv, const void *sv, int64_t n, enum shp_reduction r)                \
-    {                                                                                          \
-        T *d = dv;                                                                             \
-        const T *s = sv;                                                                       \
-        for (int64_t i = 0; i < n; i++) {                                                      \
-            T a = d[i], b = s[i];                                                              \
-            switch (r) {                                                                       \
-            case SHP_RED_ADD: d[i] = a + b; break;                                             \
-            case SHP_RED_MUL: d[i] = a * b; break;                                             \
-            case SHP_RED_MAX: d[i] = a > b ? a : b; break;                                     \
-            case SHP_RED_MIN: d[i] = a < b ? a : b; break;                                     \
-            default: d[i] = b; break;                                                          \
-            }                                                                                  \
-        }                                                                                      \
+#define RED_FLOAT(NAME, T)                                                                         \
+    static void NAME(void *dv, const void *sv, int64_t n, enum shp_reduction r)                    \
+    {                                                                                              \
+        T *d = dv;                                                                                 \
+        const T *s = sv;                                                                           \
+        for (int64_t i = 0; i < n; i++) {                                                          \
+            T a = d[i], b = s[i];                                                                  \
+            switch (r) {                                                                           \
+            case SHP_RED_ADD:                                                                      \
+                d[i] = a + b;                                                                      \
+                break;                                                                             \
+            case SHP_RED_MUL:                                                                      \
+                d[i] = a * b;                                                                      \
+                break;                                                                             \
+            case SHP_RED_MAX:                                                                      \
+                d[i] = a > b ? a : b;                                                              \
+                break;                                                                             \
+            case SHP_RED_MIN:                                                                      \
+                d[i] = a < b ? a : b;                                                              \
+                break;                                                                             \
+            default:                                                                               \
+                d[i] = b;                                                                          \
+                break;                                                                             \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 RED_INT(red_i8, int8_t)
@@ -80,7 +100,7 @@ static void red_half(uint16_t *d, const uint16_t *s, int64_t n, enum shp_reducti
     for (int64_t i = 0; i < n; i++) {
         float a = bf ? bf16_to_float(d[i]) : half_to_float(d[i]);
         float b = bf ? bf16_to_float(s[i]) : half_to_float(s[i]);
-        float v = r == SHP_RED_ADD ? a + b
+        float v = r == SHP_RED_ADD   ? a + b
                   : r == SHP_RED_MUL ? a * b
                   : r == SHP_RED_MAX ? (a > b ? a : b)
                                      : (a < b ? a : b);
@@ -104,26 +124,53 @@ static void combine(enum ir_dtype dt, char *d, const char *s, int64_t n, size_t 
         return;
     }
     switch (dt) {
-    case IR_I8: red_i8(d, s, n, r); break;
-    case IR_U8: red_u8(d, s, n, r); break;
-    case IR_I16: red_i16(d, s, n, r); break;
-    case IR_U16: red_u16(d, s, n, r); break;
-    case IR_I32: red_i32(d, s, n, r); break;
-    case IR_U32: red_u32(d, s, n, r); break;
-    case IR_I64: red_i64(d, s, n, r); break;
-    case IR_U64: red_u64(d, s, n, r); break;
-    case IR_F32: red_f32(d, s, n, r); break;
-    case IR_F64: red_f64(d, s, n, r); break;
-    case IR_F16: red_half((uint16_t *)(void *)d, (const uint16_t *)(const void *)s, n, r, false); break;
-    case IR_BF16: red_half((uint16_t *)(void *)d, (const uint16_t *)(const void *)s, n, r, true); break;
-    case IR_BOOL: red_bool((uint8_t *)d, (const uint8_t *)s, n, r); break;
-    default: break;
+    case IR_I8:
+        red_i8(d, s, n, r);
+        break;
+    case IR_U8:
+        red_u8(d, s, n, r);
+        break;
+    case IR_I16:
+        red_i16(d, s, n, r);
+        break;
+    case IR_U16:
+        red_u16(d, s, n, r);
+        break;
+    case IR_I32:
+        red_i32(d, s, n, r);
+        break;
+    case IR_U32:
+        red_u32(d, s, n, r);
+        break;
+    case IR_I64:
+        red_i64(d, s, n, r);
+        break;
+    case IR_U64:
+        red_u64(d, s, n, r);
+        break;
+    case IR_F32:
+        red_f32(d, s, n, r);
+        break;
+    case IR_F64:
+        red_f64(d, s, n, r);
+        break;
+    case IR_F16:
+        red_half((uint16_t *)(void *)d, (const uint16_t *)(const void *)s, n, r, false);
+        break;
+    case IR_BF16:
+        red_half((uint16_t *)(void *)d, (const uint16_t *)(const void *)s, n, r, true);
+        break;
+    case IR_BOOL:
+        red_bool((uint8_t *)d, (const uint8_t *)s, n, r);
+        break;
+    default:
+        break;
     }
 }
 
 static fy_status check_reducible(struct op_ctx *c, enum shp_reduction r)
 {
-    static const enum ir_dtype ok[] = {IR_I8,  IR_U8,  IR_I16, IR_U16, IR_I32, IR_U32, IR_I64,
+    static const enum ir_dtype ok[] = {IR_I8,  IR_U8,  IR_I16, IR_U16, IR_I32,  IR_U32, IR_I64,
                                        IR_U64, IR_F32, IR_F64, IR_F16, IR_BF16, IR_BOOL};
     if (r == SHP_RED_NONE) return FY_OK;
     return op_expect_dtype(c, 0, ok, (int)(sizeof ok / sizeof ok[0]));
@@ -135,8 +182,7 @@ static fy_status scatter_common_checks(struct op_ctx *c, enum shp_reduction r)
     if (!st) st = op_expect_dtype(c, 1, index_types, 2);
     if (!st) st = check_reducible(c, r);
     if (st) return st;
-    if (!c->in[1] || !c->in[2])
-        return op_fail(c, FY_EINVALID, "indices and updates are required");
+    if (!c->in[1] || !c->in[2]) return op_fail(c, FY_EINVALID, "indices and updates are required");
     if (c->in[2]->dtype != c->in[0]->dtype)
         return op_fail(c, FY_EINVALID, "updates have type %s but data has type %s",
                        ir_dtype_name(c->in[2]->dtype), ir_dtype_name(c->in[0]->dtype));
@@ -168,8 +214,8 @@ fy_status shp_scatter_elements_infer(struct op_ctx *c)
         return op_fail(c, FY_EINVALID, "indices have rank %d but data has rank %d", ind->rank,
                        x->rank);
     if (upd->rank != ind->rank)
-        return op_fail(c, FY_EINVALID, "updates have rank %d but indices have rank %d",
-                       upd->rank, ind->rank);
+        return op_fail(c, FY_EINVALID, "updates have rank %d but indices have rank %d", upd->rank,
+                       ind->rank);
     for (int d = 0; d < x->rank; d++) {
         if (upd->dims[d] != ind->dims[d])
             return op_fail(c, FY_EINVALID, "updates dim %d is %lld but indices dim %d is %lld", d,
@@ -241,10 +287,13 @@ fy_status shp_scatternd_infer(struct op_ctx *c)
     /* updates: indices.shape[:-1] + data.shape[k:] */
     int64_t want[2 * OP_MAX_RANK];
     int n = 0;
-    for (int d = 0; d < q - 1; d++) want[n++] = ind->dims[d];
-    for (int64_t d = k; d < r; d++) want[n++] = x->dims[d];
+    for (int d = 0; d < q - 1; d++)
+        want[n++] = ind->dims[d];
+    for (int64_t d = k; d < r; d++)
+        want[n++] = x->dims[d];
     bool ok = upd->rank == n;
-    for (int d = 0; ok && d < n; d++) ok = upd->dims[d] == want[d];
+    for (int d = 0; ok && d < n; d++)
+        ok = upd->dims[d] == want[d];
     if (!ok)
         return op_fail(c, FY_EINVALID,
                        "updates have rank %d and do not match indices.shape[:-1] + "

@@ -33,14 +33,9 @@ fy_status shp_expect_movable(const struct op_ctx *c, int input)
     const struct op_tensor *t = input < c->n_inputs ? c->in[input] : NULL;
     if (!t) return op_fail(c, FY_EINVALID, "input %d is missing", input);
     if (!shp_esize(t->dtype))
-        return op_fail(c, FY_EUNSUPPORTED, "input %d has type %s, which this op cannot move",
-                       input, ir_dtype_name(t->dtype));
+        return op_fail(c, FY_EUNSUPPORTED, "input %d has type %s, which this op cannot move", input,
+                       ir_dtype_name(t->dtype));
     return FY_OK;
-}
-
-void *shp_scratch(struct op_ctx *c, size_t bytes)
-{
-    return op_scratch(c, bytes + 64);
 }
 
 /* Both wrap in uint64_t: a tensor with a 0 dim may have other dims whose
@@ -58,7 +53,8 @@ void shp_strides(int rank, const int64_t *dims, int64_t *strides)
 int64_t shp_numel(int rank, const int64_t *dims)
 {
     uint64_t n = 1;
-    for (int d = 0; d < rank; d++) n *= (uint64_t)dims[d];
+    for (int d = 0; d < rank; d++)
+        n *= (uint64_t)dims[d];
     return (int64_t)n;
 }
 
@@ -78,7 +74,8 @@ void shp_fill(char *dst, int64_t n, const void *val, size_t esize)
 void shp_copy_all(const struct op_tensor *src, struct op_tensor *dst)
 {
     if (src->dtype == IR_STRING) {
-        if (src->numel) memcpy(dst->strings, src->strings, (size_t)src->numel * sizeof *src->strings);
+        if (src->numel)
+            memcpy(dst->strings, src->strings, (size_t)src->numel * sizeof *src->strings);
     } else if (src->nbytes) {
         memcpy(dst->data, src->data, (size_t)src->nbytes);
     }
@@ -95,19 +92,24 @@ static void copy_run(char *dst, const char *src, int64_t n, int64_t stride, size
     }
     switch (es) {
     case 1:
-        for (int64_t i = 0; i < n; i++) dst[i] = src[i * stride];
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = src[i * stride];
         break;
     case 2:
-        for (int64_t i = 0; i < n; i++) memcpy(dst + 2 * i, src + 2 * i * stride, 2);
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + 2 * i, src + 2 * i * stride, 2);
         break;
     case 4:
-        for (int64_t i = 0; i < n; i++) memcpy(dst + 4 * i, src + 4 * i * stride, 4);
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + 4 * i, src + 4 * i * stride, 4);
         break;
     case 8:
-        for (int64_t i = 0; i < n; i++) memcpy(dst + 8 * i, src + 8 * i * stride, 8);
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + 8 * i, src + 8 * i * stride, 8);
         break;
     case 16:
-        for (int64_t i = 0; i < n; i++) memcpy(dst + 16 * i, src + 16 * i * stride, 16);
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + 16 * i, src + 16 * i * stride, 16);
         break;
     default:
         for (int64_t i = 0; i < n; i++)
@@ -119,8 +121,7 @@ static void copy_run(char *dst, const char *src, int64_t n, int64_t stride, size
 /* Drops dims of 1 and merges neighbours that are contiguous with each
  * other in the source, so the loops below see as few, as long runs as
  * possible. Returns the new rank. */
-static int coalesce(int rank, const int64_t *dims, const int64_t *strides, int64_t *od,
-                    int64_t *os)
+static int coalesce(int rank, const int64_t *dims, const int64_t *strides, int64_t *od, int64_t *os)
 {
     int m = 0;
     for (int d = 0; d < rank; d++) {
@@ -171,8 +172,8 @@ static void strided_rows(void *arg, int64_t begin, int64_t end)
     }
 }
 
-void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank,
-                      const int64_t *dims, const int64_t *strides, size_t esize)
+void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank, const int64_t *dims,
+                      const int64_t *strides, size_t esize)
 {
     for (int d = 0; d < rank; d++)
         if (dims[d] == 0) return;
@@ -185,8 +186,10 @@ void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank,
     int64_t rows = shp_numel(j.rank - 1, j.dims);
     int64_t inner = j.dims[j.rank - 1];
     int64_t min_rows = (1 << 14) / inner + 1; /* at least ~16K elements per chunk */
-    if (c) op_parallel_for(c, rows, min_rows, strided_rows, &j);
-    else strided_rows(&j, 0, rows);
+    if (c)
+        op_parallel_for(c, rows, min_rows, strided_rows, &j);
+    else
+        strided_rows(&j, 0, rows);
 }
 
 /* ---- transpose ---- */
@@ -223,9 +226,10 @@ struct t2d_job {
     size_t es;
 };
 
-#define T2D_TILE_LOOP(ES)                                                                      \
-    for (int64_t p = p0; p < p1; p++)                                                          \
-        for (int64_t q = q0; q < q1; q++) memcpy(yb + (p * Q + q) * (ES), xb + (q * P + p) * (ES), (ES))
+#define T2D_TILE_LOOP(ES)                                                                          \
+    for (int64_t p = p0; p < p1; p++)                                                              \
+        for (int64_t q = q0; q < q1; q++)                                                          \
+    memcpy(yb + (p * Q + q) * (ES), xb + (q * P + p) * (ES), (ES))
 
 static void t2d_rows(void *arg, int64_t begin, int64_t end)
 {
@@ -240,10 +244,18 @@ static void t2d_rows(void *arg, int64_t begin, int64_t end)
         for (int64_t q0 = 0; q0 < Q; q0 += T) {
             int64_t q1 = q0 + T < Q ? q0 + T : Q;
             switch (es) {
-            case 1: T2D_TILE_LOOP(1); break;
-            case 2: T2D_TILE_LOOP(2); break;
-            case 4: T2D_TILE_LOOP(4); break;
-            case 8: T2D_TILE_LOOP(8); break;
+            case 1:
+                T2D_TILE_LOOP(1);
+                break;
+            case 2:
+                T2D_TILE_LOOP(2);
+                break;
+            case 4:
+                T2D_TILE_LOOP(4);
+                break;
+            case 8:
+                T2D_TILE_LOOP(8);
+                break;
             default:
                 for (int64_t p = p0; p < p1; p++)
                     for (int64_t q = q0; q < q1; q++)
@@ -278,8 +290,10 @@ void shp_transpose(struct op_ctx *c, const char *x, char *y, int rank, const int
     j.tiles_p = (j.P + j.tile - 1) / j.tile;
     int64_t n = j.B * j.tiles_p;
     int64_t min_tiles = (1 << 14) / (j.tile * j.Q) + 1;
-    if (c) op_parallel_for(c, n, min_tiles, t2d_rows, &j);
-    else t2d_rows(&j, 0, n);
+    if (c)
+        op_parallel_for(c, n, min_tiles, t2d_rows, &j);
+    else
+        t2d_rows(&j, 0, n);
 }
 
 /* ---- Reshape ---- */
@@ -383,11 +397,12 @@ fy_status shp_flatten_infer(struct op_ctx *c)
     if (!x) return op_fail(c, FY_EINVALID, "input 0 is missing");
     /* axis may equal the rank (everything goes to the outer dim) */
     if (p->axis < -(int64_t)x->rank || p->axis > x->rank)
-        return op_fail(c, FY_EINVALID, "axis %lld is out of range for rank %d",
-                       (long long)p->axis, x->rank);
+        return op_fail(c, FY_EINVALID, "axis %lld is out of range for rank %d", (long long)p->axis,
+                       x->rank);
     int axis = (int)(p->axis < 0 ? p->axis + x->rank : p->axis);
     int64_t dims[2] = {1, 1};
-    for (int d = 0; d < x->rank; d++) dims[d < axis ? 0 : 1] *= x->dims[d];
+    for (int d = 0; d < x->rank; d++)
+        dims[d < axis ? 0 : 1] *= x->dims[d];
     return op_set_output(c, 0, x->dtype, 2, dims);
 }
 
@@ -435,8 +450,10 @@ fy_status shp_squeeze_infer(struct op_ctx *c)
     fy_status st = read_axes(c, axes, &n);
     if (st) return st;
     bool drop[OP_MAX_RANK] = {false};
-    if (n < 0) {
-        for (int d = 0; d < x->rank; d++) drop[d] = x->dims[d] == 1;
+    /* no axes, or an empty list (as ONNX Runtime reads it): every dim of 1 */
+    if (n <= 0) {
+        for (int d = 0; d < x->rank; d++)
+            drop[d] = x->dims[d] == 1;
     } else {
         for (int i = 0; i < n; i++) {
             int a;
@@ -467,8 +484,8 @@ fy_status shp_unsqueeze_infer(struct op_ctx *c)
     if (n < 0) return op_fail(c, FY_EINVALID, "axes are missing");
     int r = x->rank + n;
     if (r > OP_MAX_RANK)
-        return op_fail(c, FY_EUNSUPPORTED, "output would have rank %d; at most %d is supported",
-                       r, OP_MAX_RANK);
+        return op_fail(c, FY_EUNSUPPORTED, "output would have rank %d; at most %d is supported", r,
+                       OP_MAX_RANK);
     bool ins[OP_MAX_RANK] = {false};
     for (int i = 0; i < n; i++) {
         int a;
@@ -479,7 +496,8 @@ fy_status shp_unsqueeze_infer(struct op_ctx *c)
         ins[a] = true;
     }
     int64_t dims[OP_MAX_RANK];
-    for (int d = 0, k = 0; d < r; d++) dims[d] = ins[d] ? 1 : x->dims[k++];
+    for (int d = 0, k = 0; d < r; d++)
+        dims[d] = ins[d] ? 1 : x->dims[k++];
     return op_set_output(c, 0, x->dtype, r, dims);
 }
 
@@ -525,7 +543,8 @@ fy_status shp_shape_eval(struct op_ctx *c)
     int s, e;
     shape_range(c->params, x->rank, &s, &e);
     int64_t *o = c->out[0]->data;
-    for (int d = s; d < e; d++) o[d - s] = x->dims[d];
+    for (int d = s; d < e; d++)
+        o[d - s] = x->dims[d];
     return FY_OK;
 }
 
@@ -544,8 +563,7 @@ fy_status shp_size_eval(struct op_ctx *c)
 
 /* ---- ConstantOfShape ---- */
 
-fy_status shp_cos_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status shp_cos_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct shp_cos_params *p = params;
@@ -587,7 +605,8 @@ fy_status shp_cos_eval(struct op_ctx *c)
     struct op_tensor *o = c->out[0];
     float zero = 0;
     const void *val = &zero;
-    if (p->value) val = p->value->dtype == IR_STRING ? (const void *)p->value->strings : p->value->data;
+    if (p->value)
+        val = p->value->dtype == IR_STRING ? (const void *)p->value->strings : p->value->data;
     shp_fill(shp_dst(o), (int64_t)o->numel, val, shp_esize(o->dtype));
     return FY_OK;
 }
@@ -598,20 +617,34 @@ fy_status shp_cos_eval(struct op_ctx *c)
 static enum ir_dtype onnx_code_dtype(int64_t code)
 {
     switch (code) {
-    case 1: return IR_F32;
-    case 2: return IR_U8;
-    case 3: return IR_I8;
-    case 4: return IR_U16;
-    case 5: return IR_I16;
-    case 6: return IR_I32;
-    case 7: return IR_I64;
-    case 9: return IR_BOOL;
-    case 10: return IR_F16;
-    case 11: return IR_F64;
-    case 12: return IR_U32;
-    case 13: return IR_U64;
-    case 16: return IR_BF16;
-    default: return IR_UNDEFINED;
+    case 1:
+        return IR_F32;
+    case 2:
+        return IR_U8;
+    case 3:
+        return IR_I8;
+    case 4:
+        return IR_U16;
+    case 5:
+        return IR_I16;
+    case 6:
+        return IR_I32;
+    case 7:
+        return IR_I64;
+    case 9:
+        return IR_BOOL;
+    case 10:
+        return IR_F16;
+    case 11:
+        return IR_F64;
+    case 12:
+        return IR_U32;
+    case 13:
+        return IR_U64;
+    case 16:
+        return IR_BF16;
+    default:
+        return IR_UNDEFINED;
     }
 }
 
@@ -641,8 +674,8 @@ fy_status shp_eyelike_infer(struct op_ctx *c)
     if (!x) return op_fail(c, FY_EINVALID, "input 0 is missing");
     if (x->rank != 2) return op_fail(c, FY_EINVALID, "input has rank %d; expected 2", x->rank);
     enum ir_dtype dt = p->dtype != IR_UNDEFINED ? p->dtype : x->dtype;
-    static const enum ir_dtype ok[] = {IR_F32, IR_F16, IR_F64, IR_BF16, IR_I8, IR_U8, IR_I16, IR_U16,
-                                       IR_I32, IR_U32, IR_I64, IR_U64, IR_BOOL};
+    static const enum ir_dtype ok[] = {IR_F32, IR_F16, IR_F64, IR_BF16, IR_I8,  IR_U8,  IR_I16,
+                                       IR_U16, IR_I32, IR_U32, IR_I64,  IR_U64, IR_BOOL};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
         if (ok[i] == dt) return op_set_output(c, 0, dt, 2, x->dims);
     return op_fail(c, FY_EUNSUPPORTED, "output type %s is not supported by EyeLike",
@@ -675,15 +708,15 @@ const struct op_desc op_family_shape[] = {
      shp_reshape_eval},
     {IR_OP_SQUEEZE, 1, 2, 1, 1, PARAMS(shp_axes_params), shp_squeeze_parse, shp_squeeze_infer,
      shp_reshape_eval},
-    {IR_OP_UNSQUEEZE, 1, 2, 1, 1, PARAMS(shp_axes_params), shp_unsqueeze_parse,
-     shp_unsqueeze_infer, shp_reshape_eval},
+    {IR_OP_UNSQUEEZE, 1, 2, 1, 1, PARAMS(shp_axes_params), shp_unsqueeze_parse, shp_unsqueeze_infer,
+     shp_reshape_eval},
     {IR_OP_SHAPE, 1, 1, 1, 1, PARAMS(shp_shape_params), shp_shape_parse, shp_shape_infer,
      shp_shape_eval},
     {IR_OP_SIZE, 1, 1, 1, 1, 0, NULL, shp_size_infer, shp_size_eval},
     {IR_OP_CONSTANT_OF_SHAPE, 1, 1, 1, 1, PARAMS(shp_cos_params), shp_cos_parse, shp_cos_infer,
      shp_cos_eval},
-    {IR_OP_EYE_LIKE, 1, 1, 1, 1, PARAMS(shp_eyelike_params), shp_eyelike_parse,
-     shp_eyelike_infer, shp_eyelike_eval},
+    {IR_OP_EYE_LIKE, 1, 1, 1, 1, PARAMS(shp_eyelike_params), shp_eyelike_parse, shp_eyelike_infer,
+     shp_eyelike_eval},
     {IR_OP_TRANSPOSE, 1, 1, 1, 1, PARAMS(shp_transpose_params), shp_transpose_parse,
      shp_transpose_infer, shp_transpose_eval},
     {IR_OP_DEPTH_TO_SPACE, 1, 1, 1, 1, PARAMS(shp_d2s_params), shp_d2s_parse, shp_d2s_infer,
@@ -702,8 +735,8 @@ const struct op_desc op_family_shape[] = {
      shp_gather_elements_infer, shp_gather_elements_eval},
     {IR_OP_GATHER_ND, 2, 2, 1, 1, PARAMS(shp_gathernd_params), shp_gathernd_parse,
      shp_gathernd_infer, shp_gathernd_eval},
-    {IR_OP_COMPRESS, 2, 2, 1, 1, PARAMS(shp_axis_params), shp_compress_parse,
-     shp_compress_infer, shp_compress_eval},
+    {IR_OP_COMPRESS, 2, 2, 1, 1, PARAMS(shp_axis_params), shp_compress_parse, shp_compress_infer,
+     shp_compress_eval},
     {IR_OP_SCATTER_ELEMENTS, 3, 3, 1, 1, PARAMS(shp_scatter_params), shp_scatter_elements_parse,
      shp_scatter_elements_infer, shp_scatter_elements_eval},
     /* Scatter (opset 9-10) is ScatterElements without reduction */
@@ -712,7 +745,7 @@ const struct op_desc op_family_shape[] = {
     {IR_OP_SCATTER_ND, 3, 3, 1, 1, PARAMS(shp_scatter_params), shp_scatternd_parse,
      shp_scatternd_infer, shp_scatternd_eval},
     {IR_OP_EXPAND, 2, 2, 1, 1, 0, NULL, shp_expand_infer, shp_expand_eval},
-    {IR_OP_TILE, 2, 2, 1, 1, 0, NULL, shp_tile_infer, shp_tile_eval},
+    {IR_OP_TILE, 2, 3, 1, 1, 0, NULL, shp_tile_infer, shp_tile_eval},
     {IR_OP_PAD, 1, 4, 1, 1, PARAMS(shp_pad_params), shp_pad_parse, shp_pad_infer, shp_pad_eval},
     {IR_OP_RANGE, 3, 3, 1, 1, 0, NULL, shp_range_infer, shp_range_eval},
     {IR_OP_NON_ZERO, 1, 1, 1, 1, 0, NULL, shp_nonzero_infer, shp_nonzero_eval},

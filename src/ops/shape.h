@@ -30,7 +30,6 @@ fy_status shp_expect_movable(const struct op_ctx *c, int input);
 /* op_scratch, padded: interp.c's op_scratch (as of f4f0062) rounds the block
  * without counting its 64-byte header, so it can hand out up to 56 bytes
  * less than asked. Remove the padding once that is fixed. */
-void *shp_scratch(struct op_ctx *c, size_t bytes);
 /* Row-major strides, in elements. */
 void shp_strides(int rank, const int64_t *dims, int64_t *strides);
 int64_t shp_numel(int rank, const int64_t *dims);
@@ -41,8 +40,8 @@ void shp_copy_all(const struct op_tensor *src, struct op_tensor *dst);
 /* dst (contiguous, C order, shape dims) gets src[sum(i_d * strides[d])].
  * Strides may be 0 (broadcast) or negative (reversed). c may be NULL (runs on
  * the calling thread). */
-void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank,
-                      const int64_t *dims, const int64_t *strides, size_t esize);
+void shp_strided_copy(struct op_ctx *c, char *dst, const char *src, int rank, const int64_t *dims,
+                      const int64_t *strides, size_t esize);
 /* y = x with axes permuted: y.dims[i] = xdims[perm[i]]. shp_transpose takes
  * the fast paths (batched 2-D blocked transpose, which covers NCHW<->NHWC);
  * shp_transpose_ref is the plain strided copy it is tested against. */
@@ -106,12 +105,12 @@ enum shp_pad_mode { SHP_PAD_CONSTANT, SHP_PAD_REFLECT, SHP_PAD_EDGE, SHP_PAD_WRA
 
 struct shp_pad_params {
     enum shp_pad_mode mode;
-    float value;  /* attribute form (opset < 11) */
-    int n_pads;   /* attribute form; -1 absent */
+    float value; /* attribute form (opset < 11) */
+    int n_pads;  /* attribute form; -1 absent */
     int64_t pads[2 * OP_MAX_RANK];
 };
 
-struct shp_cos_params { /* ConstantOfShape */
+struct shp_cos_params {            /* ConstantOfShape */
     const struct ir_tensor *value; /* NULL: float 0 */
 };
 
@@ -144,58 +143,132 @@ struct shp_unique_params {
 };
 
 /* ---- descriptors' functions, by file ---- */
-#define SHP_OP(name)                                                                           \
-    fy_status shp_##name##_infer(struct op_ctx *c);                                            \
-    fy_status shp_##name##_eval(struct op_ctx *c);
-#define SHP_PARSE(name)                                                                        \
-    fy_status shp_##name##_parse(const struct ir_node *n, int64_t opset, void *params,        \
-                                 struct fy_error *err);
 
-/* shape.c */
-SHP_OP(reshape) SHP_PARSE(reshape)
-SHP_OP(flatten) SHP_PARSE(flatten)
-SHP_OP(squeeze) SHP_PARSE(squeeze)
-SHP_OP(unsqueeze) SHP_PARSE(unsqueeze)
-SHP_OP(shape) SHP_PARSE(shape)
-SHP_OP(size)
-SHP_OP(cos) SHP_PARSE(cos)
-SHP_OP(eyelike) SHP_PARSE(eyelike)
+/* shape.c (Flatten, Squeeze and Unsqueeze run shp_reshape_eval) */
+fy_status shp_reshape_infer(struct op_ctx *c);
+fy_status shp_reshape_eval(struct op_ctx *c);
+fy_status shp_reshape_parse(const struct ir_node *n, int64_t opset, void *params,
+                            struct fy_error *err);
+fy_status shp_flatten_infer(struct op_ctx *c);
+fy_status shp_flatten_parse(const struct ir_node *n, int64_t opset, void *params,
+                            struct fy_error *err);
+fy_status shp_squeeze_infer(struct op_ctx *c);
+fy_status shp_squeeze_parse(const struct ir_node *n, int64_t opset, void *params,
+                            struct fy_error *err);
+fy_status shp_unsqueeze_infer(struct op_ctx *c);
+fy_status shp_unsqueeze_parse(const struct ir_node *n, int64_t opset, void *params,
+                              struct fy_error *err);
+fy_status shp_shape_infer(struct op_ctx *c);
+fy_status shp_shape_eval(struct op_ctx *c);
+fy_status shp_shape_parse(const struct ir_node *n, int64_t opset, void *params,
+                          struct fy_error *err);
+fy_status shp_size_infer(struct op_ctx *c);
+fy_status shp_size_eval(struct op_ctx *c);
+fy_status shp_cos_infer(struct op_ctx *c);
+fy_status shp_cos_eval(struct op_ctx *c);
+fy_status shp_cos_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
+fy_status shp_eyelike_infer(struct op_ctx *c);
+fy_status shp_eyelike_eval(struct op_ctx *c);
+fy_status shp_eyelike_parse(const struct ir_node *n, int64_t opset, void *params,
+                            struct fy_error *err);
+
 /* transpose.c */
-SHP_OP(transpose) SHP_PARSE(transpose)
-SHP_OP(d2s) SHP_PARSE(d2s)
-SHP_OP(s2d) SHP_PARSE(s2d)
-/* concat.c */
-SHP_OP(concat) SHP_PARSE(concat)
-SHP_OP(split) SHP_PARSE(split)
-/* slice.c */
-SHP_OP(slice) SHP_PARSE(slice)
-/* gather.c */
-SHP_OP(gather) SHP_PARSE(gather)
-SHP_OP(gather_elements) SHP_PARSE(gather_elements)
-SHP_OP(gathernd) SHP_PARSE(gathernd)
-SHP_OP(compress) SHP_PARSE(compress)
-/* scatter.c */
-SHP_OP(scatter_elements) SHP_PARSE(scatter_elements)
-SHP_OP(scatternd) SHP_PARSE(scatternd)
-/* expand.c */
-SHP_OP(expand)
-SHP_OP(tile)
-/* pad.c */
-SHP_OP(pad) SHP_PARSE(pad)
-/* range.c */
-SHP_OP(range)
-/* nonzero.c */
-SHP_OP(nonzero)
-/* onehot.c */
-SHP_OP(onehot) SHP_PARSE(onehot)
-/* trilu.c */
-SHP_OP(trilu) SHP_PARSE(trilu)
-/* reverse_sequence.c */
-SHP_OP(revseq) SHP_PARSE(revseq)
-/* unique.c */
-SHP_OP(unique) SHP_PARSE(unique)
+fy_status shp_transpose_infer(struct op_ctx *c);
+fy_status shp_transpose_eval(struct op_ctx *c);
+fy_status shp_transpose_parse(const struct ir_node *n, int64_t opset, void *params,
+                              struct fy_error *err);
+fy_status shp_d2s_infer(struct op_ctx *c);
+fy_status shp_d2s_eval(struct op_ctx *c);
+fy_status shp_d2s_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
+fy_status shp_s2d_infer(struct op_ctx *c);
+fy_status shp_s2d_eval(struct op_ctx *c);
+fy_status shp_s2d_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 
-#undef SHP_OP
-#undef SHP_PARSE
+/* concat.c */
+fy_status shp_concat_infer(struct op_ctx *c);
+fy_status shp_concat_eval(struct op_ctx *c);
+fy_status shp_concat_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
+fy_status shp_split_infer(struct op_ctx *c);
+fy_status shp_split_eval(struct op_ctx *c);
+fy_status shp_split_parse(const struct ir_node *n, int64_t opset, void *params,
+                          struct fy_error *err);
+
+/* slice.c */
+fy_status shp_slice_infer(struct op_ctx *c);
+fy_status shp_slice_eval(struct op_ctx *c);
+fy_status shp_slice_parse(const struct ir_node *n, int64_t opset, void *params,
+                          struct fy_error *err);
+
+/* gather.c */
+fy_status shp_gather_infer(struct op_ctx *c);
+fy_status shp_gather_eval(struct op_ctx *c);
+fy_status shp_gather_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
+fy_status shp_gather_elements_infer(struct op_ctx *c);
+fy_status shp_gather_elements_eval(struct op_ctx *c);
+fy_status shp_gather_elements_parse(const struct ir_node *n, int64_t opset, void *params,
+                                    struct fy_error *err);
+fy_status shp_gathernd_infer(struct op_ctx *c);
+fy_status shp_gathernd_eval(struct op_ctx *c);
+fy_status shp_gathernd_parse(const struct ir_node *n, int64_t opset, void *params,
+                             struct fy_error *err);
+fy_status shp_compress_infer(struct op_ctx *c);
+fy_status shp_compress_eval(struct op_ctx *c);
+fy_status shp_compress_parse(const struct ir_node *n, int64_t opset, void *params,
+                             struct fy_error *err);
+
+/* scatter.c */
+fy_status shp_scatter_elements_infer(struct op_ctx *c);
+fy_status shp_scatter_elements_eval(struct op_ctx *c);
+fy_status shp_scatter_elements_parse(const struct ir_node *n, int64_t opset, void *params,
+                                     struct fy_error *err);
+fy_status shp_scatternd_infer(struct op_ctx *c);
+fy_status shp_scatternd_eval(struct op_ctx *c);
+fy_status shp_scatternd_parse(const struct ir_node *n, int64_t opset, void *params,
+                              struct fy_error *err);
+
+/* expand.c */
+fy_status shp_expand_infer(struct op_ctx *c);
+fy_status shp_expand_eval(struct op_ctx *c);
+fy_status shp_tile_infer(struct op_ctx *c);
+fy_status shp_tile_eval(struct op_ctx *c);
+
+/* pad.c */
+fy_status shp_pad_infer(struct op_ctx *c);
+fy_status shp_pad_eval(struct op_ctx *c);
+fy_status shp_pad_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
+
+/* range.c */
+fy_status shp_range_infer(struct op_ctx *c);
+fy_status shp_range_eval(struct op_ctx *c);
+
+/* nonzero.c */
+fy_status shp_nonzero_infer(struct op_ctx *c);
+fy_status shp_nonzero_eval(struct op_ctx *c);
+
+/* onehot.c */
+fy_status shp_onehot_infer(struct op_ctx *c);
+fy_status shp_onehot_eval(struct op_ctx *c);
+fy_status shp_onehot_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
+
+/* trilu.c */
+fy_status shp_trilu_infer(struct op_ctx *c);
+fy_status shp_trilu_eval(struct op_ctx *c);
+fy_status shp_trilu_parse(const struct ir_node *n, int64_t opset, void *params,
+                          struct fy_error *err);
+
+/* reverse_sequence.c */
+fy_status shp_revseq_infer(struct op_ctx *c);
+fy_status shp_revseq_eval(struct op_ctx *c);
+fy_status shp_revseq_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
+
+/* unique.c */
+fy_status shp_unique_infer(struct op_ctx *c);
+fy_status shp_unique_eval(struct op_ctx *c);
+fy_status shp_unique_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
 
 #endif

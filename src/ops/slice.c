@@ -60,8 +60,7 @@ static fy_status slice_plan(struct op_ctx *c, struct slice_plan *sp)
         return op_fail(c, FY_EINVALID,
                        "starts, ends, axes and steps must have the same length (%d, %d, %d, %d)",
                        ns, ne, na, nst);
-    if (ns > r)
-        return op_fail(c, FY_EINVALID, "%d axes sliced but the input has rank %d", ns, r);
+    if (ns > r) return op_fail(c, FY_EINVALID, "%d axes sliced but the input has rank %d", ns, r);
     for (int d = 0; d < r; d++) {
         sp->start[d] = 0;
         sp->step[d] = 1;

@@ -79,8 +79,9 @@ static void sm_range_rows(void *arg, int64_t b, int64_t e)
             }
             continue;
         }
-        /* all -inf (or +inf) lines: no finite shift; keep exp well defined */
-        double shift = isfinite(m) ? m : 0;
+        /* an infinite maximum gives NaN (inf - inf), as numpy's and ONNX
+         * Runtime's exp(x - max) do */
+        double shift = m;
         double sum = 0;
         for (int64_t s = 0; s < n; s += SM_CHUNK) {
             int64_t len = n - s < SM_CHUNK ? n - s : SM_CHUNK;
@@ -127,10 +128,7 @@ static void sm_range_cols(void *arg, int64_t b, int64_t e)
             }
             continue;
         }
-        for (int64_t i = 0; i < w; i++) {
-            if (!isfinite(m[i])) m[i] = 0;
-            sum[i] = 0;
-        }
+        for (int64_t i = 0; i < w; i++) sum[i] = 0;
         for (int64_t k = 0; k < j->n; k++) {
             rx_read_f64(j->x, base + (uint64_t)(k * j->inner), w, buf);
             for (int64_t i = 0; i < w; i++) sum[i] += exp(buf[i] - m[i]);

@@ -18,7 +18,8 @@ fy_status shp_transpose_parse(const struct ir_node *n, int64_t opset, void *para
 /* perm as ints; the reverse of the axes when the attribute is absent. */
 static void get_perm(const struct shp_transpose_params *p, int rank, int *perm)
 {
-    for (int i = 0; i < rank; i++) perm[i] = p->n_perm < 0 ? rank - 1 - i : (int)p->perm[i];
+    for (int i = 0; i < rank; i++)
+        perm[i] = p->n_perm < 0 ? rank - 1 - i : (int)p->perm[i];
 }
 
 fy_status shp_transpose_infer(struct op_ctx *c)
@@ -43,7 +44,8 @@ fy_status shp_transpose_infer(struct op_ctx *c)
     int perm[OP_MAX_RANK];
     get_perm(p, x->rank, perm);
     int64_t dims[OP_MAX_RANK];
-    for (int i = 0; i < x->rank; i++) dims[i] = x->dims[perm[i]];
+    for (int i = 0; i < x->rank; i++)
+        dims[i] = x->dims[perm[i]];
     return op_set_output(c, 0, x->dtype, x->rank, dims);
 }
 
@@ -52,15 +54,13 @@ fy_status shp_transpose_eval(struct op_ctx *c)
     const struct op_tensor *x = c->in[0];
     int perm[OP_MAX_RANK];
     get_perm(c->params, x->rank, perm);
-    shp_transpose(c, shp_src(x), shp_dst(c->out[0]), x->rank, x->dims, perm,
-                  shp_esize(x->dtype));
+    shp_transpose(c, shp_src(x), shp_dst(c->out[0]), x->rank, x->dims, perm, shp_esize(x->dtype));
     return FY_OK;
 }
 
 /* ---- DepthToSpace / SpaceToDepth ---- */
 
-fy_status shp_d2s_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status shp_d2s_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct shp_d2s_params *p = params;
@@ -77,14 +77,13 @@ fy_status shp_d2s_parse(const struct ir_node *n, int64_t opset, void *params,
     if (op_bytes_eq(mode, "CRD")) {
         p->crd = true;
     } else if (!op_bytes_eq(mode, "DCR")) {
-        return op_fail_node(n, err, FY_EINVALID, "mode '%.*s' is not DCR or CRD",
-                            (int)mode.size, (const char *)mode.data);
+        return op_fail_node(n, err, FY_EINVALID, "mode '%.*s' is not DCR or CRD", (int)mode.size,
+                            (const char *)mode.data);
     }
     return FY_OK;
 }
 
-fy_status shp_s2d_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status shp_s2d_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     return shp_d2s_parse(n, opset, params, err);
 }

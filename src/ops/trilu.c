@@ -54,13 +54,16 @@ fy_status shp_trilu_eval(struct op_ctx *c)
         int64_t lo = 0, hi = cols;
         /* clamp i + k without overflowing for extreme k */
         int64_t edge = k > cols ? cols + 1 : (k < -rows - 1 ? -1 : i + k);
-        if (p->upper) lo = edge < 0 ? 0 : (edge > cols ? cols : edge);
-        else hi = edge + 1 < 0 ? 0 : (edge + 1 > cols ? cols : edge + 1);
+        if (p->upper)
+            lo = edge < 0 ? 0 : (edge > cols ? cols : edge);
+        else
+            hi = edge + 1 < 0 ? 0 : (edge + 1 > cols ? cols : edge + 1);
         if (hi < lo) hi = lo;
         size_t row = (size_t)(m * cols) * es;
         memset(dst + row, 0, (size_t)cols * es);
         if (hi > lo)
-            memcpy(dst + row + (size_t)lo * es, src + row + (size_t)lo * es, (size_t)(hi - lo) * es);
+            memcpy(dst + row + (size_t)lo * es, src + row + (size_t)lo * es,
+                   (size_t)(hi - lo) * es);
     }
     return FY_OK;
 }

@@ -23,17 +23,17 @@ fy_status shp_unique_parse(const struct ir_node *n, int64_t opset, void *params,
 }
 
 struct uniq {
-    int axis;           /* -1: over all elements */
+    int axis; /* -1: over all elements */
     enum ir_dtype dtype;
     size_t es;
-    int64_t n;          /* slices */
-    int64_t len;        /* elements per slice */
-    const char *keys;   /* slice j at keys + j * len * es */
-    int64_t *order;     /* slices in ascending order (stable) */
-    int64_t u;          /* distinct slices */
-    int64_t *first;     /* by output position: first slice with that value */
-    int64_t *count;     /* by output position */
-    int64_t *inverse;   /* by slice: output position */
+    int64_t n;        /* slices */
+    int64_t len;      /* elements per slice */
+    const char *keys; /* slice j at keys + j * len * es */
+    int64_t *order;   /* slices in ascending order (stable) */
+    int64_t u;        /* distinct slices */
+    int64_t *first;   /* by output position: first slice with that value */
+    int64_t *count;   /* by output position */
+    int64_t *inverse; /* by slice: output position */
 };
 
 static int cmp_num(double a, double b)
@@ -84,8 +84,7 @@ static int cmp_slice(const struct uniq *q, int64_t a, int64_t b)
 
 /* Stable bottom-up merge sort of v[0..n): by slice value, or when by is
  * given by ascending by[v[i]]. */
-static void merge_sort(const struct uniq *q, int64_t *v, int64_t *tmp, int64_t n,
-                       const int64_t *by)
+static void merge_sort(const struct uniq *q, int64_t *v, int64_t *tmp, int64_t n, const int64_t *by)
 {
     for (int64_t w = 1; w < n; w *= 2) {
         for (int64_t lo = 0; lo < n; lo += 2 * w) {
@@ -95,8 +94,10 @@ static void merge_sort(const struct uniq *q, int64_t *v, int64_t *tmp, int64_t n
                 int r = by ? (by[v[j]] < by[v[i]] ? -1 : 1) : cmp_slice(q, v[j], v[i]);
                 tmp[k++] = r < 0 ? v[j++] : v[i++];
             }
-            while (i < mid) tmp[k++] = v[i++];
-            while (j < hi) tmp[k++] = v[j++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
         }
         memcpy(v, tmp, sizeof(int64_t) * (size_t)n);
     }
@@ -119,7 +120,7 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
     if (q->n > ((int64_t)1 << 36))
         return op_fail(c, FY_EUNSUPPORTED, "axis %d has %lld slices", q->axis, (long long)q->n);
     size_t nn = (size_t)(q->n ? q->n : 1);
-    int64_t *buf = shp_scratch(c, sizeof(int64_t) * nn * 9);
+    int64_t *buf = op_scratch(c, sizeof(int64_t) * nn * 9);
     if (!buf) return FY_ENOMEM;
     q->order = buf;
     int64_t *tmp = buf + nn, *group = buf + 2 * nn;
@@ -131,7 +132,7 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
         q->keys = shp_src(x); /* slices are already contiguous */
     } else {
         /* move the axis to the front so each slice is one contiguous key */
-        char *keys = shp_scratch(c, (size_t)x->numel * q->es + 1);
+        char *keys = op_scratch(c, (size_t)x->numel * q->es + 1);
         if (!keys) return FY_ENOMEM;
         int perm[OP_MAX_RANK];
         perm[0] = q->axis;
@@ -140,7 +141,8 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
         shp_transpose(c, shp_src(x), keys, x->rank, x->dims, perm, q->es);
         q->keys = keys;
     }
-    for (int64_t i = 0; i < q->n; i++) q->order[i] = i;
+    for (int64_t i = 0; i < q->n; i++)
+        q->order[i] = i;
     merge_sort(q, q->order, tmp, q->n, NULL);
     /* groups of equal slices in sorted order; the stable sort puts the
      * earliest occurrence first in each */
@@ -155,10 +157,12 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
         q->count[q->u - 1]++;
     }
     /* rank[g]: output position of sorted group g */
-    for (int64_t g = 0; g < q->u; g++) rank[g] = g;
+    for (int64_t g = 0; g < q->u; g++)
+        rank[g] = g;
     if (!p->sorted) {
         /* order the groups by first occurrence */
-        for (int64_t g = 0; g < q->u; g++) ids[g] = g;
+        for (int64_t g = 0; g < q->u; g++)
+            ids[g] = g;
         merge_sort(q, ids, ids_tmp, q->u, q->first);
         int64_t *first2 = q->order, *count2 = tmp; /* both free after sorting */
         for (int64_t k = 0; k < q->u; k++) {
@@ -169,7 +173,8 @@ static fy_status unique_compute(struct op_ctx *c, struct uniq *q)
         memcpy(q->first, first2, sizeof(int64_t) * (size_t)q->u);
         memcpy(q->count, count2, sizeof(int64_t) * (size_t)q->u);
     }
-    for (int64_t i = 0; i < q->n; i++) q->inverse[i] = rank[group[i]];
+    for (int64_t i = 0; i < q->n; i++)
+        q->inverse[i] = rank[group[i]];
     return FY_OK;
 }
 

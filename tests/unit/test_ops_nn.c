@@ -207,6 +207,7 @@ struct rcase {
     int64_t k[3], s[3], d[3], p[6], opad[3], oshape[3];
     const char *auto_pad;
     int64_t group;
+    int64_t ceil_mode; /* pools; 0 is left out */
     /* Gemm */
     int64_t trans_a, trans_b;
     float alpha, beta;
@@ -223,6 +224,7 @@ static void rcase_attrs(struct nt *t, const struct rcase *rc, bool abs_vals)
     if (rc->n_os >= 0) attr_ints(t, "output_shape", rc->oshape, rc->n_os);
     if (rc->auto_pad) attr_string(t, "auto_pad", rc->auto_pad);
     if (rc->group > 1) attr_int(t, "group", rc->group);
+    if (rc->ceil_mode) attr_int(t, "ceil_mode", rc->ceil_mode);
     if (rc->op == IR_OP_GEMM) {
         attr_int(t, "transA", rc->trans_a);
         attr_int(t, "transB", rc->trans_b);
@@ -545,6 +547,57 @@ TEST(gemm_float32_matches_reference_with_transposes_and_broadcast_c)
         rcase_free(&rc);
         if (!ok) return;
     }
+}
+
+/* MaxPool (float32 takes a direct path when Indices are not wanted) and
+ * AveragePool on random 1-D to 3-D windows with strides, dilations, pads,
+ * auto_pad and ceil_mode, against the float64 reference loops. */
+TEST(pool_float32_matches_reference)
+{
+    for (int iter = 0; iter < 40; iter++) {
+        struct rcase rc = {.op = iter % 2 ? IR_OP_AVERAGE_POOL : IR_OP_MAX_POOL, .n_in = 1};
+        int ns = iter < 20 ? 2 : (int)rng_int(1, 3);
+        random_window(&rc, ns, false);
+        rc.n_k = ns;
+        rc.ceil_mode = rc.auto_pad ? 0 : rng_int(0, 1);
+        rc.rank[0] = ns + 2;
+        rc.dims[0][0] = rng_int(1, 2);
+        rc.dims[0][1] = rng_int(1, 3);
+        for (int i = 0; i < ns; i++) {
+            rc.k[i] = rng_int(1, 3);
+            if (rc.n_p > 0) /* pads smaller than the window (ONNX requires it) */
+                rc.p[i] = rc.p[i] % rc.k[i], rc.p[i + ns] = rc.p[i + ns] % rc.k[i];
+            rc.dims[0][i + 2] = (rc.k[i] - 1) * rc.d[i] + 1 + rng_int(0, 6);
+        }
+        rc.vals[0] = rng_vals(numel(rc.rank[0], rc.dims[0]));
+        char what[64];
+        snprintf(what, sizeof what, "%s case %d (%dD)", iter % 2 ? "avgpool" : "maxpool", iter, ns);
+        bool ok = rcase_check(&rc, what);
+        rcase_free(&rc);
+        if (!ok) return;
+    }
+}
+
+/* Big enough for SGEMM to split the product across threads (it keeps at
+ * least ~1M multiply-adds per range) and to cross its k, m and n blocks
+ * (depth 288 > 256; 20x20 outputs): 2 and 3 threads must give the bits of 1. */
+TEST(conv_split_across_threads_is_deterministic)
+{
+    struct rcase rc = {.op = IR_OP_CONV, .n_in = 3};
+    rc.n_k = rc.n_d = rc.n_op = rc.n_os = -1;
+    rc.n_s = 2;
+    rc.s[0] = rc.s[1] = 1;
+    rc.n_p = 4;
+    for (int i = 0; i < 4; i++) rc.p[i] = 1;
+    static const int64_t xd[4] = {1, 32, 20, 20}, wd[4] = {72, 32, 3, 3};
+    rc.rank[0] = rc.rank[1] = 4;
+    memcpy(rc.dims[0], xd, sizeof xd);
+    memcpy(rc.dims[1], wd, sizeof wd);
+    rc.rank[2] = 1;
+    rc.dims[2][0] = 72;
+    for (int i = 0; i < 3; i++) rc.vals[i] = rng_vals(numel(rc.rank[i], rc.dims[i]));
+    rcase_check(&rc, "conv 32->72 3x3 on 20x20");
+    rcase_free(&rc);
 }
 
 /* float16 Conv computes in float32: the float16 result is the float32 one
@@ -871,17 +924,48 @@ TEST(conv_same_upper_pads_end_same_lower_pads_start)
 
 /* ---- errors ---- */
 
-TEST(batchnorm_training_mode_is_refused_naming_the_node)
+/* training_mode 1: batch statistics per channel over (N, positions),
+ * population variance; running statistics blended with momentum 0.9.
+ * numpy: x.reshape(2,2,3); mean/var over axes (0,2). */
+TEST(batchnorm_training_mode_uses_batch_statistics)
+{
+    static const double x[12] = {0.5, -1.0, 2.0, 0.25, 1.5, 0.0, -0.75, 3.0, -2.0, 1.0, 0.5, -0.5};
+    static const double s[2] = {1.5, -0.5}, b[2] = {0.1, 0.2}, m[2] = {0.3, -0.2}, v[2] = {1.2, 0.8};
+    static const double y[12] = {0.27892650166142163,  -1.0093443103008144, 1.5671973136236577,
+                                 0.3597172637682866,   -0.5985863188414333, 0.5513779802902306,
+                                 -0.7946325083071085,  2.426044521598482,   -1.8681915182756381,
+                                 -0.21526488579754532, 0.16805654724634267, 0.9346994133341184};
+    static const double rm[2] = {0.2991666666666667, -0.1341666666666667};
+    static const double rv[2] = {1.3850347222222221, 0.7625347222222223};
+    static const int64_t xd[3] = {2, 2, 3}, cd[1] = {2};
+    struct nt t;
+    nt_new(&t, IR_OP_BATCH_NORMALIZATION, 15, 5, 3);
+    attr_int(&t, "training_mode", 1);
+    nt_input(&t, 0, IR_F32, 3, xd, x);
+    nt_input(&t, 1, IR_F32, 1, cd, s);
+    nt_input(&t, 2, IR_F32, 1, cd, b);
+    nt_input(&t, 3, IR_F32, 1, cd, m);
+    nt_input(&t, 4, IR_F32, 1, cd, v);
+    if (T_CHECK(nt_run(&t, 1) == FY_OK, "%s", t.err.message)) {
+        expect_out(&t, 0, IR_F32, 3, xd, y, 2e-6, "Y");
+        expect_out(&t, 1, IR_F32, 1, cd, rm, 1e-6, "running_mean");
+        expect_out(&t, 2, IR_F32, 1, cd, rv, 1e-6, "running_var");
+    }
+    nt_free(&t);
+}
+
+/* In inference mode the running statistics are not outputs (ONNX: "extra
+ * outputs are invalid"). */
+TEST(batchnorm_inference_with_statistics_outputs_is_refused)
 {
     struct nt t;
-    nt_new(&t, IR_OP_BATCH_NORMALIZATION, 15, 5, 1);
-    attr_int(&t, "training_mode", 1);
+    nt_new(&t, IR_OP_BATCH_NORMALIZATION, 15, 5, 2);
     static const int64_t xd[2] = {1, 2}, cd[1] = {2};
     static const double v[2] = {1, 2};
     nt_input(&t, 0, IR_F32, 2, xd, v);
     for (int i = 1; i < 5; i++) nt_input(&t, i, IR_F32, 1, cd, v);
-    T_CHECK(nt_run(&t, 1) == FY_EUNSUPPORTED && !strcmp(t.err.node, "node0") &&
-                strstr(t.err.message, "training_mode"),
+    T_CHECK(nt_run(&t, 1) == FY_EINVALID && !strcmp(t.err.node, "node0") &&
+                strstr(t.err.message, "training"),
             "refused: %s", t.err.message);
     nt_free(&t);
 }

@@ -85,8 +85,10 @@ static struct op_tensor *input(struct run *r, int i, enum ir_dtype dt, int rank,
 {
     struct op_tensor *t = calloc(1, sizeof *t);
     op_tensor_alloc(t, dt, rank, dims, &r->err);
-    if (dt == IR_STRING) memcpy(t->strings, vals, sizeof(struct ir_bytes) * (size_t)t->numel);
-    else if (t->nbytes) memcpy(t->data, vals, (size_t)t->nbytes);
+    if (dt == IR_STRING)
+        memcpy(t->strings, vals, sizeof(struct ir_bytes) * (size_t)t->numel);
+    else if (t->nbytes)
+        memcpy(t->data, vals, (size_t)t->nbytes);
     r->in[i] = t;
     return t;
 }
@@ -151,11 +153,11 @@ static bool out_is(struct run *r, int i, enum ir_dtype dt, int rank, const int64
     }
     size_t es = shp_esize(dt);
     for (uint64_t k = 0; k < o->numel; k++)
-        if (!T_CHECK(!memcmp((const char *)o->data + k * es, (const char *)vals + k * es, es),
-                     "%s: element %llu is %g, expected %g", what, (unsigned long long)k,
-                     op_get_f64(o, k),
-                     op_get_f64(&(struct op_tensor){.dtype = dt, .data = (void *)(uintptr_t)vals},
-                                k)))
+        if (!T_CHECK(
+                !memcmp((const char *)o->data + k * es, (const char *)vals + k * es, es),
+                "%s: element %llu is %g, expected %g", what, (unsigned long long)k,
+                op_get_f64(o, k),
+                op_get_f64(&(struct op_tensor){.dtype = dt, .data = (void *)(uintptr_t)vals}, k)))
             return false;
     return true;
 }
@@ -168,10 +170,26 @@ static bool failed_naming_node(struct run *r, const char *what)
                    r->st, r->err.node, r->err.message);
 }
 
-#define DIMS(...) (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (int64_t[]){__VA_ARGS__}
-#define F32(...) (float[]){__VA_ARGS__}
-#define I32(...) (int32_t[]){__VA_ARGS__}
-#define I64(...) (int64_t[]){__VA_ARGS__}
+#define DIMS(...)                                                                                  \
+    (int)(sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), (int64_t[])                         \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+#define F32(...)                                                                                   \
+    (float[])                                                                                      \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+#define I32(...)                                                                                   \
+    (int32_t[])                                                                                    \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+#define I64(...)                                                                                   \
+    (int64_t[])                                                                                    \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
 
 static const float iota_f[64] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
                                  16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
@@ -266,14 +284,15 @@ TEST(transpose_perm_matches_numpy)
     begin(&r, IR_OP_TRANSPOSE, 13, 1, 1);
     attr_ints(&r, "perm", 3, I64(2, 0, 1));
     int32_t x[24];
-    for (int i = 0; i < 24; i++) x[i] = i;
+    for (int i = 0; i < 24; i++)
+        x[i] = i;
     input(&r, 0, IR_I32, DIMS(2, 3, 4), x);
     go(&r);
     /* numpy: np.arange(24).reshape(2,3,4).transpose(2,0,1) */
-    out_is(&r, 0, IR_I32, DIMS(4, 2, 3),
-           I32(0, 4, 8, 12, 16, 20, 1, 5, 9, 13, 17, 21, 2, 6, 10, 14, 18, 22, 3, 7, 11, 15, 19,
-               23),
-           "transpose (2,0,1)");
+    out_is(
+        &r, 0, IR_I32, DIMS(4, 2, 3),
+        I32(0, 4, 8, 12, 16, 20, 1, 5, 9, 13, 17, 21, 2, 6, 10, 14, 18, 22, 3, 7, 11, 15, 19, 23),
+        "transpose (2,0,1)");
     end(&r);
 
     /* default perm reverses the axes; strings move like any element */
@@ -300,23 +319,25 @@ TEST(transpose_perm_matches_numpy)
  * element size, with shapes that do not divide the tile. */
 TEST(transpose_fast_path_matches_reference)
 {
-    static const int perms[][4] = {{0, 2, 3, 1}, {0, 3, 1, 2}, {1, 0, 2, 3}, {3, 2, 1, 0},
-                                   {0, 1, 3, 2}, {2, 3, 0, 1}};
+    static const int perms[][4] = {{0, 2, 3, 1}, {0, 3, 1, 2}, {1, 0, 2, 3},
+                                   {3, 2, 1, 0}, {0, 1, 3, 2}, {2, 3, 0, 1}};
     static const int64_t shapes[][4] = {{2, 3, 5, 7}, {1, 67, 9, 40}, {3, 1, 33, 1}, {2, 16, 8, 8}};
     static const size_t sizes[] = {1, 2, 4, 8, 16};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         int64_t n = shp_numel(4, shapes[s]);
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
             size_t es = sizes[z];
-            char *x = malloc((size_t)n * es), *a = malloc((size_t)n * es), *b = malloc((size_t)n * es);
-            for (size_t i = 0; i < (size_t)n * es; i++) x[i] = (char)(i * 131 + i / 7);
+            char *x = malloc((size_t)n * es), *a = malloc((size_t)n * es),
+                 *b = malloc((size_t)n * es);
+            for (size_t i = 0; i < (size_t)n * es; i++)
+                x[i] = (char)(i * 131 + i / 7);
             for (size_t p = 0; p < sizeof perms / sizeof perms[0]; p++) {
                 memset(a, 0x5a, (size_t)n * es);
                 memset(b, 0xa5, (size_t)n * es);
                 shp_transpose(NULL, x, a, 4, shapes[s], perms[p], es);
                 shp_transpose_ref(x, b, 4, shapes[s], perms[p], es);
-                T_CHECK(!memcmp(a, b, (size_t)n * es), "shape %zu size %zu perm %zu differs", s,
-                        es, p);
+                T_CHECK(!memcmp(a, b, (size_t)n * es), "shape %zu size %zu perm %zu differs", s, es,
+                        p);
             }
             free(x);
             free(a);
@@ -577,7 +598,8 @@ TEST(expand_and_tile)
     go(&r);
     /* numpy: np.array([[1],[2],[3]]) * np.ones((2,1,6)) */
     float want[36];
-    for (int i = 0; i < 36; i++) want[i] = (float)((i / 6) % 3 + 1);
+    for (int i = 0; i < 36; i++)
+        want[i] = (float)((i / 6) % 3 + 1);
     out_is(&r, 0, IR_F32, DIMS(2, 3, 6), want, "expand");
     end(&r);
 
@@ -595,6 +617,15 @@ TEST(expand_and_tile)
     /* numpy: np.tile([[1,2],[3,4]], (2,3)) */
     out_is(&r, 0, IR_I64, DIMS(4, 6),
            I64(1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4, 1, 2, 1, 2, 1, 2, 3, 4, 3, 4, 3, 4), "tile");
+    end(&r);
+
+    /* Tile-1: tiles=2 along axis 1; numpy: np.tile([[1,2],[3,4]], (1,2)) */
+    begin(&r, IR_OP_TILE, 1, 3, 1);
+    input(&r, 0, IR_I64, DIMS(2, 2), I64(1, 2, 3, 4));
+    input(&r, 1, IR_I64, 0, NULL, I64(2));
+    input(&r, 2, IR_I64, 0, NULL, I64(1));
+    go(&r);
+    out_is(&r, 0, IR_I64, DIMS(2, 4), I64(1, 2, 1, 2, 3, 4, 3, 4), "tile-1");
     end(&r);
 }
 
@@ -818,9 +849,9 @@ TEST(depth_space_and_reverse_sequence)
     input(&r, 0, IR_F32, DIMS(1, 8, 2, 3), iota_f);
     go(&r);
     out_is(&r, 0, IR_F32, DIMS(1, 2, 4, 6),
-           F32(0, 12, 1, 13, 2, 14, 24, 36, 25, 37, 26, 38, 3, 15, 4, 16, 5, 17, 27, 39, 28, 40,
-               29, 41, 6, 18, 7, 19, 8, 20, 30, 42, 31, 43, 32, 44, 9, 21, 10, 22, 11, 23, 33, 45,
-               34, 46, 35, 47),
+           F32(0, 12, 1, 13, 2, 14, 24, 36, 25, 37, 26, 38, 3, 15, 4, 16, 5, 17, 27, 39, 28, 40, 29,
+               41, 6, 18, 7, 19, 8, 20, 30, 42, 31, 43, 32, 44, 9, 21, 10, 22, 11, 23, 33, 45, 34,
+               46, 35, 47),
            "depth to space DCR");
     end(&r);
 
@@ -831,9 +862,9 @@ TEST(depth_space_and_reverse_sequence)
     input(&r, 0, IR_F32, DIMS(1, 8, 2, 3), iota_f);
     go(&r);
     out_is(&r, 0, IR_F32, DIMS(1, 2, 4, 6),
-           F32(0, 6, 1, 7, 2, 8, 12, 18, 13, 19, 14, 20, 3, 9, 4, 10, 5, 11, 15, 21, 16, 22, 17,
-               23, 24, 30, 25, 31, 26, 32, 36, 42, 37, 43, 38, 44, 27, 33, 28, 34, 29, 35, 39, 45,
-               40, 46, 41, 47),
+           F32(0, 6, 1, 7, 2, 8, 12, 18, 13, 19, 14, 20, 3, 9, 4, 10, 5, 11, 15, 21, 16, 22, 17, 23,
+               24, 30, 25, 31, 26, 32, 36, 42, 37, 43, 38, 44, 27, 33, 28, 34, 29, 35, 39, 45, 40,
+               46, 41, 47),
            "depth to space CRD");
     end(&r);
 
