@@ -4,6 +4,7 @@
  * last use. */
 #include "interp/interp.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -222,7 +223,7 @@ static fy_status collect_unsupported(const struct ir_graph *g, char *buf, size_t
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const struct ir_node *n = g->nodes[i];
-        if (!op_find(n->op)) {
+        if (!op_find_node(n)) {
             if (*count < 12 && *len < cap)
                 *len += (size_t)snprintf(buf + *len, cap - *len, "%s'%s' (%s%s%s)",
                                          *count ? ", " : "", n->name, n->domain,
@@ -307,7 +308,7 @@ static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, stru
     struct ir_tensor *deps[64];
     for (int i = 0; i < g->n_nodes; i++) {
         const struct ir_node *n = g->nodes[i];
-        const struct op_desc *d = op_find(n->op);
+        const struct op_desc *d = op_find_node(n);
         p->desc[i] = d;
         p->opset[i] = ir_model_opset(g->model, n->domain);
         if (n->n_inputs < d->min_inputs || (d->max_inputs >= 0 && n->n_inputs > d->max_inputs))
@@ -579,6 +580,32 @@ static void value_free(struct interp *ip, struct frame *f, int id)
     f->in_slab[id] = false;
 }
 
+/* A fused activation on a float output is applied here, once for every op;
+ * quantized kernels fold it into their output clamp (as TFLite does), so
+ * integer outputs are left alone. */
+static fy_status apply_fused_activation(struct op_ctx *c)
+{
+    const struct ir_node *n = c->node;
+    for (int i = 0; i < c->n_outputs; i++) {
+        struct op_tensor *o = c->out[i];
+        if (!o || o->dtype != IR_F32) continue;
+        float *x = o->data;
+        for (uint64_t k = 0; k < o->numel; k++) {
+            float v = x[k];
+            switch (n->activation) {
+            case IR_ACT_RELU: v = v < 0 ? 0 : v; break;
+            case IR_ACT_RELU_N1_TO_1: v = v < -1 ? -1 : (v > 1 ? 1 : v); break;
+            case IR_ACT_RELU6: v = v < 0 ? 0 : (v > 6 ? 6 : v); break;
+            case IR_ACT_TANH: v = tanhf(v); break;
+            case IR_ACT_SIGN_BIT: v = signbit(v) ? 1.0f : 0.0f; break;
+            default: break;
+            }
+            x[k] = v;
+        }
+    }
+    return FY_OK;
+}
+
 /* A STRING value's elements may point at bytes owned by another value (an
  * Identity copies pointers) or by a block the kernel made. Repacking each
  * string output into one block of its own (the array, then the bytes) makes
@@ -713,6 +740,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         }
     }
     if (!st) st = d->eval(&c);
+    if (!st && n->activation != IR_ACT_NONE) st = apply_fused_activation(&c);
     for (int i = 0; !st && i < n->n_outputs; i++)
         if (out[i] && out[i]->dtype == IR_STRING) st = strings_own(out[i], r->err);
     if (ip->opt.stats) {

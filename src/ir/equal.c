@@ -365,6 +365,13 @@ static bool cmp_node(struct eq *q, int index, const struct ir_node *a, const str
     }
     if (!cmp_str(q, "domain", a->domain, b->domain)) goto out;
     if (!cmp_str(q, "overload", a->overload, b->overload)) goto out;
+    if (a->layout != b->layout || a->activation != b->activation || a->rounding != b->rounding ||
+        a->version != b->version) {
+        differ(q, "layout/activation/rounding/version %d/%d/%d/%d vs %d/%d/%d/%d", a->layout,
+               a->activation, a->rounding, a->version, b->layout, b->activation, b->rounding,
+               b->version);
+        goto out;
+    }
     if (a->n_inputs != b->n_inputs) {
         differ(q, "%d inputs vs %d", a->n_inputs, b->n_inputs);
         goto out;

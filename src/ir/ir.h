@@ -150,6 +150,35 @@ struct ir_attr {
     struct ir_extras extras;
 };
 
+/* Data layout of a layout-sensitive op (Conv, pooling, Resize, ...). ONNX
+ * nodes are NCHW; nodes read from TFLite are NHWC, with TFLite's weight
+ * layouts (the op's descriptor says which). NONE: the op has no layout. */
+enum ir_layout {
+    IR_LAYOUT_NONE = 0,
+    IR_LAYOUT_NCHW,
+    IR_LAYOUT_NHWC,
+};
+
+/* An activation fused into the node's output (TFLite's fused_activation_function). */
+enum ir_activation {
+    IR_ACT_NONE = 0,
+    IR_ACT_RELU,
+    IR_ACT_RELU_N1_TO_1,
+    IR_ACT_RELU6,
+    IR_ACT_TANH,
+    IR_ACT_SIGN_BIT,
+    IR_ACT_COUNT
+};
+
+/* Integer arithmetic a quantized node follows. ONNX's QLinear ops and
+ * QuantizeLinear requantize with a float scale and round half to even;
+ * TFLite with a fixed-point multiplier and shift. The two differ by one step
+ * on some values, so bit-exactness with either runtime needs the right one. */
+enum ir_rounding {
+    IR_ROUND_ONNX = 0,
+    IR_ROUND_TFLITE,
+};
+
 struct ir_node {
     int id;              /* index in graph->nodes */
     const char *name;    /* may be empty in ONNX */
@@ -165,6 +194,10 @@ struct ir_node {
     struct ir_attr *attrs;
     const char *doc;
     const char *overload; /* ONNX NodeProto.overload */
+    enum ir_layout layout;
+    enum ir_activation activation;
+    enum ir_rounding rounding;
+    int version;          /* the source's op version (TFLite OperatorCode.version); 0 if none */
     struct ir_extras extras;
     struct ir_graph *graph;
 };

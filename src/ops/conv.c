@@ -205,12 +205,12 @@ static void im2col_row(const struct im2col_job *j, int64_t row, int64_t n0, int6
     int64_t off = kc[last] * g->d[last] - g->pb[last];
     int64_t lo = off >= 0 ? 0 : ceil_div(-off, s_l);
     int64_t hi = ceil_div(in_l - off, s_l);
-    int64_t q = n0 / out_l, ow0 = n0 % out_l;
-    for (int64_t col = 0; col < nc; q++, ow0 = 0) {
+    int64_t ow0 = n0 % out_l;
+    unravel(n0 / out_l, last, g->out, oc); /* then stepped like an odometer */
+    for (int64_t col = 0; col < nc; ow0 = 0) {
         int64_t seg = out_l - ow0 < nc - col ? out_l - ow0 : nc - col;
         float *d = out + col - ow0; /* d[ow] for ow in [ow0, ow0 + seg) */
         col += seg;
-        unravel(q, last, g->out, oc);
         int64_t base = 0;
         bool inside = true;
         for (int i = 0; i < last && inside; i++) {
@@ -230,6 +230,10 @@ static void im2col_row(const struct im2col_job *j, int64_t row, int64_t n0, int6
                 for (int64_t ow = a; ow < b; ow++) d[ow] = xr[ow * s_l + off];
         }
         for (int64_t ow = b; ow < end; ow++) d[ow] = 0;
+        for (int i = last - 1; i >= 0; i--) {
+            if (++oc[i] < g->out[i]) break;
+            oc[i] = 0;
+        }
     }
 }
 

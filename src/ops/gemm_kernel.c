@@ -232,7 +232,7 @@ static const struct ukernel kernels[SGEMM_ISA_COUNT] = {
     [SGEMM_PORTABLE] = {4, 8, 128, 256, 2048, ukernel_portable},
 #if SGEMM_X86
     [SGEMM_AVX2] = {6, 16, 144, 256, 2048, ukernel_avx2},
-    [SGEMM_AVX512] = {8, 32, 128, 256, 2048, ukernel_avx512},
+    [SGEMM_AVX512] = {8, 32, 96, 320, 1024, ukernel_avx512},
 #endif
 };
 

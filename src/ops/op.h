@@ -136,5 +136,9 @@ fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
 /* ---- registry ---- */
 /* The descriptor of op, or NULL when the interpreter has none. */
 const struct op_desc *op_find(enum ir_op op);
+/* The descriptor that runs node n: a TFLite-semantics variant (NHWC layout,
+ * TFLite rounding; src/ops/tfl_*.c) when n asks for one and one exists, else
+ * op_find(n->op). */
+const struct op_desc *op_find_node(const struct ir_node *n);
 
 #endif
