@@ -5,7 +5,9 @@
  * that name lookup is a binary search; a unit test keeps them so.
  * An operator ferry does not know is held as IR_OP_OPAQUE, with its name and
  * domain kept on the node: it round-trips and is reported, never dropped.
- * Later formats add ops with their own semantics here too. */
+ * TFLite builtins are ops of their own, named "tfl.<BUILTIN>", with TFLite's
+ * exact semantics (NHWC, its weight layouts, constant inputs where TFLite has
+ * them, its integer arithmetic); passes convert between the two families. */
 #ifndef FERRY_IR_OP_LIST_H
 #define FERRY_IR_OP_LIST_H
 
@@ -170,6 +172,111 @@
     X(UNSQUEEZE, "Unsqueeze") \
     X(UPSAMPLE, "Upsample") \
     X(WHERE, "Where") \
-    X(XOR, "Xor")
+    X(XOR, "Xor") \
+    X(TFL_ABS, "tfl.ABS") \
+    X(TFL_ADD, "tfl.ADD") \
+    X(TFL_ADD_N, "tfl.ADD_N") \
+    X(TFL_ARG_MAX, "tfl.ARG_MAX") \
+    X(TFL_ARG_MIN, "tfl.ARG_MIN") \
+    X(TFL_AVERAGE_POOL_2D, "tfl.AVERAGE_POOL_2D") \
+    X(TFL_BATCH_MATMUL, "tfl.BATCH_MATMUL") \
+    X(TFL_BATCH_TO_SPACE_ND, "tfl.BATCH_TO_SPACE_ND") \
+    X(TFL_BROADCAST_TO, "tfl.BROADCAST_TO") \
+    X(TFL_CAST, "tfl.CAST") \
+    X(TFL_CEIL, "tfl.CEIL") \
+    X(TFL_CONCATENATION, "tfl.CONCATENATION") \
+    X(TFL_CONV_2D, "tfl.CONV_2D") \
+    X(TFL_CONV_3D, "tfl.CONV_3D") \
+    X(TFL_COS, "tfl.COS") \
+    X(TFL_CUMSUM, "tfl.CUMSUM") \
+    X(TFL_DEPTHWISE_CONV_2D, "tfl.DEPTHWISE_CONV_2D") \
+    X(TFL_DEPTH_TO_SPACE, "tfl.DEPTH_TO_SPACE") \
+    X(TFL_DEQUANTIZE, "tfl.DEQUANTIZE") \
+    X(TFL_DIV, "tfl.DIV") \
+    X(TFL_ELU, "tfl.ELU") \
+    X(TFL_EQUAL, "tfl.EQUAL") \
+    X(TFL_EXP, "tfl.EXP") \
+    X(TFL_EXPAND_DIMS, "tfl.EXPAND_DIMS") \
+    X(TFL_FILL, "tfl.FILL") \
+    X(TFL_FLOOR, "tfl.FLOOR") \
+    X(TFL_FLOOR_DIV, "tfl.FLOOR_DIV") \
+    X(TFL_FLOOR_MOD, "tfl.FLOOR_MOD") \
+    X(TFL_FULLY_CONNECTED, "tfl.FULLY_CONNECTED") \
+    X(TFL_GATHER, "tfl.GATHER") \
+    X(TFL_GATHER_ND, "tfl.GATHER_ND") \
+    X(TFL_GELU, "tfl.GELU") \
+    X(TFL_GREATER, "tfl.GREATER") \
+    X(TFL_GREATER_EQUAL, "tfl.GREATER_EQUAL") \
+    X(TFL_HARD_SWISH, "tfl.HARD_SWISH") \
+    X(TFL_L2_NORMALIZATION, "tfl.L2_NORMALIZATION") \
+    X(TFL_L2_POOL_2D, "tfl.L2_POOL_2D") \
+    X(TFL_LEAKY_RELU, "tfl.LEAKY_RELU") \
+    X(TFL_LESS, "tfl.LESS") \
+    X(TFL_LESS_EQUAL, "tfl.LESS_EQUAL") \
+    X(TFL_LOCAL_RESPONSE_NORMALIZATION, "tfl.LOCAL_RESPONSE_NORMALIZATION") \
+    X(TFL_LOG, "tfl.LOG") \
+    X(TFL_LOGICAL_AND, "tfl.LOGICAL_AND") \
+    X(TFL_LOGICAL_NOT, "tfl.LOGICAL_NOT") \
+    X(TFL_LOGICAL_OR, "tfl.LOGICAL_OR") \
+    X(TFL_LOGISTIC, "tfl.LOGISTIC") \
+    X(TFL_LOG_SOFTMAX, "tfl.LOG_SOFTMAX") \
+    X(TFL_MATRIX_DIAG, "tfl.MATRIX_DIAG") \
+    X(TFL_MAXIMUM, "tfl.MAXIMUM") \
+    X(TFL_MAX_POOL_2D, "tfl.MAX_POOL_2D") \
+    X(TFL_MEAN, "tfl.MEAN") \
+    X(TFL_MINIMUM, "tfl.MINIMUM") \
+    X(TFL_MIRROR_PAD, "tfl.MIRROR_PAD") \
+    X(TFL_MUL, "tfl.MUL") \
+    X(TFL_NEG, "tfl.NEG") \
+    X(TFL_NOT_EQUAL, "tfl.NOT_EQUAL") \
+    X(TFL_ONES_LIKE, "tfl.ONES_LIKE") \
+    X(TFL_PACK, "tfl.PACK") \
+    X(TFL_PAD, "tfl.PAD") \
+    X(TFL_PADV2, "tfl.PADV2") \
+    X(TFL_POW, "tfl.POW") \
+    X(TFL_PRELU, "tfl.PRELU") \
+    X(TFL_QUANTIZE, "tfl.QUANTIZE") \
+    X(TFL_RANGE, "tfl.RANGE") \
+    X(TFL_REDUCE_MAX, "tfl.REDUCE_MAX") \
+    X(TFL_REDUCE_MIN, "tfl.REDUCE_MIN") \
+    X(TFL_REDUCE_PROD, "tfl.REDUCE_PROD") \
+    X(TFL_RELU, "tfl.RELU") \
+    X(TFL_RELU6, "tfl.RELU6") \
+    X(TFL_RELU_0_TO_1, "tfl.RELU_0_TO_1") \
+    X(TFL_RELU_N1_TO_1, "tfl.RELU_N1_TO_1") \
+    X(TFL_RESHAPE, "tfl.RESHAPE") \
+    X(TFL_RESIZE_BILINEAR, "tfl.RESIZE_BILINEAR") \
+    X(TFL_RESIZE_NEAREST_NEIGHBOR, "tfl.RESIZE_NEAREST_NEIGHBOR") \
+    X(TFL_REVERSE_V2, "tfl.REVERSE_V2") \
+    X(TFL_ROUND, "tfl.ROUND") \
+    X(TFL_RSQRT, "tfl.RSQRT") \
+    X(TFL_SELECT, "tfl.SELECT") \
+    X(TFL_SELECT_V2, "tfl.SELECT_V2") \
+    X(TFL_SHAPE, "tfl.SHAPE") \
+    X(TFL_SIGN, "tfl.SIGN") \
+    X(TFL_SIN, "tfl.SIN") \
+    X(TFL_SLICE, "tfl.SLICE") \
+    X(TFL_SOFTMAX, "tfl.SOFTMAX") \
+    X(TFL_SPACE_TO_BATCH_ND, "tfl.SPACE_TO_BATCH_ND") \
+    X(TFL_SPACE_TO_DEPTH, "tfl.SPACE_TO_DEPTH") \
+    X(TFL_SPLIT, "tfl.SPLIT") \
+    X(TFL_SPLIT_V, "tfl.SPLIT_V") \
+    X(TFL_SQRT, "tfl.SQRT") \
+    X(TFL_SQUARE, "tfl.SQUARE") \
+    X(TFL_SQUARED_DIFFERENCE, "tfl.SQUARED_DIFFERENCE") \
+    X(TFL_SQUEEZE, "tfl.SQUEEZE") \
+    X(TFL_STRIDED_SLICE, "tfl.STRIDED_SLICE") \
+    X(TFL_SUB, "tfl.SUB") \
+    X(TFL_SUM, "tfl.SUM") \
+    X(TFL_SVDF, "tfl.SVDF") \
+    X(TFL_TANH, "tfl.TANH") \
+    X(TFL_TILE, "tfl.TILE") \
+    X(TFL_TOPK_V2, "tfl.TOPK_V2") \
+    X(TFL_TRANSPOSE, "tfl.TRANSPOSE") \
+    X(TFL_TRANSPOSE_CONV, "tfl.TRANSPOSE_CONV") \
+    X(TFL_UNIDIRECTIONAL_SEQUENCE_LSTM, "tfl.UNIDIRECTIONAL_SEQUENCE_LSTM") \
+    X(TFL_UNPACK, "tfl.UNPACK") \
+    X(TFL_WHERE, "tfl.WHERE") \
+    X(TFL_ZEROS_LIKE, "tfl.ZEROS_LIKE")
 
 #endif

@@ -258,8 +258,17 @@ const char *sgemm_isa_name(enum sgemm_isa isa)
     return (unsigned)isa < SGEMM_ISA_COUNT ? names[isa] : "?";
 }
 
+static _Atomic int forced_isa = SGEMM_ISA_COUNT;
+
+void sgemm_force_isa(enum sgemm_isa isa)
+{
+    atomic_store(&forced_isa, (int)isa);
+}
+
 enum sgemm_isa sgemm_best_isa(void)
 {
+    int forced = atomic_load(&forced_isa);
+    if (forced != SGEMM_ISA_COUNT) return (enum sgemm_isa)forced;
     /* Decided once; __builtin_cpu_supports is cheap but not free. */
     static _Atomic int best = -1;
     int b = atomic_load(&best);

@@ -55,8 +55,14 @@ struct sgemm_args {
 
 bool sgemm_isa_available(enum sgemm_isa isa);
 const char *sgemm_isa_name(enum sgemm_isa isa);
-/* The fastest micro-kernel this CPU runs. */
+/* The fastest micro-kernel this CPU runs (or the one tests forced). The
+ * nn family's other float32 fast paths (depthwise rows) follow it too. */
 enum sgemm_isa sgemm_best_isa(void);
+/* For tests: every float32 fast path uses isa's code from now on, so each
+ * variant can be checked against the reference on one machine;
+ * SGEMM_ISA_COUNT goes back to the CPU's best. isa must be available. Call
+ * it between runs, not while one is going. */
+void sgemm_force_isa(enum sgemm_isa isa);
 
 /* Runs on the interpreter's threads when ctx is given, else on the calling
  * thread. Fails only for lack of memory (written to ctx's error when given). */

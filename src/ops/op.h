@@ -136,9 +136,8 @@ fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
 /* ---- registry ---- */
 /* The descriptor of op, or NULL when the interpreter has none. */
 const struct op_desc *op_find(enum ir_op op);
-/* The descriptor that runs node n: a TFLite-semantics variant (NHWC layout,
- * TFLite rounding; src/ops/tfl_*.c) when n asks for one and one exists, else
- * op_find(n->op). */
+/* The descriptor that runs node n (the one place that would pick a variant
+ * by node, e.g. by layout, if the op list ever needs it). */
 const struct op_desc *op_find_node(const struct ir_node *n);
 
 #endif

@@ -3,7 +3,6 @@
 #include <pthread.h>
 
 static const struct op_desc *table[IR_OP_COUNT];
-static const struct op_desc *table_tflite[IR_OP_COUNT];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 static void table_build(void)
@@ -19,24 +18,12 @@ static void table_build(void)
             if ((unsigned)d->op < IR_OP_COUNT && d->op != IR_OP_OPAQUE) table[d->op] = d;
         }
     }
-    static const struct op_family tflite[] = {
-#define X(f) {#f, op_family_##f, &op_family_##f##_count},
-        OP_FAMILY_LIST_TFLITE(X)
-#undef X
-    };
-    for (size_t i = 0; i < sizeof tflite / sizeof tflite[0]; i++)
-        for (int k = 0; k < *tflite[i].count; k++) {
-            const struct op_desc *d = &tflite[i].descs[k];
-            if ((unsigned)d->op < IR_OP_COUNT && d->op != IR_OP_OPAQUE) table_tflite[d->op] = d;
-        }
 }
 
 const struct op_desc *op_find_node(const struct ir_node *n)
 {
     pthread_once(&table_once, table_build);
     if ((unsigned)n->op >= IR_OP_COUNT || n->op == IR_OP_OPAQUE) return NULL;
-    if ((n->layout == IR_LAYOUT_NHWC || n->rounding == IR_ROUND_TFLITE) && table_tflite[n->op])
-        return table_tflite[n->op];
     return table[n->op];
 }
 

@@ -20,17 +20,13 @@ struct op_family {
     X(image)                                                                                   \
     X(sequence)                                                                                \
     X(quant)                                                                                   \
-    X(control)
-
-/* Variants with TFLite semantics (NHWC layout, TFLite integer arithmetic),
- * chosen for nodes read from TFLite files; the model TFLite Micro follows. */
-#define OP_FAMILY_LIST_TFLITE(X) X(tflite)
+    X(control)                                                                                 \
+    X(tflite)
 
 #define X(f)                                                                                   \
     extern const struct op_desc op_family_##f[];                                               \
     extern const int op_family_##f##_count;
 OP_FAMILY_LIST(X)
-OP_FAMILY_LIST_TFLITE(X)
 #undef X
 
 #endif

@@ -396,12 +396,17 @@ static void random_window(struct rcase *rc, int ns, bool transposed)
  * bias; 1x1 unpadded kernels take the pointwise path. */
 TEST(conv_float32_fast_paths_match_reference)
 {
-    for (int iter = 0; iter < 60; iter++) {
+    /* every code variant this CPU runs (micro-kernels, depthwise rows) */
+    for (int iter = 0; iter < 60 * SGEMM_ISA_COUNT; iter++) {
+        enum sgemm_isa isa = (enum sgemm_isa)(iter / 60);
+        if (!sgemm_isa_available(isa)) continue;
+        sgemm_force_isa(isa);
         struct rcase rc = {.op = IR_OP_CONV};
-        int ns = iter < 6 ? 2 : (int)rng_int(1, 3);
+        bool pointwise = iter % 60 < 6;
+        int ns = pointwise ? 2 : (int)rng_int(1, 3);
         random_window(&rc, ns, false);
         int64_t N = rng_int(1, 2), group = 1, cg = rng_int(1, 4), mg = rng_int(1, 5);
-        int kind = iter % 4;
+        int kind = iter % 60 % 4;
         if (kind == 1) { /* depthwise */
             group = rng_int(2, 6);
             cg = 1;
@@ -409,7 +414,7 @@ TEST(conv_float32_fast_paths_match_reference)
         } else if (kind == 2) {
             group = rng_int(2, 3);
         }
-        if (iter < 6) { /* pointwise */
+        if (pointwise) {
             rc.n_k = 2;
             rc.k[0] = rc.k[1] = 1;
             rc.s[0] = rc.s[1] = 1;
@@ -424,7 +429,7 @@ TEST(conv_float32_fast_paths_match_reference)
         wd[0] = group * mg;
         wd[1] = cg;
         for (int i = 0; i < ns; i++) {
-            int64_t k = iter < 6 ? 1 : rng_int(1, 3);
+            int64_t k = pointwise ? 1 : rng_int(1, 3);
             wd[i + 2] = rc.k[i] = k;
             int64_t dk = (k - 1) * rc.d[i] + 1;
             xd[i + 2] = dk + rng_int(0, ns == 3 ? 4 : 9);
@@ -433,12 +438,14 @@ TEST(conv_float32_fast_paths_match_reference)
         rc.rank[2] = 1;
         rc.dims[2][0] = group * mg;
         for (int i = 0; i < rc.n_in; i++) rc.vals[i] = rng_vals(numel(rc.rank[i], rc.dims[i]));
-        char what[64];
-        snprintf(what, sizeof what, "conv case %d (%dD, group %lld)", iter, ns, (long long)group);
+        char what[80];
+        snprintf(what, sizeof what, "conv case %d (%dD, group %lld, %s)", iter % 60, ns,
+                 (long long)group, sgemm_isa_name(isa));
         bool ok = rcase_check(&rc, what);
         rcase_free(&rc);
-        if (!ok) return;
+        if (!ok) break;
     }
+    sgemm_force_isa(SGEMM_ISA_COUNT);
 }
 
 TEST(conv_transpose_float32_fast_path_matches_reference)

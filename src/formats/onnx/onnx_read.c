@@ -1497,6 +1497,8 @@ static fy_status read_node(struct rd *rd, struct ir_graph *g, const struct pb_fi
                     name, op_type, (unsigned long long)n_in, (unsigned long long)n_out, MAX_COUNT);
     bool std_domain = !domain[0] || strcmp(domain, "ai.onnx") == 0;
     enum ir_op op = std_domain ? ir_op_from_name(op_type) : IR_OP_OPAQUE;
+    /* tfl.* ops have TFLite semantics; an ONNX node is never one of them */
+    if (!strncmp(op_type, "tfl.", 4)) op = IR_OP_OPAQUE;
     struct ir_node *n =
         ir_graph_add_node(g, op, op_type, domain, name, (int)n_in, (int)n_out, rd->err);
     if (!n) return FY_ENOMEM;
