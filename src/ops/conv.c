@@ -304,6 +304,12 @@ static v4f load4_even(const float *p)
 typedef void (*depthwise_row_fn)(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
                                  const float *const *rows, const float *w, float bias, float *y);
 
+/* The padded input plane and the output plane of one depthwise channel. */
+struct depthwise_geom {
+    int64_t oh, ow, kh, kw, sh, sw, dh, dw;
+    int64_t wp; /* padded row length */
+};
+
 static void depthwise_row(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
                           const float *const *rows, const float *w, float bias, float *y)
 {
@@ -378,7 +384,77 @@ depthwise_row_avx512(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
         _mm512_mask_storeu_ps(y + ow, m, acc);
     }
 }
+
+/* A whole output plane with 3x3 taps, the usual depthwise kernel: its nine
+ * weights stay in registers for the plane instead of being broadcast again
+ * for every group of outputs. */
+__attribute__((target("avx512f"))) static void
+depthwise_plane3x3_avx512(const struct depthwise_geom *q, const float *pad, const float *w,
+                          float bias, float *y)
+{
+    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    __m512 w0 = _mm512_set1_ps(w[0]), w1 = _mm512_set1_ps(w[1]), w2 = _mm512_set1_ps(w[2]);
+    __m512 w3 = _mm512_set1_ps(w[3]), w4 = _mm512_set1_ps(w[4]), w5 = _mm512_set1_ps(w[5]);
+    __m512 w6 = _mm512_set1_ps(w[6]), w7 = _mm512_set1_ps(w[7]), w8 = _mm512_set1_ps(w[8]);
+    __m512 vb = _mm512_set1_ps(bias);
+    int64_t dw = q->dw, OW = q->ow;
+    for (int64_t oh = 0; oh < q->oh; oh++) {
+        const float *r0 = pad + (oh * q->sh) * q->wp, *r1 = r0 + q->dh * q->wp, *r2 = r1 + q->dh * q->wp;
+        float *yr = y + oh * OW;
+        for (int64_t ow = 0; ow < OW; ow += 16) {
+            int n = OW - ow < 16 ? (int)(OW - ow) : 16;
+            __mmask16 m = (__mmask16)((1u << n) - 1);
+            __m512 acc = vb;
+            if (q->sw == 1) {
+                const float *p0 = r0 + ow, *p1 = r1 + ow, *p2 = r2 + ow;
+                acc = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(m, p0), acc);
+                acc = _mm512_fmadd_ps(w1, _mm512_maskz_loadu_ps(m, p0 + dw), acc);
+                acc = _mm512_fmadd_ps(w2, _mm512_maskz_loadu_ps(m, p0 + 2 * dw), acc);
+                acc = _mm512_fmadd_ps(w3, _mm512_maskz_loadu_ps(m, p1), acc);
+                acc = _mm512_fmadd_ps(w4, _mm512_maskz_loadu_ps(m, p1 + dw), acc);
+                acc = _mm512_fmadd_ps(w5, _mm512_maskz_loadu_ps(m, p1 + 2 * dw), acc);
+                acc = _mm512_fmadd_ps(w6, _mm512_maskz_loadu_ps(m, p2), acc);
+                acc = _mm512_fmadd_ps(w7, _mm512_maskz_loadu_ps(m, p2 + dw), acc);
+                acc = _mm512_fmadd_ps(w8, _mm512_maskz_loadu_ps(m, p2 + 2 * dw), acc);
+            } else {
+                /* stride 2: the even lanes of 2n-1 inputs from each tap's start */
+                int span = 2 * n - 1;
+                __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
+                __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
+                const float *p0 = r0 + 2 * ow, *p1 = r1 + 2 * ow, *p2 = r2 + 2 * ow;
+#define NN_TAP2(wv, ptr)                                                                       \
+    acc = _mm512_fmadd_ps(wv,                                                                  \
+                          _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(mlo, ptr), even,        \
+                                                 _mm512_maskz_loadu_ps(mhi, (ptr) + 16)),      \
+                          acc)
+                NN_TAP2(w0, p0);
+                NN_TAP2(w1, p0 + dw);
+                NN_TAP2(w2, p0 + 2 * dw);
+                NN_TAP2(w3, p1);
+                NN_TAP2(w4, p1 + dw);
+                NN_TAP2(w5, p1 + 2 * dw);
+                NN_TAP2(w6, p2);
+                NN_TAP2(w7, p2 + dw);
+                NN_TAP2(w8, p2 + 2 * dw);
+#undef NN_TAP2
+            }
+            _mm512_mask_storeu_ps(yr + ow, m, acc);
+        }
+    }
+}
+
 #endif
+
+/* One output plane, row by row with `row` (rows: KH pointers of scratch). */
+static void depthwise_plane(const struct depthwise_geom *q, depthwise_row_fn row,
+                            const float **rows, const float *pad, const float *w, float bias,
+                            float *y)
+{
+    for (int64_t oh = 0; oh < q->oh; oh++) {
+        for (int64_t kh = 0; kh < q->kh; kh++) rows[kh] = pad + (oh * q->sh + kh * q->dh) * q->wp;
+        row(q->ow, q->kh, q->kw, q->sw, q->dw, rows, w, bias, y + oh * q->ow);
+    }
+}
 
 static depthwise_row_fn depthwise_row_best(void)
 {
@@ -407,6 +483,10 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
     }
     const float **rows = (const float **)(void *)(pad + floats);
     depthwise_row_fn row_fn = depthwise_row_best();
+    struct depthwise_geom q = {OH, OW, KH, KW, sh, sw, dh, dw, j->wp};
+#if defined(__x86_64__)
+    bool plane3x3 = row_fn == depthwise_row_avx512 && KH == 3 && KW == 3 && sw <= 2;
+#endif
     memset(pad, 0, floats * sizeof(float));
     int64_t loaded = -1;
     for (int64_t p = p0; p < p1; p++) {
@@ -422,10 +502,13 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
         const float *wm = j->w + m * KH * KW;
         float bias = j->b ? j->b[m] : 0.0f;
         float *yp = j->y + p * OH * OW;
-        for (int64_t oh = 0; oh < OH; oh++) {
-            for (int64_t kh = 0; kh < KH; kh++) rows[kh] = pad + (oh * sh + kh * dh) * j->wp;
-            row_fn(OW, KH, KW, sw, dw, rows, wm, bias, yp + oh * OW);
+#if defined(__x86_64__)
+        if (plane3x3) {
+            depthwise_plane3x3_avx512(&q, pad, wm, bias, yp);
+            continue;
         }
+#endif
+        depthwise_plane(&q, row_fn, rows, pad, wm, bias, yp);
     }
     free(pad);
 }

@@ -22,89 +22,7 @@
  * tensor on its own. */
 #define EXTERNAL_ALIGN 4096u
 
-/* ModelProto */
-enum {
-    MODEL_IR_VERSION = 1,
-    MODEL_PRODUCER_NAME = 2,
-    MODEL_PRODUCER_VERSION = 3,
-    MODEL_DOMAIN = 4,
-    MODEL_MODEL_VERSION = 5,
-    MODEL_DOC = 6,
-    MODEL_GRAPH = 7,
-    MODEL_OPSET_IMPORT = 8,
-    MODEL_METADATA = 14,
-    OPSET_DOMAIN = 1,
-    OPSET_VERSION = 2,
-    PAIR_KEY = 1,
-    PAIR_VALUE = 2,
-};
-/* GraphProto */
-enum {
-    GRAPH_NODE = 1,
-    GRAPH_NAME = 2,
-    GRAPH_INITIALIZER = 5,
-    GRAPH_DOC = 10,
-    GRAPH_INPUT = 11,
-    GRAPH_OUTPUT = 12,
-    GRAPH_VALUE_INFO = 13,
-    GRAPH_METADATA = 16,
-};
-/* NodeProto */
-enum {
-    NODE_INPUT = 1,
-    NODE_OUTPUT = 2,
-    NODE_NAME = 3,
-    NODE_OP_TYPE = 4,
-    NODE_ATTRIBUTE = 5,
-    NODE_DOC = 6,
-    NODE_DOMAIN = 7,
-    NODE_OVERLOAD = 8,
-};
-/* AttributeProto */
-enum {
-    ATTR_NAME = 1,
-    ATTR_F = 2,
-    ATTR_I = 3,
-    ATTR_S = 4,
-    ATTR_T = 5,
-    ATTR_G = 6,
-    ATTR_FLOATS = 7,
-    ATTR_INTS = 8,
-    ATTR_STRINGS = 9,
-    ATTR_TENSORS = 10,
-    ATTR_GRAPHS = 11,
-    ATTR_DOC = 13,
-    ATTR_TP = 14,
-    ATTR_TYPE_PROTOS = 15,
-    ATTR_TYPE = 20,
-    ATTR_REF_ATTR_NAME = 21,
-    ATTR_SPARSE_TENSOR = 22,
-    ATTR_SPARSE_TENSORS = 23,
-};
-/* ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto(.Dimension) */
-enum {
-    VI_NAME = 1,
-    VI_TYPE = 2,
-    VI_DOC = 3,
-    TYPE_TENSOR_TYPE = 1,
-    TTYPE_ELEM_TYPE = 1,
-    TTYPE_SHAPE = 2,
-    SHAPE_DIM = 1,
-    DIM_VALUE = 1,
-    DIM_PARAM = 2,
-};
-/* TensorProto */
-enum {
-    TENSOR_DIMS = 1,
-    TENSOR_DATA_TYPE = 2,
-    TENSOR_STRING_DATA = 6,
-    TENSOR_NAME = 8,
-    TENSOR_RAW_DATA = 9,
-    TENSOR_DOC = 12,
-    TENSOR_EXTERNAL_DATA = 13,
-    TENSOR_DATA_LOCATION = 14,
-    DATA_LOCATION_EXTERNAL = 1,
-};
+#include "formats/onnx/onnx_fields.h"
 
 struct writer {
     struct pb_enc e;
@@ -158,8 +76,8 @@ static void emit_pairs(struct writer *w, int field, const struct ir_string_pair 
 {
     for (int i = 0; i < n; i++) {
         pb_msg_begin(&w->e, field);
-        pb_string_opt(&w->e, PAIR_KEY, p[i].key);
-        pb_string_opt(&w->e, PAIR_VALUE, p[i].value);
+        pb_string_opt(&w->e, ENTRY_KEY, p[i].key);
+        pb_string_opt(&w->e, ENTRY_VALUE, p[i].value);
         pb_msg_end(&w->e);
     }
 }
@@ -280,11 +198,11 @@ static fy_status emit_value_info(struct writer *w, int field, const struct ir_te
             return pb_enc_fail(e, FY_EUNSUPPORTED);
         }
         pb_msg_begin(e, VI_TYPE);
-        pb_msg_begin(e, TYPE_TENSOR_TYPE);
-        if (code != ONNX_UNDEFINED) pb_varint(e, TTYPE_ELEM_TYPE, (uint64_t)code);
+        pb_msg_begin(e, TYPE_TENSOR);
+        if (code != ONNX_UNDEFINED) pb_varint(e, TTENSOR_ELEM_TYPE, (uint64_t)code);
         /* No shape field is an unknown rank; an empty shape is a scalar. */
         if (t->rank >= 0) {
-            pb_msg_begin(e, TTYPE_SHAPE);
+            pb_msg_begin(e, TTENSOR_SHAPE);
             for (int i = 0; i < t->rank; i++) {
                 pb_msg_begin(e, SHAPE_DIM);
                 if (t->dims[i].value >= 0)
