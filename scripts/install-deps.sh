@@ -2,9 +2,11 @@
 # Install what ferry's tests need, and nothing that is already there (run as root by `make check`).
 #   Debian: libonnx-testdata python3-onnx python3-numpy, and nodejs/npm only if `node`/`npm`
 #           are missing (Debian 12's nodejs 18 runs the peers; any newer node does too).
-#   npm:    tests/peers/node_modules from the committed package-lock.json (onnxruntime-node),
-#           with --ignore-scripts: its postinstall would download GPU parts; the Linux x64 CPU
-#           library is inside the package itself.
+#   npm:    tests/peers/node_modules from the committed package-lock.json (onnxruntime-node,
+#           and @tensorflow/tfjs-tflite: the TFLite interpreter in wasm, with its peer dependency
+#           @tensorflow/tfjs-core), with --ignore-scripts: onnxruntime-node's postinstall would
+#           download GPU parts; the Linux x64 CPU library is inside the package itself, and the
+#           .wasm files inside tfjs-tflite's.
 # Quiet on success: one line per thing installed. Any failure stops with a message.
 set -euo pipefail
 
@@ -33,10 +35,13 @@ fi
 
 peers=$root/tests/peers
 [[ -f $peers/package-lock.json ]] || die "missing $peers/package-lock.json"
-if [[ ! -d $peers/node_modules || $peers/package-lock.json -nt $peers/node_modules ]]; then
+tflite_wasm=$peers/node_modules/@tensorflow/tfjs-tflite/wasm/tflite_web_api_cc_simd.wasm
+if [[ ! -d $peers/node_modules || $peers/package-lock.json -nt $peers/node_modules ||
+      ! -f $tflite_wasm ]]; then
   (cd "$peers" && quiet npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   touch "$peers/node_modules"  # mark as up to date with the lock file
   say "installed tests/peers/node_modules (npm ci)"
   # Catch a wrong platform or a Node too old for the binding now, not in the middle of a test.
   (cd "$peers" && quiet node -e "require('onnxruntime-node')")
+  [[ -f $tflite_wasm ]] || die "npm ci did not install $tflite_wasm (the TFLite peer's wasm)"
 fi

@@ -26,6 +26,7 @@ SUITES = [
     ("onnx round trip", "release", [PY, "tests/models/test_onnx_roundtrip.py"]),
     ("run", "release", [PY, "tests/cli/test_run.py"]),
     ("models run", "release", [PY, "tests/models/test_run_models.py"]),
+    ("tflite models", "release", [PY, "tests/models/test_tflite_models.py"]),
     ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
                                 "--expect", "tests/conformance/expected.txt"]),
 ]

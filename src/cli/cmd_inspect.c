@@ -12,8 +12,9 @@
 static const char usage[] =
     "usage: ferry inspect MODEL [--json] [--dot FILE]\n"
     "\n"
-    "Summarizes MODEL (.onnx): format, producer, opsets, inputs and outputs with\n"
-    "their dtypes and shapes, node and op counts, parameters, and findings that\n"
+    "Summarizes MODEL (.onnx, .tflite): format, producer, opsets, inputs and outputs\n"
+    "with their dtypes, shapes and quantization, node and op counts (with TFLite op\n"
+    "versions), parameters, TFLite signatures, reader warnings, and findings that\n"
     "matter when converting or deploying it (BatchNorms not folded, constant\n"
     "subgraphs, control flow, dynamic dims, ops ferry does not know, ...).\n"
     "  --json      print one JSON document instead (fields in DESIGN.md)\n"
@@ -124,16 +125,40 @@ static void widen(struct columns *c, const struct inspect_value *v, int n)
     }
 }
 
+/* "q(0.0078431, -1)", or for per-axis parameters "q(32 scales along dim 0)". */
+static void quant_str(const struct ir_quant *q, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    if (!q || !q->count) return;
+    if (q->count == 1 && q->axis < 0)
+        snprintf(buf, cap, "  q(%.8g, %" PRId64 ")", (double)q->scale[0], q->zero_point[0]);
+    else
+        snprintf(buf, cap, "  q(%d scales along dim %d)", q->count, q->axis);
+}
+
 static void print_values(const char *label, const struct inspect_value *v, int n,
                          const struct columns *c)
 {
     if (!n) tprintf("  %-*s (none)\n", LABEL - 2, label);
     for (int i = 0; i < n; i++) {
-        char shape[512];
+        char shape[512], quant[96];
         inspect_shape_str(v[i].rank, v[i].dims, shape, sizeof shape);
-        tprintf("  %-*s %-*s  %-*s  %s\n", LABEL - 2, i ? "" : label, c->name, safe(v[i].name),
-                c->type, v[i].dtype ? v[i].dtype : "?", safe(shape));
+        quant_str(v[i].quant, quant, sizeof quant);
+        tprintf("  %-*s %-*s  %-*s  %s%s\n", LABEL - 2, i ? "" : label, c->name, safe(v[i].name),
+                c->type, v[i].dtype ? v[i].dtype : "?", safe(shape), quant);
     }
+}
+
+/* "v1", "v1,v3": the op versions in a bit set. */
+static void versions_str(uint64_t versions, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (int v = 1; v < 64 && len < cap; v++)
+        if (versions >> v & 1) {
+            int w = snprintf(buf + len, cap - len, "%sv%d", len ? "," : "", v);
+            len = w < 0 ? cap : len + (size_t)w;
+        }
 }
 
 /* "20 Conv, 17 Relu, 8 Add, ..." wrapped under the label. */
@@ -142,8 +167,11 @@ static void print_ops(const struct inspect_report *r)
     char line[8192] = "";
     size_t len = 0;
     for (int i = 0; i < r->n_op_counts && len < sizeof line; i++) {
-        int w = snprintf(line + len, sizeof line - len, "%s%" PRId64 "%c%s", i ? ", " : "",
-                         r->op_counts[i].count, GLUE, r->op_counts[i].op_type);
+        char versions[200];
+        versions_str(r->op_counts[i].versions, versions, sizeof versions);
+        int w = snprintf(line + len, sizeof line - len, "%s%" PRId64 "%c%s%s%s", i ? ", " : "",
+                         r->op_counts[i].count, GLUE, r->op_counts[i].op_type,
+                         versions[0] ? "\x01" : "", versions);
         if (w < 0) break;
         len += (size_t)w;
     }
@@ -221,6 +249,38 @@ static void print_text(const struct inspect_report *r)
     thousands(r->param_count, count, sizeof count);
     inspect_human_bytes(r->weight_bytes, human, sizeof human);
     tprintf("  %-*s %s (%s)\n", LABEL - 2, "params", count, human);
+    /* "'serving_default' (subgraph 0): inputs x='t:0'; outputs y='u:0'" */
+    for (int i = 0; i < r->n_signatures; i++) {
+        const struct ir_tflite_signature *sg = &r->signatures[i];
+        char text[4096];
+        size_t len = 0;
+#define ADD(...)                                                                               \
+    do {                                                                                       \
+        if (len < sizeof text) {                                                               \
+            int w_ = snprintf(text + len, sizeof text - len, __VA_ARGS__);                     \
+            len = w_ < 0 ? sizeof text : len + (size_t)w_;                                     \
+        }                                                                                      \
+    } while (0)
+        ADD("'%s' (subgraph %d):", safe(sg->key), sg->subgraph_index);
+        for (int io = 0; io < 2; io++) {
+            int n = io ? sg->n_outputs : sg->n_inputs;
+            ADD("%s %s", io ? ";" : "", io ? "outputs" : "inputs");
+            for (int k = 0; k < n; k++) {
+                const struct ir_tflite_tensor_ref *t = io ? &sg->outputs[k] : &sg->inputs[k];
+                ADD("%s %s\x01=\x01'%s'", k ? "," : "", safe(t->name), safe(t->tensor->name));
+            }
+        }
+#undef ADD
+        tprintf("  %-*s ", LABEL - 2, i ? "" : "signature");
+        print_wrapped(text, LABEL + 1, LABEL + 3);
+    }
+    if (r->n_warnings) {
+        tprintf("\nwarnings (%d)\n", r->n_warnings);
+        for (int i = 0; i < r->n_warnings; i++) {
+            tprintf("  - ");
+            print_wrapped(safe(r->warnings[i]), 4, 4);
+        }
+    }
     print_findings(r);
 }
 
@@ -240,6 +300,24 @@ static void json_value(struct json *j, const struct inspect_value *v)
             if (v->dims[i].value >= 0) json_int(j, v->dims[i].value);
             else json_string(j, v->dims[i].param); /* NULL: unknown, null */
         }
+        json_end(j);
+    }
+    json_key(j, "quantization");
+    if (!v->quant) {
+        json_null(j);
+    } else {
+        json_object_inline(j);
+        json_key(j, "scale");
+        json_array(j);
+        for (int i = 0; i < v->quant->count; i++) json_float(j, v->quant->scale[i]);
+        json_end(j);
+        json_key(j, "zero_point");
+        json_array(j);
+        for (int i = 0; i < v->quant->count; i++) json_int(j, v->quant->zero_point[i]);
+        json_end(j);
+        json_key(j, "axis");
+        if (v->quant->axis >= 0) json_int(j, v->quant->axis);
+        else json_null(j);
         json_end(j);
     }
     json_end(j);
@@ -281,6 +359,45 @@ static int print_json(const struct inspect_report *r)
     json_object(&j);
     for (int i = 0; i < r->n_op_counts; i++)
         json_key_int(&j, r->op_counts[i].op_type, r->op_counts[i].count);
+    json_end(&j);
+    json_key(&j, "op_versions");
+    json_object(&j);
+    for (int i = 0; i < r->n_op_counts; i++) {
+        if (!r->op_counts[i].versions) continue;
+        json_key(&j, r->op_counts[i].op_type);
+        json_array_inline(&j);
+        for (int v = 1; v < 64; v++)
+            if (r->op_counts[i].versions >> v & 1) json_int(&j, v);
+        json_end(&j);
+    }
+    json_end(&j);
+    json_key(&j, "signatures");
+    json_array(&j);
+    for (int i = 0; i < r->n_signatures; i++) {
+        const struct ir_tflite_signature *sg = &r->signatures[i];
+        json_object(&j);
+        json_key_string(&j, "key", sg->key);
+        json_key_int(&j, "subgraph", sg->subgraph_index);
+        for (int io = 0; io < 2; io++) {
+            json_key(&j, io ? "outputs" : "inputs");
+            json_array(&j);
+            int n = io ? sg->n_outputs : sg->n_inputs;
+            for (int k = 0; k < n; k++) {
+                const struct ir_tflite_tensor_ref *t = io ? &sg->outputs[k] : &sg->inputs[k];
+                json_object_inline(&j);
+                json_key_string(&j, "name", t->name);
+                json_key_string(&j, "tensor", t->tensor->name);
+                json_key_int(&j, "tensor_index", t->tensor_index);
+                json_end(&j);
+            }
+            json_end(&j);
+        }
+        json_end(&j);
+    }
+    json_end(&j);
+    json_key(&j, "warnings");
+    json_array(&j);
+    for (int i = 0; i < r->n_warnings; i++) json_string(&j, r->warnings[i]);
     json_end(&j);
     json_key_uint(&j, "param_count", r->param_count);
     json_key_uint(&j, "weight_bytes", r->weight_bytes);

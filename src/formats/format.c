@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "formats/onnx/onnx.h"
+#include "formats/tflite/tflite.h"
 
 struct format_row {
     enum ir_format format;
@@ -61,8 +62,7 @@ fy_status format_read_model(const char *path, struct ir_model **out, struct fy_e
     err_set_file(err, path);
     switch (format_detect(path)) {
     case IR_FORMAT_ONNX: return onnx_read_model(path, out, err);
-    case IR_FORMAT_TFLITE:
-        return err_fmt(err, FY_EUNSUPPORTED, "TFLite models are not read yet");
+    case IR_FORMAT_TFLITE: return tflite_read_model(path, out, err);
     default: return err_fmt(err, FY_EUNSUPPORTED, "unknown model format");
     }
 }
@@ -73,6 +73,7 @@ fy_status format_write_model(const struct ir_model *m, const char *path, enum ir
     switch (f) {
     case IR_FORMAT_ONNX:
         return onnx_write_model(m, path, ONNX_EXTERNAL_AUTO, inputs, n_inputs, err);
+    case IR_FORMAT_TFLITE: return tflite_write_model(m, path, inputs, n_inputs, err);
     default:
         return err_fmt(err, FY_EUNSUPPORTED, "writing %s models is not supported yet",
                        format_name(f));

@@ -418,6 +418,13 @@ const struct inspect_rule inspect_rules[] = {
     {"casts", rule_op_count, IR_OP_CAST,
      "element-type changes at run time; casts that undo each other, or that only feed another "
      "cast, are waste, and narrowing casts change values"},
+    /* the same kinds for TFLite's own ops (a model has one family or the other) */
+    {"transposes", rule_op_count, IR_OP_TFL_TRANSPOSE,
+     "each moves every element of its tensor; in a TFLite model they usually come from a "
+     "converter keeping the source's NCHW order, which an NHWC-native conversion avoids"},
+    {"casts", rule_op_count, IR_OP_TFL_CAST,
+     "element-type changes at run time; casts that undo each other are waste, and narrowing "
+     "casts change values"},
     {"reshapes", rule_op_count, IR_OP_RESHAPE,
      "free in NCHW, but each fixes a memory order that a layout change (to NHWC) must respect, "
      "often with Transposes around it"},

@@ -221,12 +221,26 @@ fy_status inspect_add_finding(struct inspect_report *r, const char *kind, const 
 
 /* ---- the report ---- */
 
-static void describe_value(const struct ir_tensor *t, struct inspect_value *v)
+static fy_status describe_value(const struct ir_tensor *t, struct inspect_value *v,
+                                struct arena *a, struct fy_error *err)
 {
     v->name = t->name;
     v->dtype = t->dtype == IR_UNDEFINED ? NULL : ir_dtype_name(t->dtype);
     v->rank = t->rank;
     v->dims = t->dims;
+    v->quant = t->quant;
+    /* TFLite: dims hold the shape the file was converted with; the
+     * signature's -1 marks the dims a user may change, shown as unknown */
+    if (t->has_shape_signature && t->signature_rank == t->rank && t->rank > 0) {
+        struct ir_dim *d = ARENA_ARRAY(a, t->rank, struct ir_dim);
+        if (!d) return nomem(err);
+        for (int i = 0; i < t->rank; i++) {
+            d[i] = t->dims[i];
+            if (t->shape_signature[i] < 0) d[i].value = -1, d[i].param = NULL;
+        }
+        v->dims = d;
+    }
+    return FY_OK;
 }
 
 /* Names of the main graph's sparse initializers: ONNX lists initializers
@@ -250,13 +264,15 @@ static fy_status describe_io(const struct ir_graph *g, struct inspect_report *r,
     r->inputs = ARENA_ARRAY(&r->arena, g->n_inputs ? g->n_inputs : 1, struct inspect_value);
     r->outputs = ARENA_ARRAY(&r->arena, g->n_outputs ? g->n_outputs : 1, struct inspect_value);
     if (!r->inputs || !r->outputs) return nomem(err);
-    for (int i = 0; i < g->n_inputs; i++) {
+    fy_status st = FY_OK;
+    for (int i = 0; i < g->n_inputs && !st; i++) {
         const struct ir_tensor *t = g->inputs[i];
         if (t->kind == IR_TENSOR_CONST || is_sparse_initializer(g, t->name)) continue;
-        describe_value(t, &r->inputs[r->n_inputs++]);
+        st = describe_value(t, &r->inputs[r->n_inputs++], &r->arena, err);
     }
-    for (int i = 0; i < g->n_outputs; i++) describe_value(g->outputs[i], &r->outputs[r->n_outputs++]);
-    return FY_OK;
+    for (int i = 0; i < g->n_outputs && !st; i++)
+        st = describe_value(g->outputs[i], &r->outputs[r->n_outputs++], &r->arena, err);
+    return st;
 }
 
 static fy_status describe_opsets(const struct ir_model *m, struct inspect_report *r,
@@ -295,13 +311,16 @@ static fy_status count_ops(const struct ir_graph *g, struct inspect_report *r,
         size_t len = strlen(op);
         /* the map holds row index + 1, so that "absent" is NULL */
         uintptr_t row = (uintptr_t)strmap_get(&seen, op, len);
+        int version = g->nodes[i]->version;
         if (!row) {
             row = (uintptr_t)r->n_op_counts + 1;
             r->op_counts[r->n_op_counts].op_type = op;
             r->n_op_counts++;
             if (strmap_put(&seen, op, len, (void *)row)) return nomem(err);
         }
-        r->op_counts[row - 1].count++;
+        struct inspect_op_count *c = &r->op_counts[row - 1];
+        c->count++;
+        if (version > 0 && version < 64) c->versions |= (uint64_t)1 << version;
     }
     qsort(r->op_counts, (size_t)r->n_op_counts, sizeof *r->op_counts, by_count_then_name);
     return FY_OK;
@@ -443,6 +462,16 @@ fy_status inspect_model(const struct ir_model *m, struct inspect_report *r,
     r->ir_version = m->ir_version;
     r->node_count = g->n_nodes;
     r->subgraph_node_count = ir_graph_subgraph_node_count(g);
+    /* TFLite keeps its other subgraphs (WHILE/IF bodies, other signatures)
+     * beside the main one rather than inside nodes */
+    for (int i = 1; m->tflite && i < m->tflite->n_subgraphs; i++)
+        r->subgraph_node_count += m->tflite->subgraphs[i]->n_nodes;
+    if (m->tflite) {
+        r->signatures = m->tflite->signatures;
+        r->n_signatures = m->tflite->n_signatures;
+    }
+    r->warnings = m->warnings;
+    r->n_warnings = m->n_warnings;
     fy_status st;
     if ((st = describe_opsets(m, r, err)) || (st = describe_io(g, r, err)) ||
         (st = count_ops(g, r, err)))

@@ -21,7 +21,9 @@ struct inspect_value {
     const char *name;
     const char *dtype;         /* NumPy spelling; NULL when undefined or not a tensor */
     int rank;                  /* -1: the file gives no shape */
-    const struct ir_dim *dims; /* static (value >= 0), symbolic (param) or unknown */
+    const struct ir_dim *dims; /* static (value >= 0), symbolic (param) or unknown;
+                                  a TFLite shape_signature's -1 is unknown */
+    const struct ir_quant *quant; /* NULL: not quantized */
 };
 
 struct inspect_opset {
@@ -32,6 +34,7 @@ struct inspect_opset {
 struct inspect_op_count {
     const char *op_type; /* the file's own op name */
     int64_t count;
+    uint64_t versions; /* bit v: some node has op version v (TFLite; 1..63) */
 };
 
 struct inspect_finding {
@@ -62,6 +65,12 @@ struct inspect_report {
     uint64_t weight_bytes; /* their bytes */
     struct inspect_finding *findings; /* grouped by rule, in rule-table order */
     int n_findings, cap_findings;
+    /* TFLite: signature_defs (borrowed from the model), and what the reader
+     * accepted but warned about (any format). */
+    const struct ir_tflite_signature *signatures;
+    int n_signatures;
+    const char *const *warnings;
+    int n_warnings;
 };
 
 /* Fills r (which the caller later releases with inspect_report_free, also

@@ -177,10 +177,35 @@ static bool cmp_quant(struct eq *q, const struct ir_quant *a, const struct ir_qu
     if (a->has_range != b->has_range)
         return differ(q, "quantization range %s vs %s", a->has_range ? "present" : "absent",
                       b->has_range ? "present" : "absent");
+    if (a->has_file_axis != b->has_file_axis ||
+        (a->has_file_axis && a->file_axis != b->file_axis))
+        return differ(q, "quantized_dimension as the file wrote it: %s%d vs %s%d",
+                      a->has_file_axis ? "" : "none, axis ", a->has_file_axis ? a->file_axis : a->axis,
+                      b->has_file_axis ? "" : "none, axis ", b->has_file_axis ? b->file_axis : b->axis);
     if (a->has_range && (memcmp(&a->min, &b->min, sizeof(float)) != 0 ||
                          memcmp(&a->max, &b->max, sizeof(float)) != 0))
         return differ(q, "quantization range [%.9g, %.9g] vs [%.9g, %.9g]", (double)a->min,
                       (double)a->max, (double)b->min, (double)b->max);
+    return true;
+}
+
+/* TFLite's shape facts beyond the dims: shape_signature and has_rank. */
+static bool cmp_tflite_shape(struct eq *q, const struct ir_tensor *a, const struct ir_tensor *b)
+{
+    if (a->has_rank != b->has_rank)
+        return differ(q, "has_rank %s vs %s", a->has_rank ? "true" : "false",
+                      b->has_rank ? "true" : "false");
+    if (a->has_shape_signature != b->has_shape_signature)
+        return differ(q, "shape_signature %s vs %s", a->has_shape_signature ? "present" : "absent",
+                      b->has_shape_signature ? "present" : "absent");
+    if (!a->has_shape_signature) return true;
+    if (a->signature_rank != b->signature_rank)
+        return differ(q, "shape_signature has %d dims vs %d", a->signature_rank,
+                      b->signature_rank);
+    for (int i = 0; i < a->signature_rank; i++)
+        if (a->shape_signature[i] != b->shape_signature[i])
+            return differ(q, "shape_signature dim %d: %lld vs %lld", i,
+                          (long long)a->shape_signature[i], (long long)b->shape_signature[i]);
     return true;
 }
 
@@ -197,6 +222,8 @@ static bool cmp_value_type(struct eq *q, const struct ir_tensor *a, const struct
     if (a->dtype != b->dtype)
         return differ(q, "dtype %s vs %s", ir_dtype_name(a->dtype), ir_dtype_name(b->dtype));
     if (!cmp_shape(q, a, b)) return false;
+    if (!cmp_tflite_shape(q, a, b)) return false;
+    if (a->is_variable != b->is_variable) return differ(q, "variable flag differs");
     if (!cmp_str(q, "doc", a->doc, b->doc)) return false;
     if (!cmp_extras(q, "value info", &a->type_extras, &b->type_extras)) return false;
     return cmp_quant(q, a->quant, b->quant);
@@ -209,6 +236,7 @@ static bool cmp_tensor_value(struct eq *q, const struct ir_tensor *a, const stru
     if (a->dtype != b->dtype)
         return differ(q, "dtype %s vs %s", ir_dtype_name(a->dtype), ir_dtype_name(b->dtype));
     if (!cmp_shape(q, a, b)) return false;
+    if (!cmp_tflite_shape(q, a, b)) return false;
     if (a->dtype == IR_STRING) {
         if (a->n_strings != b->n_strings)
             return differ(q, "%llu strings vs %llu", (unsigned long long)a->n_strings,
@@ -516,6 +544,93 @@ static bool cmp_opsets(struct eq *q, const struct ir_model *a, const struct ir_m
     return true;
 }
 
+/* A signature's tensor aliases: the alias, and the tensor by name (its
+ * index when the reader found none). */
+static bool cmp_tensor_refs(struct eq *q, const char *what, const struct ir_tflite_tensor_ref *a,
+                            int na, const struct ir_tflite_tensor_ref *b, int nb)
+{
+    if (na != nb) return differ(q, "%d %ss vs %d", na, what, nb);
+    for (int i = 0; i < na; i++) {
+        if (!same_str(a[i].name, b[i].name))
+            return differ(q, "%s %d: alias '%s' vs '%s'", what, i, str(a[i].name),
+                          str(b[i].name));
+        bool same = a[i].tensor && b[i].tensor
+                        ? same_str(a[i].tensor->name, b[i].tensor->name)
+                        : !a[i].tensor && !b[i].tensor && a[i].tensor_index == b[i].tensor_index;
+        if (!same)
+            return differ(q, "%s '%s': tensor '%s' vs '%s'", what, str(a[i].name),
+                          a[i].tensor ? str(a[i].tensor->name) : "(by index)",
+                          b[i].tensor ? str(b[i].tensor->name) : "(by index)");
+    }
+    return true;
+}
+
+/* What a TFLite model holds beyond its main graph. */
+static bool cmp_tflite(struct eq *q, const struct ir_tflite_info *a, const struct ir_tflite_info *b)
+{
+    if (!a || !b) {
+        if (!a && !b) return true;
+        return differ(q, "TFLite model fields %s vs %s", a ? "present" : "absent",
+                      b ? "present" : "absent");
+    }
+    if (a->version != b->version)
+        return differ(q, "TFLite schema version %u vs %u", (unsigned)a->version,
+                      (unsigned)b->version);
+    if (!cmp_str(q, "TFLite description", a->description, b->description)) return false;
+    if (a->n_metadata != b->n_metadata)
+        return differ(q, "%d TFLite metadata entries vs %d", a->n_metadata, b->n_metadata);
+    for (int i = 0; i < a->n_metadata; i++) {
+        char label[300];
+        snprintf(label, sizeof label, "TFLite metadata '%s'", str(a->metadata[i].name));
+        if (!cmp_str(q, "TFLite metadata name", a->metadata[i].name, b->metadata[i].name) ||
+            !cmp_bytes(q, label, a->metadata[i].data, b->metadata[i].data))
+            return false;
+    }
+    if (a->n_metadata_buffers != b->n_metadata_buffers)
+        return differ(q, "%d TFLite metadata_buffer entries vs %d", a->n_metadata_buffers,
+                      b->n_metadata_buffers);
+    for (int i = 0; i < a->n_metadata_buffers; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "TFLite metadata_buffer %d", i);
+        if (!cmp_bytes(q, label, a->metadata_buffers[i], b->metadata_buffers[i])) return false;
+    }
+    if (a->n_signatures != b->n_signatures)
+        return differ(q, "%d TFLite signatures vs %d", a->n_signatures, b->n_signatures);
+    for (int i = 0; i < a->n_signatures; i++) {
+        const struct ir_tflite_signature *sa = &a->signatures[i], *sb = &b->signatures[i];
+        size_t mark = push(q, "signature '%s'", str(sa->key));
+        bool same = cmp_str(q, "key", sa->key, sb->key);
+        if (same && sa->subgraph_index != sb->subgraph_index)
+            same = differ(q, "subgraph %d vs %d", sa->subgraph_index, sb->subgraph_index);
+        same = same && cmp_tensor_refs(q, "input", sa->inputs, sa->n_inputs, sb->inputs,
+                                       sb->n_inputs);
+        same = same && cmp_tensor_refs(q, "output", sa->outputs, sa->n_outputs, sb->outputs,
+                                       sb->n_outputs);
+        pop(q, mark);
+        if (!same) return false;
+    }
+    if (a->n_subgraphs != b->n_subgraphs)
+        return differ(q, "%d TFLite subgraphs vs %d", a->n_subgraphs, b->n_subgraphs);
+    for (int i = 0; i < a->n_subgraphs; i++) {
+        int da = a->subgraph_debug_metadata ? a->subgraph_debug_metadata[i] : -1;
+        int db = b->subgraph_debug_metadata ? b->subgraph_debug_metadata[i] : -1;
+        if (da != db)
+            return differ(q, "subgraph %d: debug_metadata_index %d vs %d", i, da, db);
+        /* Subgraph 0 is the main graph, compared on its own. */
+        if (i == 0) continue;
+        if (!a->subgraphs[i] || !b->subgraphs[i]) {
+            if (a->subgraphs[i] || b->subgraphs[i])
+                return differ(q, "subgraph %d is missing in one model", i);
+            continue;
+        }
+        size_t mark = push(q, "subgraph %d", i);
+        bool same = cmp_graph(q, a->subgraphs[i], b->subgraphs[i]);
+        pop(q, mark);
+        if (!same) return false;
+    }
+    return true;
+}
+
 bool ir_model_equal(const struct ir_model *a, const struct ir_model *b, char *why, size_t cap)
 {
     struct eq q = {why, cap, {0}, 0};
@@ -538,6 +653,7 @@ bool ir_model_equal(const struct ir_model *a, const struct ir_model *b, char *wh
     if (!cmp_pairs(&q, "metadata", a->metadata, a->n_metadata, b->metadata, b->n_metadata))
         return false;
     if (!cmp_extras(&q, "model", &a->extras, &b->extras)) return false;
+    if (!cmp_tflite(&q, a->tflite, b->tflite)) return false;
     if (!a->graph || !b->graph) {
         if (a->graph || b->graph) return differ(&q, "only one model has a graph");
         return true;

@@ -543,7 +543,8 @@ static fy_status verify_graph(const struct ir_graph *g, struct fy_error *err)
     fy_status st = ir_graph_topo_order(g, &order, err);
     if (st) return st;
     /* a value read by a node must be a graph input, a constant, an outer
-     * value, or produced by some node */
+     * value, a variable (TFLite state: it starts from its initial value or
+     * zero), or produced by some node */
     bool *is_input = ARENA_ARRAY(&g->model->arena, (size_t)g->n_tensors + 1, bool);
     if (!is_input) return nomem(err);
     for (int i = 0; i < g->n_inputs; i++) is_input[g->inputs[i]->id] = true;
@@ -551,7 +552,11 @@ static fy_status verify_graph(const struct ir_graph *g, struct fy_error *err)
         const struct ir_node *n = g->nodes[i];
         for (int j = 0; j < n->n_inputs; j++) {
             const struct ir_tensor *t = n->inputs[j];
-            if (t && t->kind == IR_TENSOR_VALUE && !t->producer && !is_input[t->id])
+            /* A TFLite custom op may read a tensor nothing writes: TFLite
+             * allocates it, and Vela's ethos-u op uses such as scratch. */
+            bool scratch = n->op == IR_OP_OPAQUE && g->model->format == IR_FORMAT_TFLITE;
+            if (t && t->kind == IR_TENSOR_VALUE && !t->producer && !is_input[t->id] &&
+                !t->is_variable && !scratch)
                 return err_node(err, FY_EINVALID, n->name, n->op_type,
                                 "input '%s' is not a graph input, an initializer or any "
                                 "node's output",

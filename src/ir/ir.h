@@ -62,6 +62,17 @@ struct ir_quant {
     int64_t *zero_point;
     float min, max; /* TFLite keeps calibration ranges; NaN when absent */
     bool has_range;
+    /* TFLite: quantized_dimension as the file wrote it, where the IR reads
+     * it differently (a single scale with a non-zero dimension, or a
+     * dimension outside the rank that TFLite Micro tolerates); writers put
+     * it back. */
+    bool has_file_axis;
+    int file_axis;
+    /* TFLite: min/max as the file lists them, one per scale when the
+     * calibration range is per axis (range_count > 1); when range_count is
+     * 1, min and max above hold it too. */
+    int range_count;
+    float *range_min, *range_max;
 };
 
 enum ir_tensor_kind {
@@ -97,6 +108,12 @@ struct ir_tensor {
     bool has_type;       /* the file described its type (value_info/input/output) */
     bool in_value_info;  /* listed in the graph's value_info */
     bool is_variable;    /* TFLite variable tensor */
+    /* TFLite: Tensor.shape_signature (-1: a dim that may vary at run time;
+     * dims hold Tensor.shape), and Tensor.has_rank as the file set it. */
+    bool has_shape_signature;
+    int signature_rank;
+    int64_t *shape_signature;
+    bool has_rank;
 
     const char *doc;
     struct ir_extras extras;      /* unknown fields of the tensor itself */
@@ -242,6 +259,48 @@ struct ir_opset {
     int64_t version;
 };
 
+/* ---- TFLite model fields beyond the graph (formats/tflite) ---- */
+
+/* A SignatureDef entry: an alias for one tensor of the signature's subgraph. */
+struct ir_tflite_tensor_ref {
+    const char *name;          /* the alias ("input_1") */
+    int tensor_index;          /* index in the subgraph's tensors, as in the file */
+    struct ir_tensor *tensor;  /* that tensor */
+};
+
+struct ir_tflite_signature {
+    const char *key;           /* signature_key ("serving_default") */
+    int subgraph_index;
+    struct ir_tflite_tensor_ref *inputs;
+    int n_inputs;
+    struct ir_tflite_tensor_ref *outputs;
+    int n_outputs;
+};
+
+/* Model.metadata: a name and the bytes of the buffer it names. */
+struct ir_tflite_metadata {
+    const char *name;
+    struct ir_bytes data;
+};
+
+struct ir_tflite_info {
+    uint32_t version;          /* Model.version: the schema version (3) */
+    const char *description;   /* Model.description; also model->producer_name */
+    struct ir_tflite_metadata *metadata;
+    int n_metadata;
+    /* Model.metadata_buffer (deprecated): the bytes of each buffer it lists. */
+    struct ir_bytes *metadata_buffers;
+    int n_metadata_buffers;
+    struct ir_tflite_signature *signatures;
+    int n_signatures;
+    /* Every SubGraph in file order; [0] is model->graph, the others have
+     * parent NULL and are named by index from options (IF, WHILE, CALL_ONCE). */
+    struct ir_graph **subgraphs;
+    int n_subgraphs;
+    /* SubGraph.debug_metadata_index per subgraph (-1: none). */
+    int *subgraph_debug_metadata;
+};
+
 struct ir_model {
     struct arena arena;
     struct file_map *maps; /* the model file and external data files */
@@ -262,6 +321,12 @@ struct ir_model {
     struct ir_extras extras; /* functions, training info, ... */
 
     struct ir_graph *graph;
+
+    struct ir_tflite_info *tflite; /* NULL unless read from (or made for) TFLite */
+    /* What a reader accepted but the user should hear about (a TFLite
+     * quantized_dimension out of range, ...); the CLI prints them. */
+    const char **warnings;
+    int n_warnings, cap_warnings;
 };
 
 /* ---- construction ---- */

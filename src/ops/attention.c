@@ -1,4 +1,4 @@
-/* Attention (opset 23): scaled dot-product attention over 3-D
+/* Attention (opsets 23, 24): scaled dot-product attention over 3-D
  * [batch, seq, heads*size] or 4-D [batch, heads, seq, size] Q, K, V, with
  * grouped-query heads, a bool or float mask, causal masking, softcap and a
  * key/value cache.
@@ -11,7 +11,9 @@
  *   p     = softmax(s)                  a row with every s_j = -inf gives p = 0
  *   Y_i   = sum_j p_j V_j
  * K and V are the past cache followed by the new keys/values (present_key and
- * present_value return them). Query head h reads key/value head
+ * present_value return them). Opset 24's nonpad_kv_seqlen[b] says how many
+ * leading keys of batch entry b are valid (the rest are masked); without a
+ * past cache it also moves the causal frontier: j <= i + nonpad - q_seq. Query head h reads key/value head
  * h / (q_heads / kv_heads). qk_matmul_output gives s after the matmul (mode
  * 0), after softcap (1), after the bias (2) or p (3).
  *
@@ -25,7 +27,7 @@
 #include "ops/nn.h"
 #include "ops/sequence.h"
 
-enum { IN_Q, IN_K, IN_V, IN_MASK, IN_PAST_K, IN_PAST_V };
+enum { IN_Q, IN_K, IN_V, IN_MASK, IN_PAST_K, IN_PAST_V, IN_NONPAD };
 
 fy_status seq_attention_parse(const struct ir_node *n, int64_t opset, void *params,
                               struct fy_error *err)
@@ -62,7 +64,7 @@ fy_status seq_attention_parse(const struct ir_node *n, int64_t opset, void *para
 
 /* Sizes of one call, and where the mask's elements are. */
 struct att_geom {
-    bool three_d;
+    bool three_d, has_past;
     int64_t batch, q_heads, kv_heads, q_seq, kv_seq, past, total, head, v_head;
     int64_t mask_dims[4], mask_strides[4]; /* aligned to [B, Hq, Sq, T]; stride 0: broadcast */
 };
@@ -128,11 +130,10 @@ static fy_status att_geom(struct op_ctx *c, struct att_geom *g)
     const struct op_tensor *pk = nn_in(c, IN_PAST_K), *pv = nn_in(c, IN_PAST_V);
     if (!pk != !pv) return op_fail(c, FY_EINVALID, "past_key and past_value go together");
     if (pk) {
-        st = op_expect_same_dtype(c, IN_Q, IN_PAST_K);
-        if (!st && pv->dtype != v->dtype)
-            st = op_fail(c, FY_EINVALID, "past_value has type %s; V has type %s",
-                         ir_dtype_name(pv->dtype), ir_dtype_name(v->dtype));
-        if (st) return st;
+        if (pk->dtype != q->dtype || pv->dtype != v->dtype)
+            return op_fail(c, FY_EINVALID, "past_key/past_value have types %s/%s; Q/V have %s/%s",
+                           ir_dtype_name(pk->dtype), ir_dtype_name(pv->dtype),
+                           ir_dtype_name(q->dtype), ir_dtype_name(v->dtype));
         if (pk->rank != 4 || pk->dims[0] != g->batch || pk->dims[1] != g->kv_heads ||
             pk->dims[3] != g->head || pv->rank != 4 || pv->dims[0] != g->batch ||
             pv->dims[1] != g->kv_heads || pv->dims[2] != pk->dims[2] || pv->dims[3] != g->v_head)
@@ -143,8 +144,34 @@ static fy_status att_geom(struct op_ctx *c, struct att_geom *g)
                            (long long)g->batch, (long long)g->kv_heads, (long long)g->head,
                            (long long)g->batch, (long long)g->kv_heads, (long long)g->v_head);
         g->past = pk->dims[2];
+        g->has_past = true;
     }
     g->total = g->past + g->kv_seq;
+    /* Dims of empty tensors can be anything: bound the work (scores and
+     * cache elements) so that no product below overflows or runs forever. */
+    uint64_t scores, cache;
+    const uint64_t lim = (uint64_t)1 << 48;
+    if (__builtin_mul_overflow((uint64_t)g->batch, (uint64_t)g->q_heads, &scores) ||
+        __builtin_mul_overflow(scores, (uint64_t)g->q_seq, &scores) ||
+        __builtin_mul_overflow(scores, (uint64_t)g->total + 1, &scores) ||
+        __builtin_mul_overflow((uint64_t)g->batch, (uint64_t)g->kv_heads, &cache) ||
+        __builtin_mul_overflow(cache, (uint64_t)g->total + 1, &cache) ||
+        __builtin_mul_overflow(cache, (uint64_t)(g->head + g->v_head + 1), &cache) ||
+        scores > lim || cache > lim)
+        return op_fail(c, FY_EUNSUPPORTED, "the attention is too large to compute");
+    const struct op_tensor *np = nn_in(c, IN_NONPAD);
+    if (np) {
+        if (np->dtype != IR_I64 || np->rank != 1 || np->dims[0] != g->batch)
+            return op_fail(c, FY_EINVALID, "nonpad_kv_seqlen is %s %s; expected int64 [%lld]",
+                           ir_dtype_name(np->dtype), nn_shape_str(np, b1, sizeof b1),
+                           (long long)g->batch);
+        for (int64_t b = 0; b < g->batch; b++) {
+            int64_t n = ((const int64_t *)np->data)[b];
+            if (n < 0 || n > g->total)
+                return op_fail(c, FY_EINVALID, "nonpad_kv_seqlen[%lld] is %lld; it must be in "
+                               "[0, %lld]", (long long)b, (long long)n, (long long)g->total);
+        }
+    }
     const struct op_tensor *m = nn_in(c, IN_MASK);
     if (m) {
         if (m->dtype != IR_BOOL && m->dtype != q->dtype)
@@ -196,6 +223,7 @@ struct att_run {
     const double *k, *v;      /* [B, Hkv, T, D] and [B, Hkv, T, Dv]: cache then new */
     const struct op_tensor *mask;
     const double *mask_f;     /* float mask as doubles */
+    const int64_t *nonpad;    /* valid keys per batch entry, or NULL */
     double scale;
     double *y;                /* in the output's layout */
     double *qk;               /* [B, Hq, Sq, T] or NULL */
@@ -234,6 +262,9 @@ static void att_rows(void *arg, int64_t begin, int64_t end)
         const double *kb = r->k + (b * g->kv_heads + kh) * T * D;
         const double *vb = r->v + (b * g->kv_heads + kh) * T * Dv;
         double *qk = r->qk ? r->qk + row * T : NULL;
+        /* keys j > i + offset are hidden by is_causal; keys from nonpad on are padding */
+        int64_t valid = r->nonpad ? r->nonpad[b] : T;
+        int64_t offset = g->has_past || !r->nonpad ? g->past : r->nonpad[b] - g->q_seq;
         double mx = -INFINITY;
         for (int64_t j = 0; j < T; j++) {
             double dot = 0;
@@ -243,7 +274,7 @@ static void att_rows(void *arg, int64_t begin, int64_t end)
             if (r->p->softcap > 0) v = r->p->softcap * tanh(v / r->p->softcap);
             if (qk && r->p->qk_mode == 1) qk[j] = v;
             if (r->mask) v += mask_bias(r, b, h, i, j);
-            if (r->p->is_causal && j > i + g->past) v = -INFINITY;
+            if ((r->p->is_causal && j > i + offset) || j >= valid) v = -INFINITY;
             if (qk && r->p->qk_mode == 2) qk[j] = v;
             s[j] = v;
             if (v > mx) mx = v;
@@ -311,6 +342,7 @@ fy_status seq_attention_eval(struct op_ctx *c)
     r.k = kc;
     r.v = vc;
     r.mask = nn_in(c, IN_MASK);
+    if (nn_in(c, IN_NONPAD)) r.nonpad = c->in[IN_NONPAD]->data;
     if (r.mask && r.mask->dtype != IR_BOOL && !(r.mask_f = nn_load_f64(c, r.mask)))
         return FY_ENOMEM;
     r.scale = r.p->has_scale ? r.p->scale : 1 / sqrt((double)g->head);

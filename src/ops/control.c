@@ -16,7 +16,7 @@
  * infer completes before infer returns. So one slot per thread, keyed by the
  * node's context, carries infer's results to eval. A slot left full (the
  * outputs could not be allocated, so eval never came) is released by the
- * next put. */
+ * next put, or by ctl_results_drop when the enclosing control node fails. */
 struct ctl_slot {
     const struct op_ctx *owner;
     const struct ir_node *node;
@@ -26,7 +26,7 @@ struct ctl_slot {
 
 static _Thread_local struct ctl_slot slot;
 
-static void slot_drop(void)
+void ctl_results_drop(void)
 {
     if (slot.vals) {
         ctl_values_free(slot.vals, slot.n);
@@ -70,7 +70,7 @@ struct op_tensor *ctl_value_copy(struct op_ctx *c, const struct op_tensor *v)
 
 fy_status ctl_results_put(struct op_ctx *c, struct op_tensor **vals, int n)
 {
-    slot_drop();
+    ctl_results_drop();
     fy_status st = FY_OK;
     for (int i = 0; i < c->n_outputs && !st; i++) {
         if (!c->out[i]) continue;
@@ -112,7 +112,7 @@ fy_status ctl_results_eval(struct op_ctx *c)
             copy_contents(src, dst);
         }
     }
-    slot_drop();
+    ctl_results_drop();
     return FY_OK;
 }
 
@@ -157,7 +157,8 @@ fy_status ctl_if_infer(struct op_ctx *c)
     struct op_tensor **vals = calloc((size_t)(n ? n : 1), sizeof *vals);
     if (!vals) return op_fail(c, FY_ENOMEM, "out of memory");
     fy_status st = op_run_subgraph(c, g, NULL, 0, vals, n);
-    if (!st) st = ctl_results_put(c, vals, n);
+    if (st) ctl_results_drop();
+    else st = ctl_results_put(c, vals, n);
     free(vals);
     return st;
 }

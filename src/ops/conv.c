@@ -6,10 +6,14 @@
  * computed in float32) take the fast paths:
  *   Conv           1x1 stride-1 unpadded: SGEMM on X directly;
  *                  2-D depthwise (one input channel per group): direct loops
- *                  over a padded copy of each plane;
- *                  otherwise im2col + SGEMM per image and group.
+ *                  over a zero-bordered copy of each plane (portable vector
+ *                  code; AVX-512, with a 3x3 special case, when the CPU has it);
+ *                  otherwise SGEMM per image and group whose B panels are
+ *                  packed straight from the image (implicit im2col: the
+ *                  column matrix never exists whole). The bias rides in SGEMM.
  *   ConvTranspose  SGEMM (W^T X) into columns, then col2im.
- * tests/unit/test_ops_nn.c checks the fast paths against the reference. */
+ * tests/unit/test_ops_nn.c checks every fast path, in every variant the CPU
+ * runs, against the reference. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +187,38 @@ static void conv_reference(const struct conv_shape *s, const double *x, const do
 
 /* ---- Conv: float32 fast paths ---- */
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef int v4i __attribute__((vector_size(16)));
+
+static v4f load4(const float *p)
+{
+    v4f v;
+    memcpy(&v, p, sizeof v); /* unaligned load */
+    return v;
+}
+
+/* x[0], x[2], x[4], x[6] */
+static v4f load4_even(const float *p)
+{
+    v4f a = load4(p), b = load4(p + 4);
+#if defined(__clang__)
+    return __builtin_shufflevector(a, b, 0, 2, 4, 6);
+#else
+    return __builtin_shuffle(a, b, (v4i){0, 2, 4, 6});
+#endif
+}
+
+/* d[i] = src[2 * i] for i < n (strided rows of im2col: stride-2 convolutions) */
+static void copy_stride2(float *d, const float *src, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        v4f v = load4_even(src + 2 * i);
+        memcpy(d + i, &v, sizeof v);
+    }
+    for (; i < n; i++) d[i] = src[2 * i];
+}
+
 struct im2col_job {
     const struct nn_geom *g;
     const float *x; /* one image's channels of one group */
@@ -226,6 +262,8 @@ static void im2col_row(const struct im2col_job *j, int64_t row, int64_t n0, int6
             const float *xr = xc + base * in_l;
             if (s_l == 1)
                 memcpy(d + a, xr + a + off, (size_t)(b - a) * sizeof(float));
+            else if (s_l == 2 && (b - 1) * 2 + off + 1 < in_l)
+                copy_stride2(d + a, xr + a * 2 + off, b - a); /* reads one past the last */
             else
                 for (int64_t ow = a; ow < b; ow++) d[ow] = xr[ow * s_l + off];
         }
@@ -274,27 +312,6 @@ struct depthwise_job {
     int64_t hp, wp; /* padded plane */
     atomic_bool nomem;
 };
-
-typedef float v4f __attribute__((vector_size(16)));
-typedef int v4i __attribute__((vector_size(16)));
-
-static v4f load4(const float *p)
-{
-    v4f v;
-    memcpy(&v, p, sizeof v); /* unaligned load */
-    return v;
-}
-
-/* x[0], x[2], x[4], x[6] */
-static v4f load4_even(const float *p)
-{
-    v4f a = load4(p), b = load4(p + 4);
-#if defined(__clang__)
-    return __builtin_shufflevector(a, b, 0, 2, 4, 6);
-#else
-    return __builtin_shuffle(a, b, (v4i){0, 2, 4, 6});
-#endif
-}
 
 /* One output row of a depthwise 2-D convolution:
  *   y[ow] = bias + sum over taps (kh, kw) of w[kh, kw] * rows[kh][ow*sw + kw*dw]
@@ -385,6 +402,14 @@ depthwise_row_avx512(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
     }
 }
 
+/* acc + wv * (p[0], p[2], ..., p[30]): one stride-2 tap for 16 outputs */
+__attribute__((target("avx512f"))) static inline __m512
+tap_stride2(__m512 acc, __m512 wv, const float *p, __mmask16 mlo, __mmask16 mhi, __m512i even)
+{
+    __m512 lo = _mm512_maskz_loadu_ps(mlo, p), hi = _mm512_maskz_loadu_ps(mhi, p + 16);
+    return _mm512_fmadd_ps(wv, _mm512_permutex2var_ps(lo, even, hi), acc);
+}
+
 /* A whole output plane with 3x3 taps, the usual depthwise kernel: its nine
  * weights stay in registers for the plane instead of being broadcast again
  * for every group of outputs. */
@@ -422,21 +447,15 @@ depthwise_plane3x3_avx512(const struct depthwise_geom *q, const float *pad, cons
                 __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
                 __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
                 const float *p0 = r0 + 2 * ow, *p1 = r1 + 2 * ow, *p2 = r2 + 2 * ow;
-#define NN_TAP2(wv, ptr)                                                                       \
-    acc = _mm512_fmadd_ps(wv,                                                                  \
-                          _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(mlo, ptr), even,        \
-                                                 _mm512_maskz_loadu_ps(mhi, (ptr) + 16)),      \
-                          acc)
-                NN_TAP2(w0, p0);
-                NN_TAP2(w1, p0 + dw);
-                NN_TAP2(w2, p0 + 2 * dw);
-                NN_TAP2(w3, p1);
-                NN_TAP2(w4, p1 + dw);
-                NN_TAP2(w5, p1 + 2 * dw);
-                NN_TAP2(w6, p2);
-                NN_TAP2(w7, p2 + dw);
-                NN_TAP2(w8, p2 + 2 * dw);
-#undef NN_TAP2
+                acc = tap_stride2(acc, w0, p0, mlo, mhi, even);
+                acc = tap_stride2(acc, w1, p0 + dw, mlo, mhi, even);
+                acc = tap_stride2(acc, w2, p0 + 2 * dw, mlo, mhi, even);
+                acc = tap_stride2(acc, w3, p1, mlo, mhi, even);
+                acc = tap_stride2(acc, w4, p1 + dw, mlo, mhi, even);
+                acc = tap_stride2(acc, w5, p1 + 2 * dw, mlo, mhi, even);
+                acc = tap_stride2(acc, w6, p2, mlo, mhi, even);
+                acc = tap_stride2(acc, w7, p2 + dw, mlo, mhi, even);
+                acc = tap_stride2(acc, w8, p2 + 2 * dw, mlo, mhi, even);
             }
             _mm512_mask_storeu_ps(yr + ow, m, acc);
         }

@@ -7,10 +7,16 @@
  *       for each block of MC rows of C          pack A[row-block, k-block]
  *         for each NR-wide strip, MR-high strip  micro-kernel: MR x NR tile
  *
- * Packed A holds MR-row strips stored k-major (MR values per k), packed B
- * holds NR-column strips stored k-major (NR values per k), both zero-padded
- * to whole strips, so the micro-kernel reads both sequentially and edge tiles
- * need no special arithmetic (only their write-back is clipped).
+ * Packed B holds NR-column strips stored k-major (NR values per k),
+ * zero-padded to whole strips, so the micro-kernel reads it sequentially and
+ * edge tiles need no special arithmetic (only their write-back is clipped).
+ * A caller may supply B's packer (Conv packs straight from the image); with
+ * few rows of C (<= DIRECT_B_MAX_M) the full strips of an untransposed B are
+ * read in place instead, since copying B would cost as much as using it.
+ * A is packed likewise (MR-row strips, k-major) only when it is transposed or
+ * scaled; an untransposed A (the weights of Conv, MatMul) is read in place,
+ * row by row, as the micro-kernels take A with any row and k stride.
+ * Products of at most SMALL_M rows skip all of this (see sgemm_small).
  *
  * Threads split C into ranges of whole strips, along n when the matrix is
  * wider than tall, else along m; each range packs what it needs itself. */
@@ -40,7 +46,7 @@
  * and only their valid part is written back). bias (NULL or one value per
  * row) is added on the way out. */
 typedef void (*ukernel_fn)(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows,
-                           const float *b, float *c, int64_t ldc, bool accumulate,
+                           const float *b, int64_t bs, float *c, int64_t ldc, bool accumulate,
                            const float *bias);
 
 struct ukernel {
@@ -62,7 +68,7 @@ static const float *a_row(const float *a, int64_t rs, int i, int rows)
 typedef float vf4 __attribute__((vector_size(16)));
 
 static void ukernel_portable(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows,
-                             const float *b, float *c, int64_t ldc, bool accumulate,
+                             const float *b, int64_t bs, float *c, int64_t ldc, bool accumulate,
                              const float *bias)
 {
     const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
@@ -80,7 +86,7 @@ static void ukernel_portable(int64_t kc, const float *a, int64_t rs, int64_t cs,
         c21 += a2[off] * b1;
         c30 += a3[off] * b0;
         c31 += a3[off] * b1;
-        b += 8;
+        b += bs;
     }
     vf4 out[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
     for (int i = 0; i < 4; i++) {
@@ -107,7 +113,7 @@ static void ukernel_portable(int64_t kc, const float *a, int64_t rs, int64_t cs,
  * 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers. */
 __attribute__((target("avx2,fma"))) static void
 ukernel_avx2(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const float *b,
-             float *c, int64_t ldc, bool accumulate, const float *bias)
+             int64_t bs, float *c, int64_t ldc, bool accumulate, const float *bias)
 {
     const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
     const float *a2 = a_row(a, rs, 2, rows), *a3 = a_row(a, rs, 3, rows);
@@ -119,7 +125,7 @@ ukernel_avx2(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
     for (int64_t k = 0, off = 0; k < kc; k++, off += cs) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
         __m256 av;
         av = _mm256_broadcast_ss(a0 + off);
         c00 = _mm256_fmadd_ps(av, b0, c00);
@@ -139,7 +145,7 @@ ukernel_avx2(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const
         av = _mm256_broadcast_ss(a5 + off);
         c50 = _mm256_fmadd_ps(av, b0, c50);
         c51 = _mm256_fmadd_ps(av, b1, c51);
-        b += 16;
+        b += bs;
     }
     __m256 out[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
                         {c30, c31}, {c40, c41}, {c50, c51}};
@@ -166,7 +172,7 @@ ukernel_avx2(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const
  * Named accumulators: GCC keeps an array of vectors on the stack. */
 __attribute__((target("avx512f"))) static void
 ukernel_avx512(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, const float *b,
-               float *c, int64_t ldc, bool accumulate, const float *bias)
+               int64_t bs, float *c, int64_t ldc, bool accumulate, const float *bias)
 {
     const float *a0 = a_row(a, rs, 0, rows), *a1 = a_row(a, rs, 1, rows);
     const float *a2 = a_row(a, rs, 2, rows), *a3 = a_row(a, rs, 3, rows);
@@ -181,7 +187,7 @@ ukernel_avx512(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, con
     __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps();
     __m512 c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
     for (int64_t k = 0, off = 0; k < kc; k++, off += cs) {
-        __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+        __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
         __m512 av;
         av = _mm512_set1_ps(a0[off]);
         c00 = _mm512_fmadd_ps(av, b0, c00);
@@ -207,7 +213,7 @@ ukernel_avx512(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, con
         av = _mm512_set1_ps(a7[off]);
         c70 = _mm512_fmadd_ps(av, b0, c70);
         c71 = _mm512_fmadd_ps(av, b1, c71);
-        b += 32;
+        b += bs;
     }
     __m512 out[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31},
                         {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
@@ -229,10 +235,10 @@ ukernel_avx512(int64_t kc, const float *a, int64_t rs, int64_t cs, int rows, con
 #endif
 
 static const struct ukernel kernels[SGEMM_ISA_COUNT] = {
-    [SGEMM_PORTABLE] = {4, 8, 128, 256, 2048, ukernel_portable},
+    [SGEMM_PORTABLE] = {4, 8, 128, 256, 512, ukernel_portable},
 #if SGEMM_X86
-    [SGEMM_AVX2] = {6, 16, 144, 256, 2048, ukernel_avx2},
-    [SGEMM_AVX512] = {8, 32, 96, 320, 1024, ukernel_avx512},
+    [SGEMM_AVX2] = {6, 16, 144, 256, 512, ukernel_avx2},
+    [SGEMM_AVX512] = {8, 32, 128, 256, 512, ukernel_avx512},
 #endif
 };
 
@@ -283,10 +289,13 @@ enum sgemm_isa sgemm_best_isa(void)
 
 /* ---- packing ---- */
 
+#define DIRECT_B_MAX_M 256
+
 struct job {
     const struct sgemm_args *g;
     const struct ukernel *uk;
     bool split_n; /* ranges are NR-strips of columns (else MR-strips of rows) */
+    bool direct_b; /* B read in place (untransposed, few rows of C) */
     atomic_bool nomem;
 };
 
@@ -381,12 +390,16 @@ static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, 
             int64_t kc = g->k - pc < uk->kc ? g->k - pc : uk->kc;
             /* the first k-block overwrites C when beta is 0 */
             bool accumulate = pc > 0 || g->beta != 0;
+            /* B read in place, full strips only (the last partial one is
+             * packed, so no read runs past a row of B) */
+            int64_t direct_cols = j->direct_b ? nc / nr * nr : 0;
             if (g->pack_b)
                 g->pack_b(g->pack_user, pc, kc, jc, nc, nr, pb);
-            else
-                pack_b(g, nr, pc, kc, jc, nc, pb);
-            /* the bias goes in with the first k-block */
-            const float *bias = pc == 0 ? g->row_bias : NULL;
+            else if (direct_cols < nc)
+                pack_b(g, nr, pc, kc, jc + direct_cols, nc - direct_cols, pb + direct_cols * kc);
+            /* the bias goes in with the last k-block, after the products: the
+             * order of a GEMM followed by a separate bias add */
+            const float *bias = pc + kc >= g->k ? g->row_bias : NULL;
             for (int64_t ic = m0; ic < m1; ic += uk->mc) {
                 int64_t mc = m1 - ic < uk->mc ? m1 - ic : uk->mc;
                 /* A is read in place when it is untransposed and unscaled */
@@ -395,14 +408,16 @@ static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, 
                 if (!direct) pack_a(g, mr, ic, mc, pc, kc, pa);
                 for (int64_t jr = 0; jr < nc; jr += nr) {
                     int cols = nc - jr < nr ? (int)(nc - jr) : nr;
-                    const float *bp = pb + jr * kc;
+                    bool b_direct = jr < direct_cols;
+                    const float *bp = b_direct ? g->b + pc * g->ldb + jc + jr : pb + jr * kc;
+                    int64_t bs = b_direct ? g->ldb : nr;
                     for (int64_t ir = 0; ir < mc; ir += mr) {
                         int rows = mc - ir < mr ? (int)(mc - ir) : mr;
                         const float *ap = direct ? g->a + (ic + ir) * g->lda + pc : pa + ir * kc;
                         float *cp = g->c + (ic + ir) * g->ldc + jc + jr;
                         const float *bi = bias ? bias + ic + ir : NULL;
                         if (rows == mr && cols == nr) {
-                            uk->fn(kc, ap, rs, cs, rows, bp, cp, g->ldc, accumulate, bi);
+                            uk->fn(kc, ap, rs, cs, rows, bp, bs, cp, g->ldc, accumulate, bi);
                             continue;
                         }
                         /* edge tile: compute the whole tile aside, write back the valid part */
@@ -410,7 +425,7 @@ static void gemm_range(const struct job *j, int64_t m0, int64_t m1, int64_t n0, 
                             for (int i = 0; i < rows; i++)
                                 memcpy(tile + i * nr, cp + i * g->ldc,
                                        (size_t)cols * sizeof(float));
-                        uk->fn(kc, ap, rs, cs, rows, bp, tile, nr, accumulate, bi);
+                        uk->fn(kc, ap, rs, cs, rows, bp, bs, tile, nr, accumulate, bi);
                         for (int i = 0; i < rows; i++)
                             memcpy(cp + i * g->ldc, tile + i * nr, (size_t)cols * sizeof(float));
                     }
@@ -563,6 +578,10 @@ fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_
     }
     if (g->m <= SMALL_M && !g->pack_b) return sgemm_small(ctx, g);
     struct job j = {.g = g, .uk = &kernels[isa]};
+    /* Packing B copies K x N values to use each of them M times: with few
+     * rows of C the copy costs as much as the products, so B is read in
+     * place (its rows stream well enough from L2). */
+    j.direct_b = !g->trans_b && !g->pack_b && g->m <= DIRECT_B_MAX_M;
     atomic_init(&j.nomem, false);
     const struct ukernel *uk = j.uk;
     /* Splitting along n makes every range pack all of A, along m all of B:

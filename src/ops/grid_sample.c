@@ -162,12 +162,20 @@ static void gs_range(void *arg, int64_t b, int64_t e)
             int64_t d = j->in[k - 1 - i];
             double lo = p->align_corners ? 0 : -0.5;
             double hi = p->align_corners ? (double)(d - 1) : (double)d - 0.5;
-            double v = p->align_corners ? (g[i] + 1) / 2 * (double)(d - 1)
-                                        : ((g[i] + 1) * (double)d - 1) / 2;
+            /* in float, as ONNX Runtime and ONNX's reference do: a grid value
+             * such as -1/3 must land on the same side of a rounding tie */
+            float gf = (float)g[i];
+            double v = p->align_corners ? (double)((gf + 1) / 2 * (float)(d - 1))
+                                        : (double)(((gf + 1) * (float)d - 1) / 2);
             if (p->mode == GS_NEAREST) v = k == 3 ? round(v) : nearbyint(v);
             if (v < lo || v > hi) {
-                if (p->padding == GS_BORDER) v = fmin(fmax(v, 0), (double)(d - 1));
-                else if (p->padding == GS_REFLECTION) v = gs_reflect(v, lo, hi);
+                /* cubic + border clamps each tap, not the coordinate: PyTorch's
+                 * definition, which ONNX Runtime follows (ONNX's reference
+                 * clamps the coordinate; the two differ only for cubic) */
+                if (p->padding == GS_BORDER && p->mode != GS_CUBIC)
+                    v = fmin(fmax(v, 0), (double)(d - 1));
+                else if (p->padding == GS_REFLECTION)
+                    v = gs_reflect(v, lo, hi);
             }
             int64_t idx[4];
             double w[4];

@@ -260,6 +260,7 @@ done:
     free(carried);
     free(vals);
     free(acc);
+    if (st) ctl_results_drop();
     return st;
 }
 
@@ -646,5 +647,7 @@ done:
 
 fy_status ctl_scan_infer(struct op_ctx *c)
 {
-    return c->opset < 9 ? scan8(c) : scan9(c);
+    fy_status st = c->opset < 9 ? scan8(c) : scan9(c);
+    if (st) ctl_results_drop();
+    return st;
 }

@@ -163,7 +163,7 @@ bool nn_is_float(enum ir_dtype t)
 
 void *nn_scratch(struct op_ctx *c, size_t bytes)
 {
-    return op_scratch(c, bytes + 64);
+    return op_scratch(c, bytes);
 }
 
 const struct op_tensor *nn_in(const struct op_ctx *c, int i)

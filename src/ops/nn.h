@@ -66,9 +66,9 @@ const float *nn_load_f32(struct op_ctx *c, const struct op_tensor *t);
 float *nn_out_f32(struct op_ctx *c, struct op_tensor *t);
 void nn_store_f32(struct op_tensor *t, const float *v);
 
-/* op_scratch plus 64 spare bytes. Why: op_scratch (interp.c) rounds
- * header + size down to 64 bytes while its header takes 64, so a request can
- * come back up to 56 bytes short; remove once interp.c is fixed. */
+/* Node scratch (op_scratch), NULL when out of memory (error set). It once
+ * padded requests around an op_scratch bug (fixed); kept because other
+ * families call it. */
 void *nn_scratch(struct op_ctx *c, size_t bytes);
 
 /* ---- float32 loops written with vector types ----

@@ -25,8 +25,18 @@ static enum pool_kind pool_kind_of(enum ir_op op)
 
 static fy_status parse_p(const struct ir_node *n, struct nn_pool_params *p, struct fy_error *err)
 {
-    fy_status st = op_attr_int(n, "p", 2, &p->p, err);
-    if (st) return st;
+    /* opset 1 of LpPool and GlobalLpPool had p as a float */
+    const struct ir_attr *a = ir_node_attr(n, "p");
+    fy_status st;
+    if (a && a->type == IR_ATTR_FLOAT) {
+        if (a->v.f != (float)(int64_t)a->v.f)
+            return op_fail_node(n, err, FY_EUNSUPPORTED, "p is %g; only integer p is supported",
+                                (double)a->v.f);
+        p->p = (int64_t)a->v.f;
+    } else {
+        st = op_attr_int(n, "p", 2, &p->p, err);
+        if (st) return st;
+    }
     if (p->p < 1 || p->p > 1024)
         return op_fail_node(n, err, FY_EINVALID, "p is %lld; it must be a positive integer",
                             (long long)p->p);

@@ -156,7 +156,8 @@ static fy_status q_map_for(struct op_ctx *c, struct q_map *m)
             return op_fail(c, FY_EINVALID, "the zero point has shape %s but the scale has %s",
                            nn_shape_str(z, b1, sizeof b1), nn_shape_str(s, b2, sizeof b2));
     }
-    if (p->block_size == 0 && s->numel == 1 && s->rank <= 1) {
+    /* the scale's shape decides the granularity (block_size only sizes blocks) */
+    if (s->numel == 1 && s->rank <= 1) {
         m->kind = Q_TENSOR;
         return FY_OK;
     }

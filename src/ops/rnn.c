@@ -20,7 +20,6 @@
  * last step (ONNX Runtime does the same; the ONNX text leaves it implicit). */
 #include <ctype.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ops/nn.h"
@@ -260,6 +259,14 @@ static fy_status rnn_shape(struct op_ctx *c, struct rnn_shape *s)
         return op_fail(c, FY_EINVALID, "R has shape %s; expected rank 3",
                        nn_shape_str(r, b1, sizeof b1));
     s->hidden = p->hidden >= 0 ? p->hidden : r->dims[2];
+    /* Dims of empty tensors can be anything; bounding them keeps every product
+     * below (G*H*I, seq*batch, ...) far from overflow. */
+    const int64_t lim = (int64_t)1 << 24;
+    if (s->hidden > lim || s->in > lim || s->seq > lim || s->batch > lim)
+        return op_fail(c, FY_EUNSUPPORTED,
+                       "hidden %lld, input %lld, sequence %lld or batch %lld is above %lld",
+                       (long long)s->hidden, (long long)s->in, (long long)s->seq,
+                       (long long)s->batch, (long long)lim);
     int64_t G = p->n_gates, H = s->hidden, nd = p->n_dir;
     int64_t wd[3] = {nd, G * H, s->in}, rd[3] = {nd, G * H, H}, bd[2] = {nd, 2 * G * H};
     st = expect_dims(c, IN_W, "W", 3, wd);

@@ -1,8 +1,10 @@
-/* roundtrip [--out DIR] [--stable] MODEL...
+/* roundtrip [--out DIR] [--stable] [--format same|onnx|tflite] MODEL...
  *
- * For each model, in one process: read it (format_read_model), write it as
- * ONNX (onnx_write_model, ONNX_EXTERNAL_AUTO), read the written file back and
- * compare the two IRs with ir_model_equal. One line per model:
+ * For each model, in one process: read it (format_read_model), write it in
+ * the format --format names (by default the model's own: ONNX with
+ * onnx_write_model and ONNX_EXTERNAL_AUTO, TFLite with tflite_write_model),
+ * read the written file back and compare the two IRs with ir_model_equal.
+ * One line per model:
  *
  *   ok PATH
  *   refused PATH: <message>   the reader refused the original as UNSUPPORTED
@@ -12,7 +14,7 @@
  * failed. Exit 0 when nothing failed, 1 on any FAIL, 2 on usage errors.
  *
  * --out DIR   keep the rewrite of the i-th MODEL (0-based, in argument order)
- *             as DIR/<i>.onnx; DIR is created if missing. Without it the
+ *             as DIR/<i>.onnx or DIR/<i>.tflite; DIR is created if missing. Without it the
  *             rewrite goes to a private temporary folder that is removed.
  * --stable    also write the re-read model a second time and require the two
  *             written files to be byte-identical (write is a fixpoint). Meant
@@ -21,6 +23,10 @@
  * --external auto|never|always
  *             the writer's external-data policy (default auto); "always" tests
  *             the <file>.data path on every model.
+ * --format same|onnx|tflite
+ *             the format written (default same: the format each model was
+ *             read from). Converting between formats is not a round trip
+ *             ferry does yet, so the writer refuses what it cannot hold.
  *
  * Output is line-buffered, so a caller can tell which model a crash hit. */
 #include <errno.h>
@@ -36,16 +42,20 @@
 #include "core/status.h"
 #include "formats/format.h"
 #include "formats/onnx/onnx.h"
+#include "formats/tflite/tflite.h"
 #include "ir/ir.h"
 
 static const char usage[] =
-    "usage: roundtrip [--out DIR] [--stable] [--external auto|never|always] MODEL...\n"
-    "Reads each MODEL, writes it as ONNX, reads that back and compares the IRs.\n"
+    "usage: roundtrip [--out DIR] [--stable] [--external auto|never|always]\n"
+    "                 [--format same|onnx|tflite] MODEL...\n"
+    "Reads each MODEL, writes it (by default in its own format), reads that back\n"
+    "and compares the IRs.\n"
     "Prints 'ok PATH', 'refused PATH: msg' or 'FAIL PATH: why' per model, then\n"
     "'N refused' and 'N passed, N failed'. Exit 1 if any model failed.\n"
-    "  --out DIR   keep the i-th rewrite as DIR/<i>.onnx (i from 0)\n"
+    "  --out DIR   keep the i-th rewrite as DIR/<i>.onnx or .tflite (i from 0)\n"
     "  --stable    also require write(read(rewrite)) == rewrite, byte for byte\n"
-    "  --external auto|never|always   external-data policy of the writer (default auto)\n";
+    "  --external auto|never|always   external-data policy of the ONNX writer (default auto)\n"
+    "  --format same|onnx|tflite      format written (default same as each model)\n";
 
 /* The error text without a leading "<path>: " when the error is about path
  * itself (the line already names it). */
@@ -99,10 +109,27 @@ static int same_bytes(const char *a, const char *b, char *why, size_t cap)
 enum outcome { PASSED, REFUSED, FAILED };
 
 static enum onnx_external_policy policy = ONNX_EXTERNAL_AUTO;
+/* IR_FORMAT_NONE: each model's own format. */
+static enum ir_format out_format = IR_FORMAT_NONE;
 
-static enum outcome round_trip(const char *path, const char *out, const char *out2, bool stable,
-                               char *why, size_t cap)
+static fy_status write_as(const struct ir_model *m, enum ir_format f, const char *path,
+                          const char *const *inputs, struct fy_error *err)
 {
+    if (f == IR_FORMAT_TFLITE) return tflite_write_model(m, path, inputs, 1, err);
+    return onnx_write_model(m, path, policy, inputs, 1, err);
+}
+
+/* Where the i-th rewrite goes: its extension names the format written. */
+static void output_path(char *buf, size_t cap, const char *dir, const char *stem,
+                        enum ir_format f)
+{
+    snprintf(buf, cap, "%s/%s%s", dir, stem, f == IR_FORMAT_TFLITE ? ".tflite" : ".onnx");
+}
+
+static enum outcome round_trip(const char *path, const char *dir, const char *stem, bool stable,
+                               bool keep, char *why, size_t cap)
+{
+    char out[4200] = "", out2[4200] = "";
     struct fy_error err = {0};
     char msg[1536];
     struct ir_model *a = NULL, *b = NULL;
@@ -124,10 +151,14 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
         return FAILED;
     }
 
+    enum ir_format f = out_format != IR_FORMAT_NONE ? out_format : a->format;
+    output_path(out, sizeof out, dir, stem, f);
+    output_path(out2, sizeof out2, dir, "stable-check", f);
+    remove_output(out); /* a stale rewrite must not pass for a new one */
     err_clear(&err);
     err_set_file(&err, out);
     const char *inputs[1] = {path};
-    st = onnx_write_model(a, out, policy, inputs, 1, &err);
+    st = write_as(a, f, out, inputs, &err);
     if (st) {
         error_text(&err, NULL, msg, sizeof msg);
         snprintf(why, cap, "write (%s): %s", fy_status_name(st), msg);
@@ -136,7 +167,7 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
 
     err_clear(&err);
     err_set_file(&err, out);
-    st = onnx_read_model(out, &b, &err);
+    st = format_read_model(out, &b, &err);
     if (st || !b) {
         error_text(&err, NULL, msg, sizeof msg);
         snprintf(why, cap, "reading the rewrite back (%s): %s", fy_status_name(st), msg);
@@ -152,7 +183,7 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
     if (stable) {
         err_clear(&err);
         err_set_file(&err, out2);
-        st = onnx_write_model(b, out2, policy, inputs, 1, &err);
+        st = write_as(b, f, out2, inputs, &err);
         if (st) {
             error_text(&err, NULL, msg, sizeof msg);
             snprintf(why, cap, "second write (%s): %s", fy_status_name(st), msg);
@@ -165,6 +196,7 @@ static enum outcome round_trip(const char *path, const char *out, const char *ou
     res = PASSED;
 
 done:
+    if (!keep && out[0]) remove_output(out);
     ir_model_free(b);
     ir_model_free(a);
     return res;
@@ -200,6 +232,15 @@ int main(int argc, char **argv)
             out_dir = argv[++i];
         } else if (!strcmp(a, "--stable")) {
             stable = true;
+        } else if (!strcmp(a, "--format")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (!strcmp(v, "same")) out_format = IR_FORMAT_NONE;
+            else if (!strcmp(v, "onnx")) out_format = IR_FORMAT_ONNX;
+            else if (!strcmp(v, "tflite")) out_format = IR_FORMAT_TFLITE;
+            else {
+                fputs("roundtrip: --format needs same, onnx or tflite\n", stderr);
+                return 2;
+            }
         } else if (!strcmp(a, "--external")) {
             const char *v = i + 1 < argc ? argv[++i] : "";
             if (!strcmp(v, "auto")) policy = ONNX_EXTERNAL_AUTO;
@@ -238,23 +279,19 @@ int main(int argc, char **argv)
         }
         dir = tmp_dir;
     }
-    char out2[4200];
-    snprintf(out2, sizeof out2, "%s/stable-check.onnx", dir);
-
     int passed = 0, failed = 0, refused = 0;
     double t0 = now_s(), slowest = 0;
     const char *slowest_path = NULL;
     for (int i = first; i < argc; i++) {
         const char *path = argv[i];
-        char out[4200];
+        char stem[32];
         if (out_dir)
-            snprintf(out, sizeof out, "%s/%d.onnx", dir, i - first);
+            snprintf(stem, sizeof stem, "%d", i - first);
         else
-            snprintf(out, sizeof out, "%s/model.onnx", dir);
-        remove_output(out); /* a stale rewrite must not pass for a new one */
+            snprintf(stem, sizeof stem, "model");
         char why[2048] = "";
         double t1 = now_s();
-        enum outcome r = round_trip(path, out, out2, stable, why, sizeof why);
+        enum outcome r = round_trip(path, dir, stem, stable, out_dir != NULL, why, sizeof why);
         double dt = now_s() - t1;
         if (dt > slowest) slowest = dt, slowest_path = path;
         switch (r) {
@@ -271,7 +308,6 @@ int main(int argc, char **argv)
             printf("FAIL %s: %s\n", path, why);
             break;
         }
-        if (!out_dir) remove_output(out);
     }
     if (!out_dir) rmdir(tmp_dir);
 

@@ -845,7 +845,7 @@ TEST(onnx_write_refuses_quantization_parameters_it_cannot_express)
     struct ir_tensor *w = ir_graph_find_tensor(m->graph, "w");
     static float scale = 0.5f;
     static int64_t zp = 0;
-    struct ir_quant q = {-1, 1, &scale, &zp, 0, 0, false};
+    struct ir_quant q = {.axis = -1, .count = 1, .scale = &scale, .zero_point = &zp};
     w->quant = &q;
     struct fy_error err = {0};
     const char *path = write_to(m, dir, "q.onnx", ONNX_EXTERNAL_AUTO, &err);

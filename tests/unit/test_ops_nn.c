@@ -240,7 +240,8 @@ static bool rcase_run(const struct rcase *rc, enum ir_dtype dt, bool abs_vals, i
 {
     struct nt t;
     bool ok = false;
-    if (!nt_new(&t, rc->op, 17, rc->n_in, 1)) goto done;
+    /* opset 19: the first where AveragePool has dilations */
+    if (!nt_new(&t, rc->op, 19, rc->n_in, 1)) goto done;
     rcase_attrs(&t, rc, abs_vals);
     for (int i = 0; i < rc->n_in; i++) {
         uint64_t n = numel(rc->rank[i], rc->dims[i]);
@@ -303,13 +304,15 @@ static bool rcase_check(const struct rcase *rc, const char *what)
 /* ---- SGEMM ---- */
 
 /* Every micro-kernel this CPU runs, on shapes around its tile and block
- * sizes, transposed or not, alpha/beta in {0, 1, other}, padded leading dims:
- * within 1e-5 of the accumulated magnitude of a double loop. */
+ * sizes (and the few-rows path), transposed or not, alpha/beta in {0, 1,
+ * other}, padded leading dims: within 1e-5 of the accumulated magnitude of a
+ * double loop. */
 TEST(sgemm_every_microkernel_matches_a_double_loop)
 {
     static const int64_t sizes[][3] = {{1, 1, 1},   {3, 5, 7},     {6, 16, 1},  {8, 32, 256},
                                        {13, 35, 257}, {150, 70, 300}, {7, 2100, 9}, {33, 1, 40},
-                                       {1, 40, 33},   {145, 129, 513}};
+                                       {1, 40, 33},   {145, 129, 513}, {2, 50, 20},
+                                       {4, 33, 9}}; /* the last two: few rows, B transposed */
     for (int isa = 0; isa < SGEMM_ISA_COUNT; isa++) {
         if (!sgemm_isa_available((enum sgemm_isa)isa)) continue;
         for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
@@ -584,6 +587,48 @@ TEST(pool_float32_matches_reference)
         rcase_free(&rc);
         if (!ok) return;
     }
+}
+
+/* Depthwise 3x3 (MobileNet's layers; a path of its own on AVX-512) at
+ * strides 1 and 2, dilations 1 and 2, with widths around the 16-wide groups,
+ * with and without a channel multiplier, every code variant. */
+TEST(depthwise_3x3_matches_reference)
+{
+    static const int64_t widths[] = {7, 14, 16, 17, 33};
+    for (int isa = 0; isa < SGEMM_ISA_COUNT; isa++) {
+        if (!sgemm_isa_available((enum sgemm_isa)isa)) continue;
+        sgemm_force_isa((enum sgemm_isa)isa);
+        for (int v = 0; v < 20; v++) {
+            struct rcase rc = {.op = IR_OP_CONV, .n_in = 3};
+            rc.n_k = rc.n_op = rc.n_os = -1;
+            rc.n_s = rc.n_d = 2;
+            rc.s[0] = rc.s[1] = 1 + v % 2;
+            rc.d[0] = rc.d[1] = 1 + v / 10;
+            rc.n_p = 4;
+            for (int i = 0; i < 4; i++) rc.p[i] = rc.d[0];
+            int64_t C = 3, mult = 1 + v / 5 % 2;
+            rc.group = C;
+            rc.rank[0] = rc.rank[1] = 4;
+            rc.dims[0][0] = 1;
+            rc.dims[0][1] = C;
+            rc.dims[0][2] = 5;
+            rc.dims[0][3] = widths[v % 5];
+            rc.dims[1][0] = C * mult;
+            rc.dims[1][1] = 1;
+            rc.dims[1][2] = rc.dims[1][3] = 3;
+            rc.rank[2] = 1;
+            rc.dims[2][0] = C * mult;
+            for (int i = 0; i < 3; i++) rc.vals[i] = rng_vals(numel(rc.rank[i], rc.dims[i]));
+            char what[80];
+            snprintf(what, sizeof what, "depthwise 3x3 stride %lld dilation %lld width %lld (%s)",
+                     (long long)rc.s[0], (long long)rc.d[0], (long long)widths[v % 5],
+                     sgemm_isa_name((enum sgemm_isa)isa));
+            bool ok = rcase_check(&rc, what);
+            rcase_free(&rc);
+            if (!ok) break;
+        }
+    }
+    sgemm_force_isa(SGEMM_ISA_COUNT);
 }
 
 /* Big enough for SGEMM to split the product across threads (it keeps at
