@@ -28,7 +28,8 @@ Two measurements, each apples to apples:
      marks with '*'.
    Both sides are measured in R rounds (ferry, then ORT, R times); each side's figure is the
    median of its R medians, so a burst of load from elsewhere hits both alike (the per-round
-   medians and the load average before and after are printed: on a busy machine they show it).
+   medians and the load average before and after are printed: on a busy machine they show it);
+   the table also gives best/best, the ratio of each side's fastest round.
    Neither side's time includes process start, model load, reading inputs or writing outputs.
 2. Whole process (context): wall time of a complete `ferry run` process and of a complete
    `node ort_run.mjs` process (no --bench) on the same input, alternating ferry/ORT, W warm-up
@@ -175,6 +176,7 @@ def bench_pair(name, threads, args, tmp, notes, repeat):
         o_rounds.append(json.loads(p.stdout.strip().splitlines()[-1])["median_ms"])
     row["ferry_ms"], row["ort_ms"] = median(f_rounds), median(o_rounds)
     row["ferry_rounds_ms"], row["ort_rounds_ms"] = f_rounds, o_rounds
+    row["best_ratio"] = min(f_rounds) / min(o_rounds)
     row["ratio"] = row["ferry_ms"] / row["ort_ms"]
 
     # 2. whole process, alternating
@@ -266,7 +268,7 @@ def main():
     print()
     print("in-process inference (model loaded once; median ms per run)")
     hdr = (f"{'model':<22} {'threads':>7} {'ferry ms':>10} {'ORT ms':>10} {'ferry/ORT':>10}"
-           "   rounds: ferry | ORT")
+           f" {'best/best':>10}   rounds: ferry | ORT")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -277,7 +279,9 @@ def main():
         rounds = "/".join(f"{x:.1f}" for x in r["ferry_rounds_ms"]) + " | " + \
             "/".join(f"{x:.1f}" for x in r["ort_rounds_ms"])
         print(f"{r['model']:<22} {r['threads']:>7} {r['ferry_ms']:>9.2f}{star:1} "
-              f"{r['ort_ms']:>10.2f} {r['ratio']:>9.2f}x   {rounds}")
+              f"{r['ort_ms']:>10.2f} {r['ratio']:>9.2f}x {r['best_ratio']:>9.2f}x   {rounds}")
+    print("ferry/ORT: ratio of the medians of the round medians; best/best: fastest round of "
+          "each side\n(on a loaded machine the best rounds are the least disturbed ones)")
     if any(r.get("ferry_method", "").endswith("*") for r in rows):
         print("* ferry has no --repeat: one cold run per process (--stats run time)")
     if not args.no_process:

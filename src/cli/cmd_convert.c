@@ -1,4 +1,4 @@
-/* ferry convert IN -o OUT [--to onnx] [--json] */
+/* ferry convert IN -o OUT [--to onnx|tflite] [--json] */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,13 +7,14 @@
 #include "formats/format.h"
 
 static const char usage[] =
-    "usage: ferry convert IN -o OUT [--to onnx] [--json]\n"
+    "usage: ferry convert IN -o OUT [--to onnx|tflite] [--json]\n"
     "\n"
     "Reads IN and writes it to OUT in the format --to names, or the one OUT's\n"
-    "extension names (.onnx). The output is written to a temporary file and\n"
-    "renamed, and is never written over the input.\n"
-    "  --to onnx   target format (default: from OUT's extension)\n"
-    "  --json      print a JSON report on stdout\n";
+    "extension names (.onnx, .tflite). For now OUT's format must be IN's (a\n"
+    "rewrite); converting between formats comes later. The output is written to\n"
+    "a temporary file and renamed, and is never written over the input.\n"
+    "  --to onnx|tflite   target format (default: from OUT's extension)\n"
+    "  --json             print a JSON report on stdout\n";
 
 int cmd_convert(int argc, char **argv)
 {

@@ -287,6 +287,10 @@ int cmd_run(int argc, char **argv)
     struct ir_model *m = NULL;
     fy_status st = format_read_model(model_path, &m, &err);
     if (st) return cli_report(&err);
+    /* what the reader accepted but the user should know (TFLite Micro
+     * leniencies, ...) */
+    for (int i = 0; i < m->n_warnings; i++)
+        fprintf(stderr, "ferry: warning: %s: %s\n", model_path, m->warnings[i]);
     err_clear(&err);
     err_set_file(&err, model_path);
     struct interp_options opt = {.threads = threads, .stats = stats};

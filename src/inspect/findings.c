@@ -292,10 +292,11 @@ static fy_status rule_opaque_ops(struct inspect_ctx *c, const struct inspect_rul
     for (int i = 0; i < gr.n && !st; i++) {
         const struct opaque_group *o = &gr.items[i];
         char domain[200];
-        if (o->domain[0]) snprintf(domain, sizeof domain, "of domain '%s'", o->domain);
-        else snprintf(domain, sizeof domain, "of the default domain");
+        if (o->domain[0]) snprintf(domain, sizeof domain, " of domain '%s'", o->domain);
+        else if (c->model->format == IR_FORMAT_TFLITE) domain[0] = 0; /* no domains there */
+        else snprintf(domain, sizeof domain, " of the default domain");
         st = inspect_add_finding(c->report, rule->kind, o->first, err,
-                                 "%s %s (%" PRId64 " %s): an op ferry does not know; it is "
+                                 "%s%s (%" PRId64 " %s): an op ferry does not know; it is "
                                  "kept verbatim when the model is written back, but cannot be "
                                  "run or converted",
                                  o->op_type, domain, o->count, plural(o->count, "node", "nodes"));

@@ -21,46 +21,6 @@ static void *alloc_aligned(uint64_t bytes)
     return aligned_alloc(64, n);
 }
 
-fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,
-                          struct fy_error *err)
-{
-    memset(t, 0, sizeof *t);
-    if (rank < 0 || rank > OP_MAX_RANK)
-        return err_fmt(err, FY_EUNSUPPORTED, "rank %d is above the supported %d", rank,
-                       OP_MAX_RANK);
-    uint64_t n = 1;
-    for (int d = 0; d < rank; d++) {
-        if (dims[d] < 0 || (dims[d] && n > UINT64_MAX / (uint64_t)dims[d]))
-            return err_fmt(err, FY_EINVALID, "bad dim %lld", (long long)dims[d]);
-        n *= (uint64_t)dims[d];
-        t->dims[d] = dims[d];
-    }
-    t->dtype = dt;
-    t->rank = rank;
-    t->numel = n;
-    if (dt == IR_STRING) {
-        t->strings = calloc(n ? n : 1, sizeof *t->strings);
-        if (!t->strings) return err_fmt(err, FY_ENOMEM, "out of memory");
-        return FY_OK;
-    }
-    if (!ir_dtype_nbytes(dt, n, &t->nbytes))
-        return err_fmt(err, FY_EUNSUPPORTED, "type %s has no fixed size", ir_dtype_name(dt));
-    t->data = alloc_aligned(t->nbytes);
-    if (!t->data) return err_fmt(err, FY_ENOMEM, "out of memory (%llu bytes)",
-                                 (unsigned long long)t->nbytes);
-    memset(t->data, 0, (size_t)t->nbytes);
-    return FY_OK;
-}
-
-void op_tensor_release(struct op_tensor *t)
-{
-    if (!t) return;
-    free(t->data);
-    free(t->strings);
-    t->data = NULL;
-    t->strings = NULL;
-}
-
 /* ---- thread pool ---- */
 
 struct pool_job {
@@ -658,6 +618,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
     const struct op_tensor *in_buf[16];
     struct op_tensor *out_buf[16];
     bool slab_buf[16] = {false};
+    struct op_ctx c = {0};
     bool *slab_out = slab_buf;
     const struct op_tensor **in = in_buf;
     struct op_tensor **out = out_buf;
@@ -695,17 +656,15 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         }
         out[i]->quant = n->outputs[i]->quant;
     }
-    struct op_ctx c = {
-        .node = n,
-        .opset = p->opset[n->id],
-        .params = p->params[n->id],
-        .n_inputs = n->n_inputs,
-        .in = in,
-        .n_outputs = n->n_outputs,
-        .out = out,
-        .run = r,
-        .err = r->err,
-    };
+    c.node = n;
+    c.opset = p->opset[n->id];
+    c.params = p->params[n->id];
+    c.n_inputs = n->n_inputs;
+    c.in = in;
+    c.n_outputs = n->n_outputs;
+    c.out = out;
+    c.run = r;
+    c.err = r->err;
     const struct op_desc *d = p->desc[n->id];
     double t0 = ip->opt.stats ? now_seconds() : 0;
     st = d->infer(&c);
@@ -785,6 +744,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
     }
     free(heap_deps);
 done:
+    if (c.state_free && c.state) c.state_free(c.state);
     for (int i = 0; i < n->n_outputs; i++)
         if (out[i]) {
             if (out[i]->data) ip->live_bytes -= out[i]->nbytes;

@@ -55,9 +55,5 @@ int interp_output_count(const struct interp *ip);
 const struct ir_tensor *interp_output(const struct interp *ip, int i);
 const struct interp_stats *interp_get_stats(const struct interp *ip);
 
-/* Tensor helpers shared by the CLI and tests. */
-fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,
-                          struct fy_error *err);
-void op_tensor_release(struct op_tensor *t);
 
 #endif

@@ -182,6 +182,15 @@ static bool cmp_quant(struct eq *q, const struct ir_quant *a, const struct ir_qu
         return differ(q, "quantized_dimension as the file wrote it: %s%d vs %s%d",
                       a->has_file_axis ? "" : "none, axis ", a->has_file_axis ? a->file_axis : a->axis,
                       b->has_file_axis ? "" : "none, axis ", b->has_file_axis ? b->file_axis : b->axis);
+    /* one pair is has_range/min/max, compared below; more are per axis */
+    if ((a->range_count > 1 || b->range_count > 1) && a->range_count != b->range_count)
+        return differ(q, "quantization: %d min/max pairs vs %d", a->range_count, b->range_count);
+    for (int i = 0; a->range_count > 1 && i < a->range_count; i++)
+        if (memcmp(&a->range_min[i], &b->range_min[i], sizeof(float)) != 0 ||
+            memcmp(&a->range_max[i], &b->range_max[i], sizeof(float)) != 0)
+            return differ(q, "quantization range %d: [%.9g, %.9g] vs [%.9g, %.9g]", i,
+                          (double)a->range_min[i], (double)a->range_max[i],
+                          (double)b->range_min[i], (double)b->range_max[i]);
     if (a->has_range && (memcmp(&a->min, &b->min, sizeof(float)) != 0 ||
                          memcmp(&a->max, &b->max, sizeof(float)) != 0))
         return differ(q, "quantization range [%.9g, %.9g] vs [%.9g, %.9g]", (double)a->min,

@@ -334,8 +334,8 @@ fy_status seq_attention_eval(struct op_ctx *c)
         if (!pk || !pv) return FY_ENOMEM;
     }
     uint64_t nk = (uint64_t)(g->batch * g->kv_heads * g->total);
-    double *kc = nn_scratch(c, sizeof(double) * (size_t)(nk * (uint64_t)g->head + 1));
-    double *vc = nn_scratch(c, sizeof(double) * (size_t)(nk * (uint64_t)g->v_head + 1));
+    double *kc = op_scratch(c, sizeof(double) * (size_t)(nk * (uint64_t)g->head + 1));
+    double *vc = op_scratch(c, sizeof(double) * (size_t)(nk * (uint64_t)g->v_head + 1));
     if (!kc || !vc) return FY_ENOMEM;
     concat_cache(g, pk, k, g->head, kc);
     concat_cache(g, pv, v, g->v_head, vc);

@@ -7,32 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp/interp.h" /* op_tensor_alloc/op_tensor_release: subgraph results are interpreter tensors */
 #include "ops/control.h"
 
 /* ---- results hand-over ----
- * infer and eval of one node run back to back on one thread (interp.c
- * run_node: infer, allocate the outputs, eval), and a subgraph run inside
- * infer completes before infer returns. So one slot per thread, keyed by the
- * node's context, carries infer's results to eval. A slot left full (the
- * outputs could not be allocated, so eval never came) is released by the
- * next put, or by ctl_results_drop when the enclosing control node fails. */
-struct ctl_slot {
-    const struct op_ctx *owner;
-    const struct ir_node *node;
+ * The body runs in infer (only it decides the output shapes); its results
+ * travel to eval in the node's context (op_ctx.state), which the interpreter
+ * frees after eval or on failure. */
+struct ctl_results {
     struct op_tensor **vals;
     int n;
 };
 
-static _Thread_local struct ctl_slot slot;
-
-void ctl_results_drop(void)
+static void results_free(void *state)
 {
-    if (slot.vals) {
-        ctl_values_free(slot.vals, slot.n);
-        free(slot.vals);
-    }
-    memset(&slot, 0, sizeof slot);
+    struct ctl_results *r = state;
+    ctl_values_free(r->vals, r->n);
+    free(r->vals);
+    free(r);
 }
 
 void ctl_values_free(struct op_tensor **vals, int n)
@@ -70,7 +61,6 @@ struct op_tensor *ctl_value_copy(struct op_ctx *c, const struct op_tensor *v)
 
 fy_status ctl_results_put(struct op_ctx *c, struct op_tensor **vals, int n)
 {
-    ctl_results_drop();
     fy_status st = FY_OK;
     for (int i = 0; i < c->n_outputs && !st; i++) {
         if (!c->out[i]) continue;
@@ -82,25 +72,28 @@ fy_status ctl_results_put(struct op_ctx *c, struct op_tensor **vals, int n)
         st = op_set_output(c, i, v->dtype, v->rank, v->dims);
     }
     struct op_tensor **keep = st ? NULL : malloc(sizeof *keep * (size_t)(n ? n : 1));
-    if (!st && !keep) st = op_fail(c, FY_ENOMEM, "out of memory");
+    struct ctl_results *r = st ? NULL : malloc(sizeof *r);
+    if (!st && (!keep || !r)) st = op_fail(c, FY_ENOMEM, "out of memory");
     if (st) {
+        free(keep);
+        free(r);
         ctl_values_free(vals, n);
         return st;
     }
     memcpy(keep, vals, sizeof *keep * (size_t)n);
-    slot.owner = c;
-    slot.node = c->node;
-    slot.vals = keep;
-    slot.n = n;
+    r->vals = keep;
+    r->n = n;
+    c->state = r;
+    c->state_free = results_free;
     return FY_OK;
 }
 
 fy_status ctl_results_eval(struct op_ctx *c)
 {
-    if (slot.owner != c || slot.node != c->node)
-        return op_fail(c, FY_EINTERNAL, "the results of infer did not reach eval");
-    for (int i = 0; i < c->n_outputs && i < slot.n; i++) {
-        struct op_tensor *src = slot.vals[i], *dst = c->out[i];
+    struct ctl_results *r = c->state;
+    if (!r) return op_fail(c, FY_EINTERNAL, "the results of infer did not reach eval");
+    for (int i = 0; i < c->n_outputs && i < r->n; i++) {
+        struct op_tensor *src = r->vals[i], *dst = c->out[i];
         if (!dst || !src) continue;
         if (src->dtype == IR_STRING) {
             /* hand the strings over: the interpreter copies their bytes into
@@ -112,7 +105,6 @@ fy_status ctl_results_eval(struct op_ctx *c)
             copy_contents(src, dst);
         }
     }
-    ctl_results_drop();
     return FY_OK;
 }
 
@@ -157,8 +149,7 @@ fy_status ctl_if_infer(struct op_ctx *c)
     struct op_tensor **vals = calloc((size_t)(n ? n : 1), sizeof *vals);
     if (!vals) return op_fail(c, FY_ENOMEM, "out of memory");
     fy_status st = op_run_subgraph(c, g, NULL, 0, vals, n);
-    if (st) ctl_results_drop();
-    else st = ctl_results_put(c, vals, n);
+    if (!st) st = ctl_results_put(c, vals, n);
     free(vals);
     return st;
 }

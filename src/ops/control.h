@@ -47,12 +47,9 @@ fy_status ctl_results_eval(struct op_ctx *c);
 fy_status ctl_graph_attr(const struct ir_node *n, const char *name, const struct ir_graph **g,
                          struct fy_error *err);
 /* Hands n values (malloc'd op_tensors, NULL entries allowed) from infer to
- * eval; the slot takes ownership. Also sets the shape of each wanted output
- * from them. On error everything is released. */
+ * eval through c->state, which takes ownership. Also sets the shape of each
+ * wanted output from them. On error everything is released. */
 fy_status ctl_results_put(struct op_ctx *c, struct op_tensor **vals, int n);
-/* Releases what the slot holds: called when infer fails, since a nested
- * control node whose outputs could not be allocated never reached its eval. */
-void ctl_results_drop(void);
 /* Releases and frees n values (NULL entries skipped) and sets them NULL. */
 void ctl_values_free(struct op_tensor **vals, int n);
 /* A fresh malloc'd copy of v. NULL on NOMEM (error set, naming the node). */

@@ -660,9 +660,9 @@ fy_status nn_conv_integer_eval(struct op_ctx *c)
     if (st) return st;
     const struct op_tensor *xt = c->in[0], *wt = c->in[1];
     const struct op_tensor *xz = nn_in(c, 2), *wz = nn_in(c, 3);
-    double *x = nn_scratch(c, (size_t)xt->numel * sizeof(double) + 8);
-    double *w = nn_scratch(c, (size_t)wt->numel * sizeof(double) + 8);
-    double *y = nn_scratch(c, (size_t)c->out[0]->numel * sizeof(double) + 8);
+    double *x = op_scratch(c, (size_t)xt->numel * sizeof(double) + 8);
+    double *w = op_scratch(c, (size_t)wt->numel * sizeof(double) + 8);
+    double *y = op_scratch(c, (size_t)c->out[0]->numel * sizeof(double) + 8);
     if (!x || !w || !y) return FY_ENOMEM;
     double xzp = xz ? (double)op_get_i64(xz, 0) : 0;
     for (uint64_t i = 0; i < xt->numel; i++) x[i] = (double)op_get_i64(xt, i) - xzp;
@@ -872,7 +872,7 @@ static fy_status convt_f32(struct op_ctx *c, const struct conv_shape *s, const f
 {
     const struct nn_geom *g = &s->g;
     int64_t rows = s->mg * g->k_size;
-    float *col = nn_scratch(c, (size_t)(rows * g->in_size) * sizeof(float) + 64);
+    float *col = op_scratch(c, (size_t)(rows * g->in_size) * sizeof(float) + 64);
     if (!col) return FY_ENOMEM;
     for (int64_t n = 0; n < s->batch; n++)
         for (int64_t grp = 0; grp < s->group; grp++) {

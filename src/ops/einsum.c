@@ -14,6 +14,7 @@
  * accumulate in double, integers in int64 (wrapping, as numpy). */
 #include <string.h>
 
+#include "ops/gemm_kernel.h"
 #include "ops/reduce.h"
 
 static int letter_index(char ch)
@@ -318,6 +319,116 @@ static void einsum_range(void *arg, int64_t b, int64_t e)
     }
 }
 
+/* ---- fast path: two float32 operands as a batched matrix product ----
+ * When every label is a batch label (both operands and the output), an M
+ * label (first operand and output), an N label (second operand and output)
+ * or a K label (both operands, summed), with no diagonal and no broadcast,
+ * the operands are gathered into [batch, M, K] and [batch, K, N], multiplied
+ * by sgemm and the product scattered into the output's order. */
+
+enum { EG_BATCH, EG_M, EG_N, EG_K, EG_CLASSES };
+
+/* Copies src, read through per-label strides, into dst in the row-major
+ * order of labels[0..n). */
+static void eg_gather(const float *src, const int *labels, int n, const int64_t *dim,
+                      const int64_t *stride, float *dst, int64_t total)
+{
+    int64_t idx[EINSUM_MAX_LABELS] = {0}, off = 0;
+    for (int64_t i = 0; i < total; i++) {
+        dst[i] = src[off];
+        for (int k = n - 1; k >= 0; k--) {
+            int l = labels[k];
+            off += stride[l];
+            if (++idx[k] < dim[l]) break;
+            off -= idx[k] * stride[l];
+            idx[k] = 0;
+        }
+    }
+}
+
+static void eg_scatter(const float *src, const int *labels, int n, const int64_t *dim,
+                       const int64_t *stride, float *dst, int64_t total)
+{
+    int64_t idx[EINSUM_MAX_LABELS] = {0}, off = 0;
+    for (int64_t i = 0; i < total; i++) {
+        dst[off] = src[i];
+        for (int k = n - 1; k >= 0; k--) {
+            int l = labels[k];
+            off += stride[l];
+            if (++idx[k] < dim[l]) break;
+            off -= idx[k] * stride[l];
+            idx[k] = 0;
+        }
+    }
+}
+
+/* Returns FY_OK with *done set when the fast path applied. */
+static fy_status einsum_gemm(struct op_ctx *c, const struct einsum_bind *b,
+                             int64_t lstride[][EINSUM_MAX_LABELS], bool *done)
+{
+    const struct op_tensor *ta = c->in[0], *tb = c->in[1];
+    struct op_tensor *y = c->out[0];
+    *done = false;
+    if (c->n_inputs != 2 || ta->dtype != IR_F32 || tb->dtype != IR_F32) return FY_OK;
+    int count[2][EINSUM_MAX_LABELS] = {{0}};
+    const struct op_tensor *t[2] = {ta, tb};
+    for (int k = 0; k < 2; k++)
+        for (int d = 0; d < t[k]->rank; d++) {
+            int l = b->op_label[k][d];
+            /* a diagonal or a broadcast dim takes the general loop */
+            if (++count[k][l] > 1 || t[k]->dims[d] != b->dim[l]) return FY_OK;
+        }
+    bool in_out[EINSUM_MAX_LABELS] = {false};
+    for (int i = 0; i < b->out_rank; i++) in_out[b->out_label[i]] = true;
+    int lab[EG_CLASSES][EINSUM_MAX_LABELS], nl[EG_CLASSES] = {0};
+    int64_t size[EG_CLASSES] = {1, 1, 1, 1};
+    for (int l = 0; l < b->n_labels; l++) {
+        bool a = count[0][l], bb = count[1][l];
+        int cls;
+        if (a && bb) cls = in_out[l] ? EG_BATCH : EG_K;
+        else if (a && in_out[l]) cls = EG_M;
+        else if (bb && in_out[l]) cls = EG_N;
+        else if (b->dim[l] == 1) continue; /* a label of length 1 is no work */
+        else return FY_OK;                 /* summed within one operand */
+        lab[cls][nl[cls]++] = l;
+        size[cls] *= b->dim[l];
+    }
+    int64_t B = size[EG_BATCH], M = size[EG_M], N = size[EG_N], K = size[EG_K];
+    if (B * M * N * K == 0) return FY_OK;
+    float *pa = rx_scratch(c, (size_t)(B * M * K) * sizeof(float));
+    float *pb = rx_scratch(c, (size_t)(B * K * N) * sizeof(float));
+    float *pc = rx_scratch(c, (size_t)(B * M * N) * sizeof(float));
+    if (!pa || !pb || !pc) return FY_ENOMEM;
+    int order[EINSUM_MAX_LABELS], n = 0;
+    for (int i = 0; i < nl[EG_BATCH]; i++) order[n++] = lab[EG_BATCH][i];
+    for (int i = 0; i < nl[EG_M]; i++) order[n++] = lab[EG_M][i];
+    for (int i = 0; i < nl[EG_K]; i++) order[n++] = lab[EG_K][i];
+    eg_gather(ta->data, order, n, b->dim, lstride[0], pa, B * M * K);
+    n = nl[EG_BATCH];
+    for (int i = 0; i < nl[EG_K]; i++) order[n++] = lab[EG_K][i];
+    for (int i = 0; i < nl[EG_N]; i++) order[n++] = lab[EG_N][i];
+    eg_gather(tb->data, order, n, b->dim, lstride[1], pb, B * K * N);
+    for (int64_t i = 0; i < B; i++) {
+        struct sgemm_args g = {.m = M, .n = N, .k = K, .alpha = 1, .a = pa + i * M * K,
+                               .lda = K, .b = pb + i * K * N, .ldb = N, .beta = 0,
+                               .c = pc + i * M * N, .ldc = N};
+        fy_status st = sgemm(c, &g);
+        if (st) return st;
+    }
+    /* output strides per label: the output is contiguous in out_label order */
+    int64_t ystride[EINSUM_MAX_LABELS] = {0}, s = 1;
+    for (int i = b->out_rank - 1; i >= 0; i--) {
+        ystride[b->out_label[i]] = s;
+        s *= b->dim[b->out_label[i]];
+    }
+    n = nl[EG_BATCH];
+    for (int i = 0; i < nl[EG_M]; i++) order[n++] = lab[EG_M][i];
+    for (int i = 0; i < nl[EG_N]; i++) order[n++] = lab[EG_N][i];
+    eg_scatter(pc, order, n, b->dim, ystride, y->data, B * M * N);
+    *done = true;
+    return FY_OK;
+}
+
 fy_status einsum_eval(struct op_ctx *c)
 {
     const struct einsum_params *p = c->params;
@@ -342,6 +453,12 @@ fy_status einsum_eval(struct op_ctx *c)
             if (t->dims[d] == b.dim[b.op_label[k][d]]) lstride[k][b.op_label[k][d]] += s;
             s *= t->dims[d];
         }
+    }
+    bool done;
+    st = einsum_gemm(c, &b, lstride, &done);
+    if (st || done) return st;
+    for (int k = 0; k < j->n_ops; k++) {
+        const struct op_tensor *t = c->in[k];
         if (j->is_int) {
             int64_t *v = rx_scratch(c, (size_t)t->numel * sizeof(int64_t));
             if (!v) return FY_ENOMEM;

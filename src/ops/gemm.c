@@ -382,7 +382,7 @@ fy_status nn_matmul_integer_infer(struct op_ctx *c)
 static double *minus_zero_point(struct op_ctx *c, const struct op_tensor *x,
                                 const struct op_tensor *z, bool per_row)
 {
-    double *v = nn_scratch(c, (size_t)x->numel * sizeof(double) + 8);
+    double *v = op_scratch(c, (size_t)x->numel * sizeof(double) + 8);
     if (!v) return NULL;
     int64_t strides[OP_MAX_RANK] = {0};
     bool scalar = !z || z->numel == 1;
@@ -415,7 +415,7 @@ fy_status nn_matmul_integer_eval(struct op_ctx *c)
     struct op_tensor *yt = c->out[0];
     double *a = minus_zero_point(c, c->in[0], nn_in(c, 2), true);
     double *b = minus_zero_point(c, c->in[1], nn_in(c, 3), false);
-    double *y = nn_scratch(c, (size_t)yt->numel * sizeof(double) + 8);
+    double *y = op_scratch(c, (size_t)yt->numel * sizeof(double) + 8);
     if (!a || !b || !y) return FY_ENOMEM;
     matmul_reference(&s, a, b, y);
     int32_t *out = yt->data;

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp/interp.h" /* op_tensor_alloc/op_tensor_release: subgraph results are interpreter tensors */
+ /* op_tensor_alloc/op_tensor_release: subgraph results are interpreter tensors */
 #include "ops/control.h"
 
 /* ---- stacking per-iteration values ---- */
@@ -247,7 +247,7 @@ fy_status ctl_loop_infer(struct op_ctx *c)
         if (st) goto done;
     }
     st = ctl_results_put(c, vals, N + K);
-    memset(vals, 0, sizeof *vals * (size_t)(N + K)); /* the slot owns them now, or freed them */
+    memset(vals, 0, sizeof *vals * (size_t)(N + K)); /* c->state owns them now, or they were freed */
 done:
     if (outs) ctl_values_free(outs, nb);
     if (carried) ctl_values_free(carried, N);
@@ -260,7 +260,6 @@ done:
     free(carried);
     free(vals);
     free(acc);
-    if (st) ctl_results_drop();
     return st;
 }
 
@@ -648,6 +647,5 @@ done:
 fy_status ctl_scan_infer(struct op_ctx *c)
 {
     fy_status st = c->opset < 9 ? scan8(c) : scan9(c);
-    if (st) ctl_results_drop();
     return st;
 }

@@ -161,11 +161,6 @@ bool nn_is_float(enum ir_dtype t)
     return t == IR_F32 || t == IR_F16 || t == IR_BF16 || t == IR_F64;
 }
 
-void *nn_scratch(struct op_ctx *c, size_t bytes)
-{
-    return op_scratch(c, bytes);
-}
-
 const struct op_tensor *nn_in(const struct op_ctx *c, int i)
 {
     return i < c->n_inputs ? c->in[i] : NULL;
@@ -183,7 +178,7 @@ const char *nn_shape_str(const struct op_tensor *t, char *buf, size_t cap)
 const double *nn_load_f64(struct op_ctx *c, const struct op_tensor *t)
 {
     if (t->dtype == IR_F64) return t->data;
-    double *v = nn_scratch(c, (size_t)t->numel * sizeof(double) + 8);
+    double *v = op_scratch(c, (size_t)t->numel * sizeof(double) + 8);
     if (!v) return NULL;
     if (t->dtype == IR_F32) {
         const float *s = t->data;
@@ -197,7 +192,7 @@ const double *nn_load_f64(struct op_ctx *c, const struct op_tensor *t)
 double *nn_out_f64(struct op_ctx *c, struct op_tensor *t)
 {
     if (t->dtype == IR_F64) return t->data;
-    return nn_scratch(c, (size_t)t->numel * sizeof(double) + 8);
+    return op_scratch(c, (size_t)t->numel * sizeof(double) + 8);
 }
 
 void nn_store_f64(struct op_tensor *t, const double *v)
@@ -215,7 +210,7 @@ void nn_store_f64(struct op_tensor *t, const double *v)
 const float *nn_load_f32(struct op_ctx *c, const struct op_tensor *t)
 {
     if (t->dtype == IR_F32) return t->data;
-    float *v = nn_scratch(c, (size_t)t->numel * sizeof(float) + 4);
+    float *v = op_scratch(c, (size_t)t->numel * sizeof(float) + 4);
     if (!v) return NULL;
     const uint16_t *h = t->data;
     if (t->dtype == IR_F16)
@@ -230,7 +225,7 @@ const float *nn_load_f32(struct op_ctx *c, const struct op_tensor *t)
 float *nn_out_f32(struct op_ctx *c, struct op_tensor *t)
 {
     if (t->dtype == IR_F32) return t->data;
-    return nn_scratch(c, (size_t)t->numel * sizeof(float) + 4);
+    return op_scratch(c, (size_t)t->numel * sizeof(float) + 4);
 }
 
 void nn_store_f32(struct op_tensor *t, const float *v)

@@ -66,10 +66,6 @@ const float *nn_load_f32(struct op_ctx *c, const struct op_tensor *t);
 float *nn_out_f32(struct op_ctx *c, struct op_tensor *t);
 void nn_store_f32(struct op_tensor *t, const float *v);
 
-/* Node scratch (op_scratch), NULL when out of memory (error set). It once
- * padded requests around an op_scratch bug (fixed); kept because other
- * families call it. */
-void *nn_scratch(struct op_ctx *c, size_t bytes);
 
 /* ---- float32 loops written with vector types ----
  * GCC 12 does not auto-vectorize at -O2, so the hot elementwise loops of

@@ -120,7 +120,7 @@ fy_status nn_batchnorm_eval(struct op_ctx *c)
     bn_view(xt, &N, &C, &inner);
     /* per-channel parameters apply to runs of `run` elements */
     int64_t groups = (int64_t)c->in[1]->numel, run = groups ? C * inner / groups : 0;
-    double *a = nn_scratch(c, (size_t)groups * 4 * sizeof(double) + 16);
+    double *a = op_scratch(c, (size_t)groups * 4 * sizeof(double) + 16);
     const double *xd = NULL;
     if (!a) return FY_ENOMEM;
     double *b = a + groups, *bmean = b + groups, *bvar = bmean + groups;
@@ -323,7 +323,7 @@ static const double *broadcast_param(struct op_ctx *c, int i, int axis, bool *fu
         if (d >= axis) contiguous *= x->dims[d];
     }
     if (per_row) return v;
-    double *b = nn_scratch(c, (size_t)x->numel * sizeof(double) + 8);
+    double *b = op_scratch(c, (size_t)x->numel * sizeof(double) + 8);
     if (!b) return NULL;
     int64_t coord[OP_MAX_RANK] = {0};
     for (uint64_t e = 0; e < x->numel; e++) {
@@ -679,8 +679,8 @@ fy_status nn_mvn_eval(struct op_ctx *c)
         if (!reduced[d]) slots *= xt->dims[d];
     const double *x = nn_load_f64(c, xt);
     double *y = nn_out_f64(c, yt);
-    double *sum = nn_scratch(c, (size_t)slots * 3 * sizeof(double) + 8);
-    int64_t *slot = nn_scratch(c, (size_t)xt->numel * sizeof(int64_t) + 8);
+    double *sum = op_scratch(c, (size_t)slots * 3 * sizeof(double) + 8);
+    int64_t *slot = op_scratch(c, (size_t)xt->numel * sizeof(int64_t) + 8);
     if (!x || !y || !sum || !slot) return FY_ENOMEM;
     double *sq = sum + slots, *cnt = sq + slots;
     memset(sum, 0, (size_t)slots * 3 * sizeof(double));

@@ -69,6 +69,11 @@ struct op_ctx {
     struct op_tensor *const *out; /* NULL: optional output not wanted */
     struct interp_run *run;       /* threads, scratch, subgraphs */
     struct fy_error *err;
+    /* What infer hands to eval (If/Loop/Scan run their body in infer, since
+     * only the body decides the output shapes). The interpreter calls
+     * state_free(state) after eval, or when infer or eval fails. */
+    void *state;
+    void (*state_free)(void *state);
 };
 
 /* ---- errors (write once, naming node and op) ---- */
@@ -127,11 +132,18 @@ typedef void (*op_range_fn)(void *arg, int64_t begin, int64_t end);
 void op_parallel_for(struct op_ctx *c, int64_t n, int64_t min_chunk, op_range_fn fn, void *arg);
 /* Scratch memory valid until the node's eval returns; NULL on NOMEM (err set). */
 void *op_scratch(struct op_ctx *c, size_t bytes);
-/* Runs a subgraph of the node (If/Loop/Scan bodies) with the given inputs;
- * outputs are owned by the run until the node's eval returns. */
+/* Runs a subgraph of the node (If/Loop/Scan bodies) with the given inputs.
+ * Each outputs[i] is a malloc'd op_tensor owned by the caller: release it
+ * with op_tensor_release and free it. */
 fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
                           const struct op_tensor *const *inputs, int n_inputs,
                           struct op_tensor **outputs, int n_outputs);
+
+/* ---- runtime tensors ---- */
+/* Allocates t (zeroed data, or a string array) for the given type and shape. */
+fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,
+                          struct fy_error *err);
+void op_tensor_release(struct op_tensor *t);
 
 /* ---- registry ---- */
 /* The descriptor of op, or NULL when the interpreter has none. */

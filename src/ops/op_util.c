@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/half.h"
@@ -335,3 +336,53 @@ void op_set_i64(struct op_tensor *t, uint64_t i, int64_t v)
     default: break; /* strings, complex, sub-byte: not settable element-wise */
     }
 }
+
+/* ---- runtime tensors ---- */
+
+static void *tensor_alloc_aligned(uint64_t bytes)
+{
+    size_t n = (size_t)((bytes + 63) & ~(uint64_t)63);
+    if (n == 0) n = 64;
+    return aligned_alloc(64, n);
+}
+
+fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,
+                          struct fy_error *err)
+{
+    memset(t, 0, sizeof *t);
+    if (rank < 0 || rank > OP_MAX_RANK)
+        return err_fmt(err, FY_EUNSUPPORTED, "rank %d is above the supported %d", rank,
+                       OP_MAX_RANK);
+    uint64_t n = 1;
+    for (int d = 0; d < rank; d++) {
+        if (dims[d] < 0 || (dims[d] && n > UINT64_MAX / (uint64_t)dims[d]))
+            return err_fmt(err, FY_EINVALID, "bad dim %lld", (long long)dims[d]);
+        n *= (uint64_t)dims[d];
+        t->dims[d] = dims[d];
+    }
+    t->dtype = dt;
+    t->rank = rank;
+    t->numel = n;
+    if (dt == IR_STRING) {
+        t->strings = calloc(n ? n : 1, sizeof *t->strings);
+        if (!t->strings) return err_fmt(err, FY_ENOMEM, "out of memory");
+        return FY_OK;
+    }
+    if (!ir_dtype_nbytes(dt, n, &t->nbytes))
+        return err_fmt(err, FY_EUNSUPPORTED, "type %s has no fixed size", ir_dtype_name(dt));
+    t->data = tensor_alloc_aligned(t->nbytes);
+    if (!t->data) return err_fmt(err, FY_ENOMEM, "out of memory (%llu bytes)",
+                                 (unsigned long long)t->nbytes);
+    memset(t->data, 0, (size_t)t->nbytes);
+    return FY_OK;
+}
+
+void op_tensor_release(struct op_tensor *t)
+{
+    if (!t) return;
+    free(t->data);
+    free(t->strings);
+    t->data = NULL;
+    t->strings = NULL;
+}
+

@@ -458,7 +458,7 @@ fy_status seq_rnn_eval(struct op_ctx *c)
     if (oh && !(k.yh = nn_out_f64(c, oh))) return FY_ENOMEM;
     if (oc && !(k.yc = nn_out_f64(c, oc))) return FY_ENOMEM;
     /* per step: gx, gh (G*H each), GRU temporaries (4*H), state h and c (H each) */
-    double *work = nn_scratch(c, sizeof(double) * (size_t)(2 * G * H + 6 * H + 1));
+    double *work = op_scratch(c, sizeof(double) * (size_t)(2 * G * H + 6 * H + 1));
     if (!work) return FY_ENOMEM;
     k.gx = work;
     k.gh = work + G * H;

@@ -536,7 +536,7 @@ def check_qdq(rel, path, info, runner, sets, what):
            f"{spacing:.6g})" if scale else f"step {step:.6g} measured as the reference's spacing")
     if scale and abs(spacing - scale) > 1e-3 * scale:
         steps_c.notes.append(f"reference spacing {spacing:.6g} differs from the model's scale")
-    worst_steps, agree = 0.0, 0
+    worst_steps, agree, per_set = 0.0, 0, []
     for (s, outs, _), r in zip(results, refs):
         a = outs[0]
         name = info.outputs[0][0]
@@ -548,6 +548,7 @@ def check_qdq(rel, path, info, runner, sets, what):
         i = np.unravel_index(int(np.argmax(d)), d.shape)
         nsteps = float(d[i]) / step
         worst_steps = max(worst_steps, nsteps)
+        per_set.append(f"{nsteps:.0f}")
         ok = nsteps <= QDQ_STEPS + 1e-3
         steps_c.add(s.label, name, (ok, float(d[i]), i,
                                     f"{nsteps:.2f} steps ({d[i]:.4g}) at {fmt_index(i)}: "
@@ -560,6 +561,7 @@ def check_qdq(rel, path, info, runner, sets, what):
             top_c.fail = (f"{s.label}: ferry's top-1 is class {top_a}, the reference's is "
                           f"{', '.join(map(str, top_r))} (reference value there "
                           f"{r.reshape(-1)[top_a]!r}, top {r.max()!r})")
+    steps_c.notes.append(f"worst steps per set: {' '.join(per_set)} (worst {worst_steps:.2f})")
     diagnosed = {}
     for c in (steps_c, top_c):
         if c.fail:  # the failing set is named first on the line: "set 3, output ..." / "set 3: ..."

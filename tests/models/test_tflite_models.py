@@ -13,8 +13,15 @@ sections 1, 1b and 4 say what each reference is):
   b      round trip: `ferry convert X.tflite -o Y.tflite`, then the TFLite peer
          (tests/peers/tflite_run.mjs: the classic TFLite interpreter in wasm, XNNPACK on) gives
          bit-identical outputs on Y and X wherever it runs X, on the model's first stored input
-         set (seeded random inputs of the model's dtypes where none is stored).
+         set (seeded random inputs of the model's dtypes where none is stored). Where the peer
+         refuses X (person_detect), `ferry run` on Y and X is compared instead, if it runs X.
   b-ir   `ferry inspect --json Y` equals `ferry inspect --json X` (the IR as ferry summarises it).
+  b-fb   this script's own FlatBuffers reader finds the same model in Y as in X: every tensor's
+         name, type, shape, shape_signature, quantization (incl. quantized_dimension),
+         is_variable and constant bytes; every operator's code, version, custom code, inputs,
+         outputs, builtin-options type and custom options bytes, in order; signature defs,
+         metadata entries (name and bytes), description and version. Tensor and buffer
+         numbering may change. This covers the 4 models the peer refuses.
   p      the peer reproduces the stored TFLite output for that input set bit for bit (the
          stored ref_tflite/ and *_tflite_output.npy files came from this peer), and the TFLM
          golden on the seanet models other than transpose_conv (the MANIFEST: 122/127); a
@@ -74,12 +81,13 @@ TIMEOUT = 180
 ATOL = RTOL = 1e-5
 SLOW_RUN_SECONDS = 5.0   # a model whose first ferry run takes longer gets at most 3 sets
 
-CHECKS = ["a", "a-run", "b", "b-ir", "p", "c", "d", "e", "f"]
+CHECKS = ["a", "a-run", "b", "b-ir", "b-fb", "p", "c", "d", "e", "f"]
 WHAT = {
     "a": "ferry inspect --json loads it or names its custom ops",
     "a-run": "ferry run refuses custom ops by name",
     "b": "TFLite peer: ferry convert's rewrite gives bit-identical outputs",
     "b-ir": "inspect --json of the rewrite equals the original's",
+    "b-fb": "the rewrite holds the same tensors, constants, operators, signatures, metadata",
     "p": "TFLite peer reproduces the stored TFLite outputs (seanet: the goldens)",
     "c": "ferry run bit-exact with TFLM goldens",
     "d": "ferry run vs TFLite (int: 1 step; float: 1e-5 + 1e-5*|r|)",
@@ -205,6 +213,109 @@ class TflInfo:
 
         self.inputs = [tensor(k) for k in sg.scalars(1, "i")]
         self.outputs = [tensor(k) for k in sg.scalars(2, "i")]
+
+
+def tfl_structure(path):
+    """The model as this script's reader sees it, in a form two files can be compared by:
+    tensors are described by content (name, type, shape, shape_signature, quantization,
+    is_variable, a hash of their constant bytes), never by index, so a writer may renumber
+    tensors and buffers. Builtin option tables are compared by their union type only (their
+    values show in the TFLite peer's outputs)."""
+    import hashlib
+    with open(path, "rb") as f:
+        buf = f.read()
+    model = FbTable(buf, struct.unpack_from("<I", buf, 0)[0])
+
+    def digest(b):
+        return hashlib.sha1(b).hexdigest()[:16] if b else None
+
+    def buffer_bytes(k, buffers):
+        if k >= len(buffers):
+            return b"<buffer index %d past %d buffers>" % (k, len(buffers))
+        b = buffers[k]
+        t = b._target(0)
+        if t is not None:
+            n = struct.unpack_from("<I", buf, t)[0]
+            return buf[t + 4:t + 4 + n]
+        off, size = b.scalar(1, "Q", 0), b.scalar(2, "Q", 0)
+        return buf[off:off + size] if off > 1 else b""
+
+    buffers = model.tables(4)
+    codes = [(max(oc.scalar(0, "b", 0), oc.scalar(3, "i", 0)), oc.string(1) or "", oc.scalar(2, "i", 1))
+             for oc in model.tables(1)]
+    subgraphs = []
+    tensor_names = []
+    for sg in model.tables(2):
+        descs = []
+        for t in sg.tables(0):
+            q = t.table(4)
+            shape = tuple(t.scalars(0, "i"))
+            sig = tuple(t.scalars(7, "i")) or None
+            quant = None
+            if q is not None and (q.scalars(2, "f") or q.scalars(3, "q")):
+                quant = (tuple(q.scalars(2, "f")), tuple(q.scalars(3, "q")), q.scalar(6, "i", 0))
+            descs.append((t.string(3) or "", t.scalar(1, "b", 0), shape,
+                          None if sig == shape else sig, quant, bool(t.scalar(5, "B", 0)),
+                          t.table(6) is not None, digest(buffer_bytes(t.scalar(2, "I", 0), buffers))))
+        tensor_names.append([d[0] for d in descs])
+
+        def ref(k, descs=descs):
+            return None if k < 0 else descs[k] if k < len(descs) else f"<tensor {k} past the end>"
+        ops = []
+        for op in sg.tables(3):
+            k = op.scalar(0, "I", 0)
+            custom = op._target(5)
+            cbytes = b""
+            if custom is not None:
+                n = struct.unpack_from("<I", buf, custom)[0]
+                cbytes = buf[custom + 4:custom + 4 + n]
+            ops.append((codes[k] if k < len(codes) else f"<opcode {k}>",
+                        tuple(ref(i) for i in op.scalars(1, "i")),
+                        tuple(ref(i) for i in op.scalars(2, "i")),
+                        op.scalar(3, "B", 0), digest(cbytes),
+                        tuple(ref(i) for i in op.scalars(8, "i"))))
+        subgraphs.append({"name": sg.string(4) or "", "inputs": [ref(i) for i in sg.scalars(1, "i")],
+                          "outputs": [ref(i) for i in sg.scalars(2, "i")], "operators": ops,
+                          "tensors": sorted(descs, key=repr)})
+    sigs = []
+    for sd in model.tables(7):
+        sgi = sd.scalar(4, "I", 0)
+        names = tensor_names[sgi] if sgi < len(tensor_names) else []
+
+        def tmap(tm, names=names):
+            k = tm.scalar(1, "I", 0)
+            return (tm.string(0) or "", names[k] if k < len(names) else f"<tensor {k}>")
+        sigs.append((sd.string(2) or "", sgi, [tmap(m) for m in sd.tables(0)],
+                     [tmap(m) for m in sd.tables(1)]))
+    metadata = sorted((m.string(0) or "", digest(buffer_bytes(m.scalar(1, "I", 0), buffers)))
+                      for m in model.tables(6))
+    # an absent string and an empty one mean the same: both are compared as ""
+    return {"version": model.scalar(0, "I", 0), "description": model.string(3) or "",
+            "subgraphs": subgraphs, "signature_defs": sigs, "metadata": metadata}
+
+
+def structure_diff(a, b, path="model"):
+    """First few places where two tfl_structure results differ, in words."""
+    out = []
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a:
+            out += structure_diff(a[k], b.get(k), f"{path}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f"{path}: {len(a)} entries, the rewrite has {len(b)}")
+            sa, sb = set(map(repr, a)), set(map(repr, b))
+            only_a = [x for x in a if repr(x) not in sb][:1]
+            only_b = [x for x in b if repr(x) not in sa][:1]
+            if only_a:
+                out.append(f"{path}: e.g. only in the original: {squash(repr(only_a[0]), 200)}")
+            if only_b:
+                out.append(f"{path}: e.g. only in the rewrite: {squash(repr(only_b[0]), 200)}")
+        else:
+            for i, (x, y) in enumerate(zip(a, b)):
+                out += structure_diff(x, y, f"{path}[{i}]")
+    elif a != b:
+        out.append(f"{path}: {squash(repr(a), 200)} vs {squash(repr(b), 200)}")
+    return out[:3]
 
 
 def peer_file(name, kind, i):
@@ -370,6 +481,95 @@ def compare(a, r, kind):
 
 # ---- running ferry and the peer --------------------------------------------------------------------
 
+class PeerServer:
+    """One `node tflite_run.mjs --serve` process (the wasm starts once, not once per run; each
+    job still gets a fresh interpreter). A job that hangs or kills the process fails alone: the
+    next job starts a new process."""
+
+    def __init__(self):
+        self.p = None
+        self.lines = None
+        self.err = None
+
+    def _start(self):
+        import queue
+        import tempfile
+        import threading
+        self.err = tempfile.TemporaryFile(mode="w+", errors="replace")
+        self.p = subprocess.Popen([NODE, TFLITE_RUN, "--serve"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=self.err, text=True,
+                                  errors="replace")
+        self.lines = queue.Queue()
+
+        def pump(p, q):
+            for line in p.stdout:
+                q.put(line)
+            q.put(None)
+        threading.Thread(target=pump, args=(self.p, self.lines), daemon=True).start()
+
+    def _stderr_tail(self):
+        try:
+            self.err.seek(0)
+            return squash(self.err.read()[-600:], 600)
+        except (OSError, ValueError):
+            return ""
+
+    def run(self, model, in_dir, out_dir):
+        """(exit code as tflite_run.mjs would give it alone, message)."""
+        import queue
+        if self.p is None or self.p.poll() is not None:
+            self._start()
+        try:
+            self.p.stdin.write(json.dumps([model, in_dir, out_dir]) + "\n")
+            self.p.stdin.flush()
+            line = self.lines.get(timeout=TIMEOUT)
+        except (OSError, BrokenPipeError):
+            line = None
+        except queue.Empty:
+            self.close()
+            return 4, f"the TFLite peer took more than {TIMEOUT} s"
+        if line is None:
+            tail = self._stderr_tail()
+            self.close()
+            return 4, f"the TFLite peer process died: '{tail}'"
+        try:
+            ans = json.loads(line)
+            return int(ans["code"]), str(ans["message"])
+        except (ValueError, KeyError, TypeError):
+            return 4, f"the TFLite peer answered '{squash(line, 200)}'"
+
+    def close(self):
+        if self.p is not None:
+            try:
+                self.p.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+            self.p = None
+        if self.err is not None:
+            self.err.close()
+            self.err = None
+
+
+_servers = []
+_local = None
+
+
+def peer_server():
+    import threading
+    global _local
+    if _local is None:
+        _local = threading.local()
+    if not hasattr(_local, "server"):
+        _local.server = PeerServer()
+        _servers.append(_local.server)
+    return _local.server
+
+
 class Job:
     """Everything about one model; lines collected in self.lines as (check, verdict, text)."""
 
@@ -392,14 +592,16 @@ class Job:
                 np.save(os.path.join(d, f"input_{i}.npy"), np.ascontiguousarray(a))
         return d
 
-    def ferry_run(self, idx, s):
+    def ferry_run(self, idx, s, model=None):
         """(outputs, why, process, seconds): ferry's outputs for set idx in model output order
-        (from the 'wrote FILE' lines it prints), or None and why."""
-        if idx in self.ferry_runs:
-            return self.ferry_runs[idx]
+        (from the 'wrote FILE' lines it prints), or None and why. model: another file with the
+        same inputs (the rewrite) instead of the original."""
+        key = (idx, model)
+        if key in self.ferry_runs:
+            return self.ferry_runs[key]
         d = self.in_dir(idx, s)
-        out = os.path.join(self.work, f"ferry{idx}")
-        argv = [FERRY, "run", self.path, "-o", out]
+        out = os.path.join(self.work, f"ferry{idx}" + ("" if model is None else "_rewrite"))
+        argv = [FERRY, "run", model or self.path, "-o", out]
         for i, t in enumerate(self.info.inputs):
             f = os.path.join(d, f"input_{i}.npy")
             argv += ["-i", f if len(self.info.inputs) == 1 else f"{t['name']}={f}"]
@@ -417,18 +619,18 @@ class Job:
                     res = ([np.load(f) for f in files], "", p, secs)
                 except (OSError, ValueError) as e:
                     res = (None, f"cannot read ferry's output: {e}", p, secs)
-        self.ferry_runs[idx] = res
+        self.ferry_runs[key] = res
         return res
 
     def peer_run(self, model, idx, s, tag):
         """(outputs or None, refused?, text)."""
         d = self.in_dir(idx, s)
         out = os.path.join(self.work, f"peer_{tag}{idx}")
-        p, _secs = run([NODE, TFLITE_RUN, model, d, out])
-        if p.returncode == 3:
-            return None, True, squash(p.stderr, 600)
-        if p.returncode != 0:
-            return None, False, f"peer failed: {show(p)}"
+        code, message = peer_server().run(model, d, out)
+        if code == 3:
+            return None, True, squash(message, 600)
+        if code != 0:
+            return None, False, f"peer failed (exit {code}): {squash(message)}"
         try:
             info = self.info if model == self.path else TflInfo(model)
             files = [os.path.join(out, peer_file(t["name"], "output", i))
@@ -520,11 +722,14 @@ def check_model(path, peer_ok):
             job.add("a-run", "skip", f"no input set: {note}")
         else:
             _outs, _why, p, _ = job.ferry_run(0, sets[0])
-            if p.returncode == 3 and all(c in p.stderr for c in custom):
+            unnamed = [c for c in custom if c not in p.stderr]
+            if p.returncode == 3 and not unnamed:
                 job.add("a-run", "ok", f"'{squash(p.stderr, 200)}'")
             else:
-                job.add("a-run", "FAIL", f"ferry run should exit 3 naming {', '.join(custom)}: "
-                        f"{show(p)}")
+                job.add("a-run", "FAIL", f"ferry run should exit 3 and name every custom op; "
+                        f"exit {p.returncode}" + (f", custom op(s) not named: "
+                                                  f"{', '.join(unnamed)}" if unnamed else "") +
+                        f"; stderr: '{squash(p.stderr, 300)}'")
 
     # b) round trip
     rewrite = os.path.join(job.work, "rewrite.tflite")
@@ -545,6 +750,20 @@ def check_model(path, peer_ok):
             else:
                 job.add("b-ir", "FAIL", "inspect --json differs: " + "; ".join(json_diff(n1, n2)))
 
+        try:
+            sx, sy = tfl_structure(path), tfl_structure(rewrite)
+            diffs = structure_diff(sx, sy)
+            if diffs:
+                job.add("b-fb", "FAIL", "; ".join(diffs))
+            else:
+                n_t = sum(len(g["tensors"]) for g in sx["subgraphs"])
+                n_o = sum(len(g["operators"]) for g in sx["subgraphs"])
+                job.add("b-fb", "ok", f"{n_t} tensors, {n_o} operators, "
+                        f"{len(sx['signature_defs'])} signature(s), {len(sx['metadata'])} "
+                        "metadata entries the same")
+        except (ValueError, struct.error, IndexError) as e:
+            job.add("b-fb", "FAIL", f"this script's FlatBuffers reader cannot read the rewrite: {e}")
+
     peer_x = None
     if not sets:
         job.add("b", "skip", f"no input set: {note}")
@@ -554,7 +773,24 @@ def check_model(path, peer_ok):
         peer_x, refused, why = job.peer_run(path, 0, sets[0], "x")
         if refused:
             if converted:
-                job.add("b", "skip", f"the TFLite peer refuses the original: {why}")
+                # ferry's own outputs on X and Y instead, where ferry runs X (person_detect)
+                fx = job.ferry_run(0, sets[0])
+                if fx[0] is None:
+                    job.add("b", "skip", f"the TFLite peer refuses the original ({why}), and "
+                            f"ferry does not run it either ({fx[1]})")
+                else:
+                    fy = job.ferry_run(0, sets[0], model=rewrite)
+                    head = ("the TFLite peer refuses the original, so ferry run is compared on "
+                            f"the rewrite and the original, {sets[0].tag}")
+                    if fy[0] is None:
+                        job.add("b", "FAIL", f"{head}: it runs the original but not the "
+                                f"rewrite: {fy[1]}")
+                    else:
+                        bad = [f"output {k}: {compare(y, x, 'exact')[1]}"
+                               for k, (y, x) in enumerate(zip(fy[0], fx[0]))
+                               if not compare(y, x, "exact")[0]]
+                        job.add("b", "FAIL" if bad else "ok",
+                                f"{head}: " + ("; ".join(bad) if bad else "bit-identical"))
         elif peer_x is None:
             job.add("b", "FAIL", f"peer on the original, {sets[0].tag}: {why}")
         elif converted:
@@ -756,6 +992,8 @@ def main():
                 counts[verdict] += 1
                 per_check[check][verdict] += 1
                 print(f"{verdict} {check} {item}" + (f": {text}" if text else ""), flush=True)
+    for server in _servers:
+        server.close()
     for c in CHECKS:
         if per_check[c]:
             k = per_check[c]

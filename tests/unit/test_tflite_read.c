@@ -62,6 +62,12 @@ static void put32(struct fbw *w, size_t at, uint32_t v)
     for (int i = 0; i < 4; i++) w->d[at + (size_t)i] = (uint8_t)(v >> (8 * i));
 }
 
+static void put64(struct fbw *w, size_t at, uint64_t v)
+{
+    put32(w, at, (uint32_t)v);
+    put32(w, at + 4, (uint32_t)(v >> 32));
+}
+
 #define SLOT(t, i) ((t) + 8 + 8 * (size_t)(i))
 
 /* A table with fields 0..nf-1, present where mask has the bit. */
@@ -124,6 +130,11 @@ struct knobs {
     bool b_variable;
     int qdim;            /* quantized_dimension of w (per-axis, 4 scales) */
     bool w_quant;
+    bool w_offset_form;  /* w's buffer past 2 GB style: Buffer.offset/size */
+    bool w_string;       /* w: STRING [2] holding "hi", "" */
+    bool two_ints;       /* options: int32 fields 0 and 1 = ints[0], ints[1] */
+    int32_t ints[2];
+    bool second_subgraph; /* a second, empty SubGraph "body" */
 };
 
 struct built {
@@ -155,8 +166,13 @@ static void build(struct built *b, const struct knobs *k)
     put32(w, SLOT(oc, 3), (uint32_t)k->builtin_code);
     if (k->custom_code) fbw_ref(w, SLOT(oc, 1), fbw_str(w, k->custom_code));
 
-    size_t subgraphs = fbw_vec(w, 4, 1, NULL);
+    size_t subgraphs = fbw_vec(w, 4, k->second_subgraph ? 2 : 1, NULL);
     fbw_ref(w, SLOT(model, 2), subgraphs);
+    if (k->second_subgraph) {
+        size_t body = fbw_table(w, 5, 0x10);
+        fbw_ref(w, subgraphs + 8, body);
+        fbw_ref(w, SLOT(body, 4), fbw_str(w, "body"));
+    }
     /* SubGraph: tensors 0, inputs 1, outputs 2, operators 3, name 4 */
     size_t sg = fbw_table(w, 5, 0x1f);
     fbw_ref(w, subgraphs + 4, sg);
@@ -169,12 +185,14 @@ static void build(struct built *b, const struct knobs *k)
         fbw_ref(w, tensors + 4 + 4 * (size_t)i, t);
         int32_t shape[2] = {1, 4};
         if (i == T_W) shape[0] = 4, shape[1] = 1;
+        if (i == T_W && k->w_string) shape[0] = 2;
         size_t sv = fbw_vec_i32(w, shape, 2);
         fbw_ref(w, SLOT(t, 0), sv);
         if (i == T_A) b->shape_vec_a = sv;
         if (i == T_W) {
             put32(w, SLOT(t, 2), 1);
             b->w_table = t;
+            if (k->w_string) w->d[SLOT(t, 1)] = 5; /* STRING */
         }
         if (i == T_B && k->b_variable) w->d[SLOT(t, 5)] = 1;
         static const char *const def[] = {"a", "b", "c", "w"};
@@ -208,9 +226,15 @@ static void build(struct built *b, const struct knobs *k)
     fbw_ref(w, SLOT(op, 2), fbw_vec_i32(w, outs, 1));
     if (k->options_type) {
         w->d[SLOT(op, 3)] = (uint8_t)k->options_type;
-        size_t opts = fbw_table(w, 2, 0x1); /* AddOptions: fused_activation_function 0 */
+        size_t opts = fbw_table(w, 2, k->two_ints ? 0x3 : 0x1);
         fbw_ref(w, SLOT(op, 4), opts);
-        w->d[SLOT(opts, 0)] = (uint8_t)k->activation;
+        if (k->two_ints) {
+            put32(w, SLOT(opts, 0), (uint32_t)k->ints[0]);
+            put32(w, SLOT(opts, 1), (uint32_t)k->ints[1]);
+        } else {
+            /* AddOptions: fused_activation_function 0 */
+            w->d[SLOT(opts, 0)] = (uint8_t)k->activation;
+        }
     }
     fbw_ref(w, SLOT(sg, 4), fbw_str(w, "main"));
     fbw_ref(w, SLOT(model, 3), fbw_str(w, "hand-built"));
@@ -218,11 +242,26 @@ static void build(struct built *b, const struct knobs *k)
     size_t buffers = fbw_vec(w, 4, 2, NULL);
     fbw_ref(w, SLOT(model, 4), buffers);
     fbw_ref(w, buffers + 4, fbw_table(w, 1, 0));
-    size_t wb = fbw_table(w, 1, 0x1);
+    /* Buffer: data 0, offset 1, size 2 */
+    size_t wb = fbw_table(w, 3, k->w_offset_form ? 0x6 : 0x1);
     fbw_ref(w, buffers + 8, wb);
     float data[4] = {1, 2, 3, 4};
-    b->w_buffer_vec = fbw_vec(w, 1, sizeof data, data);
-    fbw_ref(w, SLOT(wb, 0), b->w_buffer_vec);
+    /* TFLite strings: count, count + 1 offsets from the buffer's start, bytes */
+    static const uint8_t strings[] = {2, 0, 0, 0, 16, 0, 0, 0, 18, 0, 0, 0,
+                                      18, 0, 0, 0, 'h', 'i'};
+    const void *bytes = k->w_string ? (const void *)strings : (const void *)data;
+    size_t nbytes = k->w_string ? sizeof strings : sizeof data;
+    if (k->w_offset_form) {
+        /* the bytes after the FlatBuffer, at a file offset */
+        size_t at = fbw_reserve(w, nbytes, 16, 0);
+        memcpy(w->d + at, bytes, nbytes);
+        put64(w, SLOT(wb, 1), at);
+        put64(w, SLOT(wb, 2), nbytes);
+        b->w_buffer_vec = at - 4;
+    } else {
+        b->w_buffer_vec = fbw_vec(w, 1, nbytes, bytes);
+        fbw_ref(w, SLOT(wb, 0), b->w_buffer_vec);
+    }
 }
 
 static struct knobs add_knobs(void)
@@ -318,6 +357,87 @@ TEST(tflite_old_byte_code_and_new_int_code_take_the_larger)
     free(b.w.d);
 }
 
+TEST(tflite_buffer_offset_form_borrows_from_the_file)
+{
+    struct built b;
+    struct knobs k = add_knobs();
+    k.w_offset_form = true;
+    build(&b, &k);
+    struct ir_model *m;
+    struct fy_error err;
+    if (T_CHECK(read_buf(&b, &m, &err) == FY_OK, "%s", err.message)) {
+        const struct ir_tensor *t = m->graph->tensors[T_W];
+        float v[4];
+        memcpy(v, t->data, sizeof v);
+        T_CHECK(t->kind == IR_TENSOR_CONST && t->data == b.w.d + b.w_buffer_vec + 4 &&
+                    t->nbytes == 16 && v[3] == 4,
+                "data at the file offset");
+    }
+    ir_model_free(m);
+    /* the data running past the end of the file */
+    b.w.n -= 8;
+    T_CHECK(read_buf(&b, &m, &err) == FY_EFORMAT && strstr(err.message, "file offset"),
+            "offset form past the end: %s", err.message);
+    free(b.w.d);
+}
+
+TEST(tflite_string_tensor_buffer_is_decoded_into_borrowed_strings)
+{
+    struct built b;
+    struct knobs k = add_knobs();
+    k.w_string = true;
+    build(&b, &k);
+    struct ir_model *m;
+    struct fy_error err;
+    if (T_CHECK(read_buf(&b, &m, &err) == FY_OK, "%s", err.message)) {
+        const struct ir_tensor *t = m->graph->tensors[T_W];
+        T_CHECK(t->dtype == IR_STRING && t->n_strings == 2 && t->strings[0].size == 2 &&
+                    !memcmp(t->strings[0].data, "hi", 2) && t->strings[1].size == 0,
+                "strings");
+    }
+    ir_model_free(m);
+    /* the second offset pointing back before the first */
+    b.w.d[b.w_buffer_vec + 4 + 8] = 4;
+    T_CHECK(read_buf(&b, &m, &err) == FY_EINVALID && strstr(err.message, "offset 1"),
+            "descending offsets: %s", err.message);
+    free(b.w.d);
+}
+
+TEST(tflite_subgraphs_beyond_the_main_one_are_kept_and_indices_checked)
+{
+    struct built b;
+    struct knobs k = add_knobs();
+    k.builtin_code = 119; /* WHILE */
+    k.options_type = 93;  /* WhileOptions: cond 0, body 1 */
+    k.two_ints = true;
+    k.ints[0] = 1;
+    k.ints[1] = 1;
+    k.second_subgraph = true;
+    build(&b, &k);
+    struct ir_model *m;
+    struct fy_error err;
+    if (T_CHECK(read_buf(&b, &m, &err) == FY_OK, "%s", err.message)) {
+        const struct ir_tflite_info *info = m->tflite;
+        T_CHECK(info->n_subgraphs == 2 && info->subgraphs[0] == m->graph &&
+                    info->subgraphs[1]->parent == NULL && !strcmp(info->subgraphs[1]->name, "body"),
+                "second subgraph kept beside the main one");
+        const struct ir_node *n = m->graph->nodes[0];
+        const struct ir_attr *body = ir_node_attr(n, "body_subgraph_index");
+        T_CHECK(n->op == IR_OP_OPAQUE && !strcmp(n->op_type, "WHILE") && body &&
+                    body->type == IR_ATTR_INT && body->v.i == 1,
+                "WHILE names its body by index");
+    }
+    ir_model_free(m);
+    free(b.w.d);
+
+    k.ints[1] = 2; /* no subgraph 2 */
+    build(&b, &k);
+    T_CHECK(read_buf(&b, &m, &err) == FY_EINVALID && !strcmp(err.op, "WHILE") &&
+                strstr(err.message, "body_subgraph_index"),
+            "subgraph index out of range: %s", err.message);
+    free(b.w.d);
+}
+
 TEST(tflite_custom_and_unknown_builtins_are_opaque_and_named)
 {
     struct built b;
@@ -407,7 +527,7 @@ TEST(tflite_variable_tensor_is_defined_without_a_producer)
     free(b.w.d);
 }
 
-TEST(tflite_quantized_dimension_out_of_rank_warns_and_reads_along_axis_0)
+TEST(tflite_quantized_dimension_is_checked_against_the_tensor_dims)
 {
     struct built b;
     struct knobs k = add_knobs();

@@ -52,14 +52,14 @@ static fy_status follow(struct fb_buf *b, size_t at, const char *what, size_t *t
     uint32_t v = fb_load_u32(b->data + at);
     if (v == 0 || v > FB_MAX_OFFSET)
         return err_at(b->err, FY_EFORMAT, (int64_t)at,
-                      "%s: offset %" PRIu32 " at byte %zu; expected 1 to %u (an offset forward "
-                      "to another object)",
-                      what, v, at, FB_MAX_OFFSET);
+                      "%s: offset %" PRIu32 "; expected 1 to %u (an offset forward to another "
+                      "object)",
+                      what, v, FB_MAX_OFFSET);
     if ((uint64_t)v >= (uint64_t)b->size - at)
         return err_at(b->err, FY_EFORMAT, (int64_t)at,
-                      "%s: offset %" PRIu32 " at byte %zu leads to byte %" PRIu64
+                      "%s: offset %" PRIu32 " leads to byte %" PRIu64
                       ", past the end of the %zu-byte buffer",
-                      what, v, at, (uint64_t)at + v, b->size);
+                      what, v, (uint64_t)at + v, b->size);
     *target = at + v;
     return FY_OK;
 }
@@ -69,39 +69,37 @@ static fy_status open_table(struct fb_buf *b, size_t pos, int depth, const char 
 {
     if (depth > FB_MAX_DEPTH)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: table at byte %zu is nested %d deep; expected at most %d (offsets "
-                      "that loop back?)",
-                      what, pos, depth, FB_MAX_DEPTH);
+                      "%s: table nested %d deep; expected at most %d", what, depth,
+                      FB_MAX_DEPTH);
     if (pos % 4)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: table at byte %zu is not 4-byte aligned; expected its vtable offset "
-                      "at a multiple of 4",
-                      what, pos);
+                      "%s: table not 4-byte aligned; expected its vtable offset at a multiple "
+                      "of 4",
+                      what);
     if (pos > b->size || b->size - pos < 4)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: table at byte %zu runs past the end of the %zu-byte buffer", what,
-                      pos, b->size);
+                      "%s: table runs past the end of the %zu-byte buffer", what, b->size);
     fy_status st = spend(b, 1, pos, what);
     if (st) return st;
     int32_t soff = (int32_t)fb_load_u32(b->data + pos);
     int64_t vt = (int64_t)pos - (int64_t)soff;
     if (vt < 0 || (uint64_t)vt > (uint64_t)b->size || b->size - (size_t)vt < 4)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: table at byte %zu has its vtable at byte %" PRId64
+                      "%s: the table's vtable would be at byte %" PRId64
                       ", outside the %zu-byte buffer",
-                      what, pos, vt, b->size);
+                      what, vt, b->size);
     if (vt % 2)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: table at byte %zu has its vtable at odd byte %" PRId64
+                      "%s: the table's vtable is at odd byte %" PRId64
                       "; expected 2-byte alignment",
-                      what, pos, vt);
+                      what, vt);
     uint16_t vt_size = fb_load_u16(b->data + vt);
     uint16_t size = fb_load_u16(b->data + vt + 2);
     if (vt_size < 4 || vt_size % 2 || b->size - (size_t)vt < vt_size)
         return err_at(b->err, FY_EFORMAT, vt,
-                      "%s: vtable at byte %" PRId64 " claims %u bytes; expected an even size of "
-                      "at least 4 inside the %zu-byte buffer",
-                      what, vt, vt_size, b->size);
+                      "%s: vtable claims %u bytes; expected an even size of at least 4 inside "
+                      "the %zu-byte buffer",
+                      what, vt_size, b->size);
     if (size < 4 || b->size - pos < size)
         return err_at(b->err, FY_EFORMAT, vt + 2,
                       "%s: table at byte %zu claims %u inline bytes; expected at least 4 and "
@@ -157,9 +155,9 @@ fy_status fb_field(const struct fb_table *t, int id, size_t size, size_t align, 
     size_t at = t->pos + off;
     if (align > 1 && at % align)
         return err_at(t->b->err, FY_EFORMAT, (int64_t)at,
-                      "%s (field %d of the %s table at byte %zu) is at byte %zu; expected "
+                      "%s (field %d of the %s table at byte %zu) is misaligned; expected "
                       "%zu-byte alignment",
-                      what, id, t->what, t->pos, at, align);
+                      what, id, t->what, t->pos, align);
     *pos = at;
     return FY_OK;
 }
@@ -232,20 +230,20 @@ static fy_status reach_vector(struct fb_buf *b, size_t pos, uint32_t elem, const
 {
     if (pos % 4)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: vector at byte %zu is not 4-byte aligned; expected its length "
-                      "prefix at a multiple of 4",
-                      what, pos);
+                      "%s: vector not 4-byte aligned; expected its length prefix at a multiple "
+                      "of 4",
+                      what);
     if (b->size - pos < 4)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: vector length at byte %zu runs past the end of the %zu-byte buffer",
-                      what, pos, b->size);
+                      "%s: vector length runs past the end of the %zu-byte buffer", what,
+                      b->size);
     *len = fb_load_u32(b->data + pos);
     uint64_t bytes = (uint64_t)*len * elem;
     if (bytes > (uint64_t)(b->size - pos - 4))
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: vector at byte %zu holds %" PRIu32 " elements of %" PRIu32
-                      " bytes, past the end of the %zu-byte buffer",
-                      what, pos, *len, elem, b->size);
+                      "%s: vector of %" PRIu32 " elements of %" PRIu32
+                      " bytes runs past the end of the %zu-byte buffer",
+                      what, *len, elem, b->size);
     /* a 4-byte element is one unit of work */
     return spend(b, 1 + bytes / 4, pos, what);
 }
@@ -278,9 +276,9 @@ static fy_status reach_string(struct fb_buf *b, size_t pos, const char *what, co
     size_t end = pos + 4 + *len;
     if (end >= b->size || b->data[end] != 0)
         return err_at(b->err, FY_EFORMAT, (int64_t)pos,
-                      "%s: string of %" PRIu32 " bytes at byte %zu is not NUL-terminated inside "
-                      "the buffer; expected a 0 byte at byte %zu",
-                      what, *len, pos, end);
+                      "%s: string of %" PRIu32 " bytes is not NUL-terminated inside the buffer; "
+                      "expected a 0 byte at byte %zu",
+                      what, *len, end);
     *s = (const char *)b->data + pos + 4;
     return FY_OK;
 }

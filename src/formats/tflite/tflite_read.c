@@ -1226,7 +1226,8 @@ static fy_status read_all(struct ir_model *m, const uint8_t *data, size_t size,
         (st = warn(rd,
                    "%d %s a quantized_dimension outside %s rank (first: '%s', rank %d, "
                    "quantized_dimension %d): TFLite refuses such a model, TFLite Micro runs it; "
-                   "ferry reads the scales along the tensor's only axis",
+                   "ferry reads a single scale per tensor and several along the tensor's "
+                   "only axis",
                    rd->bad_axis_count, rd->bad_axis_count == 1 ? "tensor has" : "tensors have",
                    rd->bad_axis_count == 1 ? "its" : "their", rd->bad_axis_first,
                    rd->bad_axis_rank, rd->bad_axis_file)))

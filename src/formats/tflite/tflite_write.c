@@ -291,6 +291,10 @@ static fy_status plan_tensor(struct tw *w, int gi, const struct ir_tensor *t)
         if (q->count < 0 || (q->count && (!q->scale || !q->zero_point)))
             return tensor_error(w, gi, t, FY_EINVALID,
                                 "quantization lists %d scales without their values", q->count);
+        if (q->range_count > 1 && (!q->range_min || !q->range_max))
+            return tensor_error(w, gi, t, FY_EINVALID,
+                                "quantization lists %d min/max pairs without their values",
+                                q->range_count);
         if (q->axis >= 0 && (q->axis >= t->rank || q->count != t->dims[q->axis].value))
             return tensor_error(w, gi, t, FY_EINVALID,
                                 "quantization has %d scales along axis %d; the shape gives %s %" PRId64,
@@ -421,6 +425,30 @@ static fy_status plan_node(struct tw *w, int gi, const struct ir_node *n, int *n
     return FY_OK;
 }
 
+/* TFLite runs operators in the order the subgraph lists them, so each must
+ * come after the producers of what it reads. The IR keeps file order, and a
+ * pass that breaks it has a bug the file must not inherit. */
+static fy_status check_order(struct tw *w, int gi)
+{
+    const struct ir_graph *g = w->graphs[gi];
+    bool *made = ARENA_ARRAY(&w->a, g->n_tensors + 1, bool);
+    if (!made) return nomem(w);
+    for (int i = 0; i < g->n_nodes; i++) {
+        const struct ir_node *n = g->nodes[i];
+        for (int j = 0; j < n->n_inputs; j++) {
+            const struct ir_tensor *t = n->inputs[j];
+            if (t && t->producer && t->producer != n && !made[t->id])
+                return node_error(w, n, FY_EINVALID,
+                                  "reads '%s' before node '%s' makes it; TFLite runs operators "
+                                  "in the order the subgraph lists them",
+                                  t->name, t->producer->name ? t->producer->name : "");
+        }
+        for (int j = 0; j < n->n_outputs; j++)
+            if (n->outputs[j]) made[n->outputs[j]->id] = true;
+    }
+    return FY_OK;
+}
+
 static bool is_location_metadata(const struct ir_tflite_metadata *md)
 {
     return md->name && !strcmp(md->name, LOCATION_NAME) &&
@@ -475,6 +503,8 @@ static fy_status plan(struct tw *w)
             fy_status st = plan_node(w, gi, g->nodes[i], &n_foreign, &first_foreign);
             if (st) return st;
         }
+        fy_status st = check_order(w, gi);
+        if (st) return st;
         for (int i = 0; i < g->n_inputs; i++)
             if (tensor_index(w, gi, g->inputs[i]) < 0)
                 return err_fmt(w->err, FY_EINVALID,
@@ -1058,7 +1088,11 @@ static fbb_ref emit_quant(struct tw *w, const struct ir_quant *q)
 {
     struct fbb_builder *b = &w->b;
     fbb_ref min = 0, max = 0, scale = 0, zp = 0;
-    if (q->has_range) {
+    if (q->range_count > 1 && q->range_min && q->range_max) {
+        /* a calibration range per axis, as the file listed it */
+        min = fbb_vector_f32(b, q->range_min, (size_t)q->range_count);
+        max = fbb_vector_f32(b, q->range_max, (size_t)q->range_count);
+    } else if (q->has_range) {
         min = fbb_vector_f32(b, &q->min, 1);
         max = fbb_vector_f32(b, &q->max, 1);
     }
@@ -1291,7 +1325,7 @@ static fy_status emit_model(struct tw *w)
         signatures = fbb_vector_refs(b, refs, (size_t)info->n_signatures);
     }
     const char *desc = info ? info->description : w->m->producer_name;
-    fbb_ref description = desc ? fbb_cstring(b, desc) : 0;
+    fbb_ref description = desc && desc[0] ? fbb_cstring(b, desc) : 0;
 
     fbb_table_start(b);
     fbb_add_u32(b, MODEL_VERSION, info && info->version ? info->version : TFL_SCHEMA_VERSION, 0);
