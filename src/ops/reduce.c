@@ -370,6 +370,47 @@ static double red_init_f(enum red_kind k)
     }
 }
 
+/* Sum of x, |x| or x*x over a run in four interleaved partial sums: the adds
+ * no longer wait on each other (several times the throughput of one chain)
+ * and rounding error grows more slowly. The order is fixed, so results do
+ * not depend on threads. */
+enum { RUN_PLAIN, RUN_ABS, RUN_SQUARE };
+static double run_sum(const double *x, int64_t n, int how)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    switch (how) {
+    case RUN_PLAIN:
+        for (; i + 4 <= n; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+        }
+        for (; i < n; i++) s0 += x[i];
+        break;
+    case RUN_ABS:
+        for (; i + 4 <= n; i += 4) {
+            s0 += fabs(x[i]);
+            s1 += fabs(x[i + 1]);
+            s2 += fabs(x[i + 2]);
+            s3 += fabs(x[i + 3]);
+        }
+        for (; i < n; i++) s0 += fabs(x[i]);
+        break;
+    default:
+        for (; i + 4 <= n; i += 4) {
+            s0 += x[i] * x[i];
+            s1 += x[i + 1] * x[i + 1];
+            s2 += x[i + 2] * x[i + 2];
+            s3 += x[i + 3] * x[i + 3];
+        }
+        for (; i < n; i++) s0 += x[i] * x[i];
+        break;
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
 /* acc op= x[0..n); for RED_LSE shift is the maximum found by a first pass. */
 static double red_fold_f(enum red_kind k, double acc, const double *x, int64_t n, double shift)
 {
@@ -377,14 +418,14 @@ static double red_fold_f(enum red_kind k, double acc, const double *x, int64_t n
     case RED_SUM:
     case RED_MEAN:
     case RED_LOGSUM:
-        for (int64_t i = 0; i < n; i++) acc += x[i];
+        acc += run_sum(x, n, RUN_PLAIN);
         break;
     case RED_L1:
-        for (int64_t i = 0; i < n; i++) acc += fabs(x[i]);
+        acc += run_sum(x, n, RUN_ABS);
         break;
     case RED_L2:
     case RED_SUMSQ:
-        for (int64_t i = 0; i < n; i++) acc += x[i] * x[i];
+        acc += run_sum(x, n, RUN_SQUARE);
         break;
     case RED_PROD:
         for (int64_t i = 0; i < n; i++) acc *= x[i];

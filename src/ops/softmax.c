@@ -4,9 +4,10 @@
  * 1), and each row, dims[axis:] flattened, is normalized as a whole. From
  * opset 13 the op works along the single dim `axis` (default -1).
  *
- * Values are computed in double: m = max, s = sum(exp(x - m)); softmax is
- * exp(x - m) / s, logsoftmax x - m - log(s); hardmax puts 1 at the first
- * maximum of each line and 0 elsewhere. */
+ * With m = max and s = sum(exp(x - m)) over a line, softmax is
+ * exp(x - m) / s and logsoftmax x - m - log(s); hardmax puts 1 at the first
+ * maximum of each line and 0 elsewhere. The reference path computes in
+ * double; float32 has a fast path (expf, the sum in double). */
 #include <math.h>
 
 #include "ops/reduce.h"
@@ -52,6 +53,65 @@ struct sm_job {
 #define SM_CHUNK 512 /* contiguous elements converted per step */
 #define SM_COLS 64   /* lines processed side by side when inner > 1 */
 
+/* float32 fast path of softmax / logsoftmax over one contiguous line:
+ * exp in float (expf is within an ulp; the sum is kept in double), and the
+ * exponentials stored once and scaled instead of computed twice. */
+static void sm_row_f32(enum sm_kind kind, const float *x, float *y, int64_t n)
+{
+    float m = x[0];
+    for (int64_t i = 1; i < n; i++)
+        if (x[i] > m) m = x[i];
+    double sum = 0;
+    if (kind == SM_LOG) {
+        for (int64_t i = 0; i < n; i++) sum += expf(x[i] - m);
+        float ls = (float)log(sum);
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] - m - ls;
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        float ev = expf(x[i] - m);
+        y[i] = ev;
+        sum += ev;
+    }
+    float inv = (float)(1.0 / sum);
+    for (int64_t i = 0; i < n; i++) y[i] *= inv;
+}
+
+/* The same for SM_COLS lines side by side: rows of w contiguous values,
+ * line i at column i, n rows `stride` apart. */
+static void sm_cols_f32(enum sm_kind kind, const float *x, float *y, int64_t n, int64_t stride,
+                        int64_t w)
+{
+    float m[SM_COLS];
+    double sum[SM_COLS];
+    for (int64_t i = 0; i < w; i++) {
+        m[i] = x[i];
+        sum[i] = 0;
+    }
+    for (int64_t k = 1; k < n; k++)
+        for (int64_t i = 0; i < w; i++)
+            if (x[k * stride + i] > m[i]) m[i] = x[k * stride + i];
+    if (kind == SM_LOG) {
+        for (int64_t k = 0; k < n; k++)
+            for (int64_t i = 0; i < w; i++) sum[i] += expf(x[k * stride + i] - m[i]);
+        float ls[SM_COLS];
+        for (int64_t i = 0; i < w; i++) ls[i] = (float)log(sum[i]);
+        for (int64_t k = 0; k < n; k++)
+            for (int64_t i = 0; i < w; i++) y[k * stride + i] = x[k * stride + i] - m[i] - ls[i];
+        return;
+    }
+    for (int64_t k = 0; k < n; k++)
+        for (int64_t i = 0; i < w; i++) {
+            float ev = expf(x[k * stride + i] - m[i]);
+            y[k * stride + i] = ev;
+            sum[i] += ev;
+        }
+    float inv[SM_COLS];
+    for (int64_t i = 0; i < w; i++) inv[i] = (float)(1.0 / sum[i]);
+    for (int64_t k = 0; k < n; k++)
+        for (int64_t i = 0; i < w; i++) y[k * stride + i] *= inv[i];
+}
+
 /* inner == 1: each line is contiguous. */
 static void sm_range_rows(void *arg, int64_t b, int64_t e)
 {
@@ -59,6 +119,11 @@ static void sm_range_rows(void *arg, int64_t b, int64_t e)
     double buf[SM_CHUNK];
     int64_t n = j->n;
     for (int64_t o = b; o < e; o++) {
+        if (j->kind != SM_HARD && j->x->dtype == IR_F32) {
+            sm_row_f32(j->kind, (const float *)j->x->data + o * n, (float *)j->y->data + o * n,
+                       n);
+            continue;
+        }
         uint64_t base = (uint64_t)(o * n);
         double m = -INFINITY;
         int64_t arg_m = 0;
@@ -113,6 +178,11 @@ static void sm_range_cols(void *arg, int64_t b, int64_t e)
         int64_t o = it / blocks, i0 = (it % blocks) * SM_COLS;
         int64_t w = j->inner - i0 < SM_COLS ? j->inner - i0 : SM_COLS;
         uint64_t base = (uint64_t)(o * j->n * j->inner + i0);
+        if (j->kind != SM_HARD && j->x->dtype == IR_F32) {
+            sm_cols_f32(j->kind, (const float *)j->x->data + base, (float *)j->y->data + base,
+                        j->n, j->inner, w);
+            continue;
+        }
         for (int64_t k = 0; k < j->n; k++) {
             rx_read_f64(j->x, base + (uint64_t)(k * j->inner), w, buf);
             for (int64_t i = 0; i < w; i++)

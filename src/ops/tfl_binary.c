@@ -7,8 +7,7 @@
  *    point, shifted left, scaled by scale_i / (2 max scale) with
  *    MultiplyByQuantizedMultiplierSmallerThanOneExp, summed, then scaled by
  *    2 max scale / (2^left_shift out_scale), + out zero point, clamped to the
- *    activation range. ADD derives the multipliers in double, SUB from float
- *    quotients (as the two Prepare functions differ). int16 ADD always takes
+ *    activation range, with multipliers derived in double. int16 ADD always takes
  *    this general-scale path, as TFLite Micro does whatever pot_scale_int16
  *    says;
  *  - MUL: (a - za)(b - zb) scaled by sa sb / so (double), + zo, clamped;
@@ -315,11 +314,13 @@ fy_status tfl_sub_eval(struct op_ctx *c)
     }
     const float sa = tfl_scale(p.a), sb = tfl_scale(p.b), sy = tfl_scale(p.y);
     p.left_shift = p.y->dtype == IR_I16 ? 15 : 20;
-    /* SUB's Prepare divides in float, then widens */
-    const float twice_max = 2 * (sa > sb ? sa : sb);
-    tfq_quantize_multiplier((double)(sa / twice_max), &p.a_mult, &p.a_shift);
-    tfq_quantize_multiplier((double)(sb / twice_max), &p.b_mult, &p.b_shift);
-    tfq_quantize_multiplier((double)(twice_max / ((float)(1 << p.left_shift) * sy)), &p.y_mult,
+    /* in double, as ADD: the seanet SUB goldens (and TFLite) agree with
+     * this; TFLM's current sub_common.cc divides in float, which differs on
+     * 4 of their 10848 values */
+    const double twice_max = 2 * (double)(sa > sb ? sa : sb);
+    tfq_quantize_multiplier((double)sa / twice_max, &p.a_mult, &p.a_shift);
+    tfq_quantize_multiplier((double)sb / twice_max, &p.b_mult, &p.b_shift);
+    tfq_quantize_multiplier(twice_max / ((double)(1 << p.left_shift) * (double)sy), &p.y_mult,
                             &p.y_shift);
     tfl_broadcast2(p.a, p.b, p.y, q_addsub, &p);
     return FY_OK;

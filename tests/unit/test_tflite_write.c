@@ -688,6 +688,14 @@ TEST(tflite_write_codes_past_127_custom_ops_and_options_follow_the_schema)
     struct fy_error err = {0};
     struct ir_model *m = hand_model(), *b = NULL;
     if (!T_CHECK(m != NULL, "cannot build the model")) goto done;
+    /* a string constant: TFLite's count, offsets, bytes layout */
+    const int64_t two[] = {2};
+    struct ir_tensor *words = tensor(m->graph, "words", IR_STRING, 1, two);
+    static struct ir_bytes strs[2] = {{(const uint8_t *)"ab", 2}, {(const uint8_t *)"", 0}};
+    words->kind = IR_TENSOR_CONST;
+    words->strings = strs;
+    words->n_strings = 2;
+    ir_graph_add_initializer(m->graph, words, &err);
     if (!T_CHECK(tflite_write_model(m, out, NULL, 0, &err) == FY_OK, "write: %s", err.message))
         goto done;
 
@@ -758,11 +766,21 @@ TEST(tflite_write_codes_past_127_custom_ops_and_options_follow_the_schema)
                 vec_table(&f.model, T_MODEL_BUFFERS, 1, &b1, NULL)) {
                 struct fb_vec data;
                 fb_vector(&b1, T_BUFFER_DATA, 1, "data", &data, NULL);
-                T_CHECK(n_bufs == 2 && !has_field(&b0, T_BUFFER_DATA),
+                T_CHECK(n_bufs == 3 && !has_field(&b0, T_BUFFER_DATA),
                         "%u buffers; buffer 0 must be the empty one", n_bufs);
                 T_CHECK(data.len == 16 && data.pos % 16 == 0 &&
                             !memcmp(fb_vec_data(&data), (const float[]){1, 2, 3, 4}, 16),
                         "buffer 1: %u bytes at %zu", data.len, data.pos);
+            }
+            /* [2] "ab" "" : count 2, offsets 16 18 18, then the bytes */
+            struct fb_table b2;
+            static const uint8_t want[] = {2, 0, 0, 0, 16, 0, 0, 0, 18, 0,
+                                           0, 0, 18, 0, 0, 0, 'a', 'b'};
+            if (T_CHECK(vec_table(&f.model, T_MODEL_BUFFERS, 2, &b2, NULL), "no buffer 2")) {
+                struct fb_vec data;
+                fb_vector(&b2, T_BUFFER_DATA, 1, "data", &data, NULL);
+                T_CHECK(data.len == sizeof want && !memcmp(fb_vec_data(&data), want, sizeof want),
+                        "string buffer: %u bytes", data.len);
             }
         }
     }
@@ -781,6 +799,10 @@ TEST(tflite_write_codes_past_127_custom_ops_and_options_follow_the_schema)
                 "custom op read back as '%s' v%d", c1->op_type, c1->version);
         T_CHECK(a2->op == IR_OP_TFL_ADD && a2->activation == IR_ACT_RELU6,
                 "ADD read back with activation %d", a2->activation);
+        const struct ir_tensor *wb = ir_graph_find_tensor(b->graph, "words");
+        T_CHECK(wb && wb->n_strings == 2 && wb->strings[0].size == 2 &&
+                    !memcmp(wb->strings[0].data, "ab", 2) && wb->strings[1].size == 0,
+                "string constant read back wrong");
     }
 done:
     ir_model_free(b);
@@ -825,6 +847,14 @@ TEST(tflite_write_refuses_options_the_file_cannot_hold_naming_node_and_attribute
     at->v.i = 2;
     expect_invalid(m, "bool of 2", (const char *const[]){"pot_scale_int16", "is 2", NULL});
     at->v.i = 0;
+
+    /* operators out of execution order */
+    struct ir_node *first = m->graph->nodes[0];
+    m->graph->nodes[0] = m->graph->nodes[1];
+    m->graph->nodes[1] = first;
+    expect_invalid(m, "order", (const char *const[]){"custom", "before node 'gelu'", NULL});
+    m->graph->nodes[1] = m->graph->nodes[0];
+    m->graph->nodes[0] = first;
 
     /* an activation GELU's options cannot carry */
     gelu->activation = IR_ACT_TANH;
@@ -914,4 +944,121 @@ TEST(ir_model_equal_compares_tflite_fields)
 done:
     ir_model_free(b);
     ir_model_free(a);
+}
+
+/* main: y = WHILE(x) with cond (subgraph 1: c = LESS(i, 10)) and body
+ * (subgraph 2: o = ADD(i, 1)); a signature, and metadata whose bytes
+ * metadata_buffer lists too. */
+static struct ir_model *while_model(void)
+{
+    struct fy_error err = {0};
+    struct ir_model *m = ir_model_new(&err);
+    if (!m) return NULL;
+    struct arena *a = &m->arena;
+    const int64_t one[] = {1};
+    static const float ten = 10, unit = 1;
+    struct ir_graph *g[3] = {m->graph, ir_graph_new(m, NULL), ir_graph_new(m, NULL)};
+    g[0]->name = "main";
+    g[1]->name = "cond";
+    g[2]->name = "body";
+
+    struct ir_tensor *x = tensor(g[0], "x", IR_F32, 1, one), *y = tensor(g[0], "y", IR_F32, 1, one);
+    ir_graph_add_input(g[0], x, &err);
+    ir_graph_add_output(g[0], y, &err);
+    struct ir_node *wh = node(g[0], IR_OP_OPAQUE, "WHILE", "while", 1, 1);
+    wh->inputs[0] = x;
+    ir_node_set_output(wh, 0, y, &err);
+    struct ir_attr *at = ir_node_add_attr(wh, "cond_subgraph_index", IR_ATTR_INT, &err);
+    at->v.i = 1;
+    at = ir_node_add_attr(wh, "body_subgraph_index", IR_ATTR_INT, &err);
+    at->v.i = 2;
+
+    for (int k = 1; k <= 2; k++) {
+        struct ir_tensor *i = tensor(g[k], "i", IR_F32, 1, one),
+                         *c = tensor(g[k], k == 1 ? "limit" : "one", IR_F32, 1, one),
+                         *o = tensor(g[k], "o", k == 1 ? IR_BOOL : IR_F32, 1, one);
+        c->kind = IR_TENSOR_CONST;
+        c->data = k == 1 ? &ten : &unit;
+        c->nbytes = 4;
+        ir_graph_add_initializer(g[k], c, &err);
+        ir_graph_add_input(g[k], i, &err);
+        ir_graph_add_output(g[k], o, &err);
+        struct ir_node *n = node(g[k], k == 1 ? IR_OP_TFL_LESS : IR_OP_TFL_ADD,
+                                 k == 1 ? "LESS" : "ADD", k == 1 ? "less" : "add", 2, 1);
+        n->inputs[0] = i;
+        n->inputs[1] = c;
+        ir_node_set_output(n, 0, o, &err);
+    }
+
+    struct ir_tflite_info *ti = ARENA_NEW(a, struct ir_tflite_info);
+    ti->version = 3;
+    ti->description = "hand made";
+    ti->subgraphs = ARENA_ARRAY(a, 3, struct ir_graph *);
+    memcpy(ti->subgraphs, g, sizeof g);
+    ti->n_subgraphs = 3;
+    static const uint8_t version[] = "1.5.0";
+    ti->metadata = ARENA_ARRAY(a, 1, struct ir_tflite_metadata);
+    ti->metadata[0] = (struct ir_tflite_metadata){"min_runtime_version", {version, 5}};
+    ti->n_metadata = 1;
+    ti->metadata_buffers = ARENA_ARRAY(a, 1, struct ir_bytes);
+    ti->metadata_buffers[0] = (struct ir_bytes){version, 5};
+    ti->n_metadata_buffers = 1;
+    ti->signatures = ARENA_ARRAY(a, 1, struct ir_tflite_signature);
+    struct ir_tflite_tensor_ref *refs = ARENA_ARRAY(a, 2, struct ir_tflite_tensor_ref);
+    refs[0] = (struct ir_tflite_tensor_ref){"x_alias", 0, x};
+    refs[1] = (struct ir_tflite_tensor_ref){"y_alias", 1, y};
+    ti->signatures[0] = (struct ir_tflite_signature){"serving_default", 0, refs, 1, refs + 1, 1};
+    ti->n_signatures = 1;
+    m->tflite = ti;
+    return err.status ? (ir_model_free(m), NULL) : m;
+}
+
+TEST(tflite_write_subgraphs_signatures_and_metadata_survive_a_round_trip)
+{
+    char dir[64], out[128], out2[128], why[2048];
+    if (!T_CHECK(tmpdir_new(dir, sizeof dir), "mkdtemp failed")) return;
+    snprintf(out, sizeof out, "%s/while.tflite", dir);
+    snprintf(out2, sizeof out2, "%s/again.tflite", dir);
+    struct fy_error err = {0};
+    struct ir_model *m = while_model(), *b = NULL, *c = NULL;
+    if (!T_CHECK(m != NULL, "cannot build the model")) goto done;
+    if (!T_CHECK(tflite_write_model(m, out, NULL, 0, &err) == FY_OK, "write: %s", err.message) ||
+        !T_CHECK(tflite_read_model(out, &b, &err) == FY_OK, "read: %s", err.message))
+        goto done;
+    const struct ir_tflite_info *ti = b->tflite;
+    if (T_CHECK(ti && ti->n_subgraphs == 3, "%d subgraphs read back", ti ? ti->n_subgraphs : 0)) {
+        T_CHECK(!strcmp(ti->subgraphs[1]->name, "cond") && ti->subgraphs[1]->n_nodes == 1 &&
+                    ti->subgraphs[1]->nodes[0]->op == IR_OP_TFL_LESS &&
+                    ti->subgraphs[2]->nodes[0]->op == IR_OP_TFL_ADD,
+                "cond/body subgraphs read back wrong");
+        const struct ir_node *wh = b->graph->nodes[0];
+        const struct ir_attr *cs = ir_node_attr(wh, "cond_subgraph_index"),
+                             *bs = ir_node_attr(wh, "body_subgraph_index");
+        T_CHECK(!strcmp(wh->op_type, "WHILE") && cs && cs->v.i == 1 && bs && bs->v.i == 2,
+                "WHILE read back as '%s'", wh->op_type);
+        T_CHECK(ti->n_signatures == 1 && !strcmp(ti->signatures[0].key, "serving_default") &&
+                    !strcmp(ti->signatures[0].inputs[0].name, "x_alias") &&
+                    !strcmp(ti->signatures[0].inputs[0].tensor->name, "x") &&
+                    !strcmp(ti->signatures[0].outputs[0].tensor->name, "y"),
+                "signature read back wrong");
+        T_CHECK(ti->n_metadata == 1 && ti->metadata[0].data.size == 5 &&
+                    !memcmp(ti->metadata[0].data.data, "1.5.0", 5) &&
+                    ti->n_metadata_buffers == 1 &&
+                    ti->metadata_buffers[0].data == ti->metadata[0].data.data,
+                "metadata read back wrong, or not one shared buffer");
+        T_CHECK(ti->description && !strcmp(ti->description, "hand made"), "description");
+    }
+    /* once read, the model is a fixpoint: same IR, same bytes */
+    if (T_CHECK(tflite_write_model(b, out2, NULL, 0, &err) == FY_OK, "rewrite: %s", err.message) &&
+        T_CHECK(tflite_read_model(out2, &c, &err) == FY_OK, "read: %s", err.message)) {
+        T_CHECK(ir_model_equal(b, c, why, sizeof why), "%s", why);
+        T_CHECK(same_file_bytes(out, out2, why, sizeof why), "rewrite differs: %s", why);
+    }
+done:
+    ir_model_free(c);
+    ir_model_free(b);
+    ir_model_free(m);
+    unlink(out);
+    unlink(out2);
+    tmpdir_remove(dir);
 }

@@ -733,6 +733,7 @@ static fy_status raw_fields(struct tw *w, const struct ir_node *n, const struct 
 {
     const uint8_t *p = raw->v.s.data;
     size_t size = raw->v.s.size, pos = 0;
+    int last = -1;
     while (pos < size) {
         if (size - pos < 4)
             return node_error(w, n, FY_EINVALID,
@@ -746,6 +747,12 @@ static fy_status raw_fields(struct tw *w, const struct ir_node *n, const struct 
                               "attribute '%s': field %d has %zu bytes%s; a kept field has 1, 2, "
                               "4 or 8",
                               raw->name, id, len, len > size - pos ? " past the attribute's end" : "");
+        if (id <= last)
+            return node_error(w, n, FY_EINVALID,
+                              "attribute '%s' keeps field %d after field %d; records go in "
+                              "ascending id order, each id once",
+                              raw->name, id, last);
+        last = id;
         for (int i = 0; o && i < o->n_fields; i++)
             if (o->fields[i].id == id)
                 return node_error(w, n, FY_EINVALID,
