@@ -229,6 +229,7 @@
     X(TFL_MUL, "tfl.MUL") \
     X(TFL_NEG, "tfl.NEG") \
     X(TFL_NOT_EQUAL, "tfl.NOT_EQUAL") \
+    X(TFL_ONES_LIKE, "tfl.ONES_LIKE") \
     X(TFL_PACK, "tfl.PACK") \
     X(TFL_PAD, "tfl.PAD") \
     X(TFL_PADV2, "tfl.PADV2") \
