@@ -74,6 +74,7 @@ test: release asan
 
 bench: release
 	FERRY_BUILD=$(BUILD) bash bench/inspect.sh
+	FERRY_BUILD=$(BUILD) bash bench/interp.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h)

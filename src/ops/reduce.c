@@ -600,12 +600,32 @@ static void red_run_fold(const struct red_job *j, uint64_t off, int64_t n, enum 
     }
 }
 
+/* float32 fast path of the commonest combines (sums, max): read the floats
+ * directly instead of converting a chunk first. false: not handled. */
+static bool red_combine_f32(enum red_kind k, double *acc, const float *x, int64_t n)
+{
+    switch (k) {
+    case RED_SUM:
+    case RED_MEAN:
+        for (int64_t i = 0; i < n; i++) acc[i] += x[i];
+        return true;
+    case RED_MAX:
+        for (int64_t i = 0; i < n; i++)
+            if (x[i] > acc[i] || x[i] != x[i]) acc[i] = x[i];
+        return true;
+    default: return false;
+    }
+}
+
 /* Combines input run [off, off + n) elementwise into accumulators. */
 static void red_run_combine(const struct red_job *j, uint64_t off, int64_t n, enum red_kind k,
                             double *accf, int64_t *acci, const double *shift)
 {
     double bf[RED_CHUNK];
     int64_t bi[RED_CHUNK];
+    if (!j->use_int && j->x->dtype == IR_F32 &&
+        red_combine_f32(k, accf, (const float *)j->x->data + off, n))
+        return;
     for (int64_t s = 0; s < n; s += RED_CHUNK) {
         int64_t len = n - s < RED_CHUNK ? n - s : RED_CHUNK;
         if (j->use_int) {

@@ -444,38 +444,46 @@ def random_set(rel, info):
 # ---- comparisons ---------------------------------------------------------------------------------
 
 def compare(a, r, kind):
-    """(ok, text, n_differing). kind: 'exact', 'step' (integers within 1) or 'float'."""
+    """(ok, text, n_differing). kind: 'exact' (bit for bit), 'step' (integers within 1) or
+    'float' (|a - r| <= ATOL + RTOL*|r|)."""
     if a.dtype != r.dtype:
         return False, f"dtype {a.dtype}, reference {r.dtype}", None
     if a.shape != r.shape:
         return False, f"shape {list(a.shape)}, reference {list(r.shape)}", None
     if a.size == 0:
         return True, "empty", 0
-    if np.issubdtype(r.dtype, np.floating) and kind != "exact":
+    where = lambda i: list(map(int, np.unravel_index(i, r.shape)))  # noqa: E731
+    if np.issubdtype(r.dtype, np.floating):
         a64, r64 = a.astype(np.float64), r.astype(np.float64)
-        both_nan = np.isnan(a64) & np.isnan(r64)
+        bits = f"u{r.dtype.itemsize}"
+        same_bits = a.view(bits) == r.view(bits)
+        n_diff = int(np.count_nonzero(~same_bits))
+        if kind == "exact":
+            i = int(np.argmax(~same_bits))
+            text = f"bit-exact, {r.size} values" if n_diff == 0 else \
+                f"{n_diff} of {r.size} values differ (at {where(i)}: {a64.flat[i]!r} vs {r64.flat[i]!r})"
+            return n_diff == 0, text, n_diff
         with np.errstate(invalid="ignore"):
-            diff = np.where(both_nan | (a64 == r64), 0.0, np.abs(a64 - r64))
+            diff = np.where(same_bits | (np.isnan(a64) & np.isnan(r64)), 0.0, np.abs(a64 - r64))
         diff = np.nan_to_num(diff, nan=np.inf)
         excess = diff - (ATOL + RTOL * np.abs(np.nan_to_num(r64)))
-        i = int(np.argmax(excess))
-        n_diff = int(np.count_nonzero(diff))
-        idx = np.unravel_index(i, r.shape)
-        text = (f"max |diff| {diff.max():.3g}, {n_diff} of {r.size} values differ at all; worst at "
-                f"{list(map(int, idx))}: {a64.flat[i]!r} vs {r64.flat[i]!r}")
-        return bool(excess.max() <= 0), text, n_diff
+        ok = bool(excess.max() <= 0)
+        i = int(np.argmax(diff)) if ok else int(np.argmax(excess))
+        text = (f"{n_diff} of {r.size} values differ at all, max |diff| {diff.max():.3g}" +
+                (f" ({'worst' if not ok else 'at'} {where(i)}: {a64.flat[i]!r} vs {r64.flat[i]!r})"
+                 if n_diff else ""))
+        return ok, text, n_diff
     if r.dtype == np.bool_ or not np.issubdtype(r.dtype, np.integer):
-        same = a == r if r.dtype == np.bool_ else a.view(np.uint8) == r.view(np.uint8)
-        n_diff = int(np.count_nonzero(~same))
+        n_diff = int(np.count_nonzero(a != r))
         return n_diff == 0, f"{n_diff} of {r.size} values differ", n_diff
     diff = np.abs(a.astype(np.int64) - r.astype(np.int64))
     n_diff = int(np.count_nonzero(diff))
-    i = int(np.argmax(diff))
     limit = 0 if kind == "exact" else 1
-    text = f"{n_diff} of {r.size} values differ, max {int(diff.max())} step(s)"
-    if diff.max() > 0:
-        idx = np.unravel_index(i, r.shape)
-        text += f" (at {list(map(int, idx))}: {int(a.flat[i])} vs {int(r.flat[i])})"
+    if n_diff == 0:
+        return True, f"bit-exact, {r.size} values", 0
+    i = int(np.argmax(diff))
+    text = (f"{n_diff} of {r.size} values differ, max {int(diff.max())} step(s) "
+            f"(at {where(i)}: {int(a.flat[i])} vs {int(r.flat[i])})")
     return bool(diff.max() <= limit), text, n_diff
 
 

@@ -355,10 +355,11 @@ static const char *attr_string(struct tw *w, const struct ir_node *n, const char
     return arena_strndup(&w->a, (const char *)at->v.s.data, at->v.s.size);
 }
 
-static fy_status plan_node(struct tw *w, int gi, const struct ir_node *n, int *n_foreign,
+static fy_status plan_node(struct tw *w, int gi, int ni, int *n_foreign,
                            const struct ir_node **first_foreign)
 {
-    struct node_plan *p = &w->nodes[gi][n->id];
+    const struct ir_node *n = w->graphs[gi]->nodes[ni];
+    struct node_plan *p = &w->nodes[gi][ni];
     int code = -1;
     const char *custom = NULL;
     const struct tfl_op *row = NULL;
@@ -496,11 +497,17 @@ static fy_status plan(struct tw *w)
         w->nodes[gi] = ARENA_ARRAY(&w->a, g->n_nodes + 1, struct node_plan);
         if (!w->tensor_buf[gi] || !w->nodes[gi]) return nomem(w);
         for (int i = 0; i < g->n_tensors; i++) {
+            /* A tensor's index in the file is its id: the IR keeps them in step. */
+            if (!g->tensors[i] || g->tensors[i]->id != i || g->tensors[i]->graph != g)
+                return err_fmt(w->err, FY_EINVALID,
+                               "subgraph %d: tensor %d is %s; the graph's tensor list and ids "
+                               "are out of step",
+                               gi, i, g->tensors[i] ? "another graph's or has another id" : "missing");
             fy_status st = plan_tensor(w, gi, g->tensors[i]);
             if (st) return st;
         }
         for (int i = 0; i < g->n_nodes; i++) {
-            fy_status st = plan_node(w, gi, g->nodes[i], &n_foreign, &first_foreign);
+            fy_status st = plan_node(w, gi, i, &n_foreign, &first_foreign);
             if (st) return st;
         }
         fy_status st = check_order(w, gi);
@@ -945,10 +952,11 @@ static fbb_ref index_vector(struct tw *w, struct ir_tensor *const *ts, int n, in
     return fbb_vector_i32(&w->b, v, (size_t)n);
 }
 
-static fy_status emit_operator(struct tw *w, int gi, const struct ir_node *n, fbb_ref *out)
+static fy_status emit_operator(struct tw *w, int gi, int ni, fbb_ref *out)
 {
     struct fbb_builder *b = &w->b;
-    const struct node_plan *p = &w->nodes[gi][n->id];
+    const struct ir_node *n = w->graphs[gi]->nodes[ni];
+    const struct node_plan *p = &w->nodes[gi][ni];
     bool *used = ARENA_ARRAY(&w->a, n->n_attrs + 1, bool);
     if (!used) return nomem(w);
     fy_status st = FY_OK;
@@ -1172,7 +1180,7 @@ static fy_status emit_subgraph(struct tw *w, int gi, fbb_ref *out)
     if (!refs) return nomem(w);
     /* Operators first, so that tensors lie before them in the file. */
     for (int i = 0; i < g->n_nodes; i++) {
-        fy_status st = emit_operator(w, gi, g->nodes[i], &refs[i]);
+        fy_status st = emit_operator(w, gi, i, &refs[i]);
         if (st) return st;
     }
     fbb_ref operators = fbb_vector_refs(b, refs, (size_t)g->n_nodes);
