@@ -218,6 +218,18 @@ void tensor_io_file_name(const char *name, char *buf, size_t cap)
         buf[k++] = ok ? c : '_';
     }
     buf[k] = 0;
+    /* A file name has at most 255 bytes, and ".npy" plus the temporary
+     * suffix must fit: a longer name keeps its first 183 bytes and gets '-'
+     * and 16 hex digits of the whole name's FNV-1a hash, so it stays unique
+     * and anyone can compute it (tests/models do). */
+    if (k > TENSOR_IO_NAME_MAX && cap > TENSOR_IO_NAME_MAX) {
+        uint64_t h = 1469598103934665603ull;
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+            h ^= *p;
+            h *= 1099511628211ull;
+        }
+        snprintf(buf + 183, cap - 183, "-%016llx", (unsigned long long)h);
+    }
 }
 
 /* ---- binding ---- */

@@ -61,6 +61,8 @@ void tensor_io_describe_decl(const struct ir_tensor *t, char *buf, size_t cap);
 void tensor_io_describe(const struct op_tensor *t, char *buf, size_t cap);
 
 /* DESIGN.md's names on disk: every char outside [A-Za-z0-9._-] becomes '_'. */
+/* Longest file-name stem tensor_io_file_name gives (before ".npy"). */
+#define TENSOR_IO_NAME_MAX 200
 void tensor_io_file_name(const char *tensor_name, char *buf, size_t cap);
 
 #endif

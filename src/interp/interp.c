@@ -789,6 +789,26 @@ static fy_status check_input(const struct ir_tensor *decl, const struct op_tenso
                    decl->name, got, want);
 }
 
+static fy_status variable_init(const struct ir_tensor *t, struct op_tensor **out,
+                               struct fy_error *err)
+{
+    int64_t dims[OP_MAX_RANK];
+    if (t->rank < 0 || t->rank > OP_MAX_RANK || !ir_tensor_is_static(t))
+        return err_fmt(err, FY_EUNSUPPORTED, "variable tensor '%s' has no static shape", t->name);
+    for (int d = 0; d < t->rank; d++) dims[d] = t->dims[d].value;
+    struct op_tensor *v = calloc(1, sizeof *v);
+    if (!v) return nomem(err);
+    fy_status st = op_tensor_alloc(v, t->dtype, t->rank, dims, err);
+    if (st) {
+        free(v);
+        return st;
+    }
+    v->quant = t->quant;
+    if (t->data && t->nbytes == v->nbytes) memcpy(v->data, t->data, (size_t)v->nbytes);
+    *out = v;
+    return FY_OK;
+}
+
 static fy_status run_graph(struct interp_run *r, const struct prepared *p, struct frame *parent,
                            const struct op_tensor *const *inputs, int n_inputs,
                            struct op_tensor **outputs, int n_outputs)
@@ -829,6 +849,15 @@ static fy_status run_graph(struct interp_run *r, const struct prepared *p, struc
         st = err_fmt(r->err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs, k);
         goto out;
     }
+    /* TFLite variable tensors (LSTM/SVDF state) start every run at their
+     * initial value, zero when the file gives none. */
+    for (int i = 0; !st && i < g->n_tensors; i++) {
+        const struct ir_tensor *t = g->tensors[i];
+        if (!t->is_variable || t->producer || f.vals[i] || t->kind != IR_TENSOR_VALUE) continue;
+        st = variable_init(t, &f.vals[i], r->err);
+        if (!st) f.owned[i] = true;
+    }
+    if (st) goto out;
     struct frame *saved = r->frame;
     r->frame = &f;
     for (int i = 0; i < g->n_nodes && !st; i++) st = run_node(r, &f, p->order[i]);
@@ -915,4 +944,44 @@ fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, i
     ip->n_outputs = g->n_outputs;
     for (int i = 0; i < n_outputs && i < g->n_outputs; i++) outputs[i] = &ip->outputs[i];
     return FY_OK;
+}
+
+fy_status interp_infer_node(const struct ir_node *n, int64_t opset,
+                            const struct op_tensor *const *in, struct op_tensor *const *out,
+                            struct fy_error *err)
+{
+    const struct op_desc *d = op_find_node(n);
+    if (!d)
+        return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                        "ferry's interpreter has no kernel for this op");
+    for (int i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].type == IR_ATTR_GRAPH || n->attrs[i].type == IR_ATTR_GRAPHS)
+            return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                            "has a subgraph; only running it decides its shapes");
+    if (n->n_inputs < d->min_inputs || (d->max_inputs >= 0 && n->n_inputs > d->max_inputs) ||
+        n->n_outputs < d->min_outputs || (d->max_outputs >= 0 && n->n_outputs > d->max_outputs))
+        return err_node(err, FY_EINVALID, n->name, n->op_type, "has %d inputs and %d outputs",
+                        n->n_inputs, n->n_outputs);
+    void *params = NULL;
+    if (d->params_size) {
+        params = calloc(1, d->params_size);
+        if (!params) return nomem(err);
+    }
+    fy_status st = d->parse ? d->parse(n, opset, params, err) : FY_OK;
+    struct interp_run r = {.ip = NULL, .err = err};
+    struct op_ctx c = {0};
+    c.node = n;
+    c.opset = opset;
+    c.params = params;
+    c.n_inputs = n->n_inputs;
+    c.in = in;
+    c.n_outputs = n->n_outputs;
+    c.out = out;
+    c.run = &r;
+    c.err = err;
+    if (!st) st = d->infer(&c);
+    if (c.state_free && c.state) c.state_free(c.state);
+    free_scratch(&r, NULL);
+    free(params);
+    return st;
 }

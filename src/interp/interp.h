@@ -55,5 +55,15 @@ int interp_output_count(const struct interp *ip);
 const struct ir_tensor *interp_output(const struct interp *ip, int i);
 const struct interp_stats *interp_get_stats(const struct interp *ip);
 
+/* Shape inference for one node without evaluating it (for passes that need
+ * static shapes): parses the node's attributes and runs its descriptor's
+ * infer on the given inputs, which need data only where the op reads values
+ * to decide shapes (shape tensors, axes). Sets each out[i]'s dtype and dims
+ * (no data is allocated). Nodes with subgraphs (If/Loop/Scan) are refused:
+ * only running their body decides their shapes. */
+fy_status interp_infer_node(const struct ir_node *n, int64_t opset,
+                            const struct op_tensor *const *in, struct op_tensor *const *out,
+                            struct fy_error *err);
+
 
 #endif

@@ -558,6 +558,48 @@ TEST(einsum_implicit_output_diagonals_and_ellipsis)
                 (double[]){1, 2, 2, 4, 3, 6});
 }
 
+/* Two float32 operands take the batched-matmul fast path (sgemm); float64
+ * takes the reference loop. Both must agree, for a plain batched product
+ * and for a transposed output with two contracted letters. */
+TEST(einsum_matmul_fast_path_matches_reference_loop)
+{
+    static const struct {
+        const char *eq;
+        int ra, rb;
+        int64_t da[4], db[4];
+    } cases[] = {
+        {"bij,bjk->bik", 3, 3, {2, 5, 7}, {2, 7, 3}},
+        {"abcd,cdef->fbae", 4, 4, {2, 3, 4, 5}, {4, 5, 2, 3}},
+    };
+    static double va[256], vb[256];
+    for (int i = 0; i < 256; i++) {
+        va[i] = ((i * 37) % 17) / 8.0 - 1;
+        vb[i] = ((i * 11) % 13) / 6.0 - 1;
+    }
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct nr f, d;
+        if (!T_CHECK(nr_new(&f, IR_OP_EINSUM, 12, 2, 1) && nr_new(&d, IR_OP_EINSUM, 12, 2, 1),
+                     "model"))
+            return;
+        nr_attr_string(&f, "equation", cases[k].eq);
+        nr_attr_string(&d, "equation", cases[k].eq);
+        nr_in(&f, 0, IR_F32, cases[k].ra, cases[k].da, va);
+        nr_in(&f, 1, IR_F32, cases[k].rb, cases[k].db, vb);
+        nr_in(&d, 0, IR_F64, cases[k].ra, cases[k].da, va);
+        nr_in(&d, 1, IR_F64, cases[k].rb, cases[k].db, vb);
+        T_CHECK(nr_run_threads(&f, 2) == FY_OK, "f32: %s", f.err.message);
+        T_CHECK(nr_run(&d) == FY_OK, "f64: %s", d.err.message);
+        if (f.out[0] && d.out[0]) {
+            double want[256];
+            for (uint64_t i = 0; i < d.out[0]->numel && i < 256; i++)
+                want[i] = op_get_f64(d.out[0], i);
+            expect_tol(&f, 0, IR_F32, d.out[0]->rank, d.out[0]->dims, want, 1e-5, cases[k].eq);
+        }
+        nr_free(&f);
+        nr_free(&d);
+    }
+}
+
 TEST(einsum_refuses_bad_equations)
 {
     struct nr r;
