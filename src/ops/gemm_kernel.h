@@ -10,9 +10,24 @@
  * micro-kernel exists as portable C and, on x86-64, as AVX2+FMA and AVX-512
  * variants chosen at run time by what the CPU supports.
  *
- * Every element of C is summed over k in the same order whatever the thread
- * count and whichever block it falls in, so results are identical for any
- * number of threads (they may differ between micro-kernels: FMA rounds once). */
+ * The float32 results reproduce ONNX Runtime's CPU EP (MLAS, run on one
+ * thread) bit for bit, so that a value on a rounding boundary (a QDQ model's
+ * QuantizeLinear) rounds the way the reference does. The order of every sum
+ * is MLAS's (measured against onnxruntime 1.30; see gemm_kernel.c):
+ *   - generally each element of C is one fused multiply-add chain over k, in
+ *     k order, restarted at 0 for every block of k; the blocks are added
+ *     into C in order (C = fma(block, alpha, C); the first block, when beta
+ *     is 0, is block * alpha). The block depth is MLAS's StrideK, which
+ *     depends on N, K and trans_a (b_prepacked: 256, MLAS's pre-packed B).
+ *     beta other than 0 and 1 scales C first; row_bias is added last.
+ *   - one row of C (m == 1, A untransposed, alpha 1, beta 0 or 1, B not
+ *     pre-packed), or one column with ldb == ldc == 1: MLAS's M=1 kernels,
+ *     separate multiplies and adds: B untransposed sums groups of 4 products
+ *     and adds each group to C; B transposed keeps 8 partial sums (k mod 8)
+ *     and reduces them in a fixed pattern.
+ * So every element is computed the same way whatever the thread count and
+ * whichever micro-kernel runs: portable, AVX2 and AVX-512 give the same
+ * bits (the portable kernel uses fmaf). */
 #ifndef FERRY_OPS_GEMM_KERNEL_H
 #define FERRY_OPS_GEMM_KERNEL_H
 
@@ -50,7 +65,10 @@ struct sgemm_args {
     /* optional */
     sgemm_pack_fn pack_b; /* B from this function instead of b, ldb, trans_b */
     const void *pack_user;
-    const float *row_bias; /* bias[m] added to every element of row m */
+    const float *row_bias; /* bias[m] added to every element of row m, last */
+    bool b_prepacked; /* B is a constant ONNX Runtime would pre-pack (Gemm, MatMul
+                       * weights): its order for that case (256-deep k blocks, no
+                       * one-row kernels) */
 };
 
 bool sgemm_isa_available(enum sgemm_isa isa);

@@ -25,8 +25,7 @@ static bool same_bytes(const uint8_t *got, size_t n_got, const uint8_t *want, si
 {
     if (!T_CHECK(n_got == n_want, "%zu bytes; expected %zu", n_got, n_want)) return false;
     for (size_t i = 0; i < n_want; i++)
-        if (!T_CHECK(got[i] == want[i], "byte %zu is 0x%02x; expected 0x%02x", i, got[i],
-                     want[i]))
+        if (!T_CHECK(got[i] == want[i], "byte %zu is 0x%02x; expected 0x%02x", i, got[i], want[i]))
             return false;
     return true;
 }
@@ -43,20 +42,20 @@ static bool same_bytes(const uint8_t *got, size_t n_got, const uint8_t *want, si
  *   finish: 2 pad bytes so the total is a multiple of 8 (the long's
  *      alignment), "TEST", the root offset                               -> 72 bytes */
 static const uint8_t tiny_table[] = {
-    0x18, 0x00, 0x00, 0x00, 'T',  'E',  'S',  'T',  /* root at 24; identifier */
-    0x00, 0x00,                                     /* pad */
-    0x0e, 0x00, 0x18, 0x00,                         /* vtable: 14 bytes, table 24 */
+    0x18, 0x00, 0x00, 0x00, 'T',  'E',  'S',  'T',              /* root at 24; identifier */
+    0x00, 0x00,                                                 /* pad */
+    0x0e, 0x00, 0x18, 0x00,                                     /* vtable: 14 bytes, table 24 */
     0x06, 0x00, 0x08, 0x00, 0x0c, 0x00, 0x10, 0x00, 0x05, 0x00, /* a name v big flag */
-    0x0e, 0x00, 0x00, 0x00,                         /* 24: soffset 14 -> vtable at 10 */
-    0x00,                                           /* pad */
-    0x01,                                           /* 29: flag */
-    0x05, 0x00,                                     /* 30: a */
-    0x20, 0x00, 0x00, 0x00,                         /* 32: name -> 64 */
-    0x10, 0x00, 0x00, 0x00,                         /* 36: v -> 52 */
-    0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 40: big */
-    0x00, 0x00, 0x00, 0x00,                         /* pad */
+    0x0e, 0x00, 0x00, 0x00,                                     /* 24: soffset 14 -> vtable at 10 */
+    0x00,                                                       /* pad */
+    0x01,                                                       /* 29: flag */
+    0x05, 0x00,                                                 /* 30: a */
+    0x20, 0x00, 0x00, 0x00,                                     /* 32: name -> 64 */
+    0x10, 0x00, 0x00, 0x00,                                     /* 36: v -> 52 */
+    0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,             /* 40: big */
+    0x00, 0x00, 0x00, 0x00,                                     /* pad */
     0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, /* 52: [1,2] */
-    0x02, 0x00, 0x00, 0x00, 'h',  'i',  0x00, 0x00, /* 64: "hi", NUL, pad */
+    0x02, 0x00, 0x00, 0x00, 'h',  'i',  0x00, 0x00,                         /* 64: "hi", NUL, pad */
 };
 
 TEST(flatbuf_build_tiny_table_matches_hand_computed_bytes)
@@ -377,13 +376,13 @@ TEST(tflite_write_every_shared_model_round_trips_to_an_equal_ir_and_the_same_byt
         struct fy_error err = {0};
         struct ir_model *a = NULL, *b = NULL;
         const char *inputs[1] = {path};
-        bool ok = T_CHECK(tflite_read_model(path, &a, &err) == FY_OK, "%s: read: %s", name,
-                          err.message);
+        bool ok =
+            T_CHECK(tflite_read_model(path, &a, &err) == FY_OK, "%s: read: %s", name, err.message);
         /* write, read back, compare */
-        ok = ok && T_CHECK(tflite_write_model(a, out1, inputs, 1, &err) == FY_OK,
-                           "%s: write: %s", name, err.message);
-        ok = ok && T_CHECK(tflite_read_model(out1, &b, &err) == FY_OK, "%s: reading back: %s",
+        ok = ok && T_CHECK(tflite_write_model(a, out1, inputs, 1, &err) == FY_OK, "%s: write: %s",
                            name, err.message);
+        ok = ok && T_CHECK(tflite_read_model(out1, &b, &err) == FY_OK, "%s: reading back: %s", name,
+                           err.message);
         char why[2048] = "";
         ok = ok && T_CHECK(ir_model_equal(a, b, why, sizeof why), "%s: %s", name, why);
         /* the same IR twice, and the re-read IR, give the same bytes */
@@ -507,15 +506,28 @@ static bool has_field(const struct fb_table *t, int id)
 
 /* Schema field ids the checks below read. */
 enum {
-    T_MODEL_VERSION = 0, T_MODEL_CODES = 1, T_MODEL_SUBGRAPHS = 2, T_MODEL_BUFFERS = 4,
+    T_MODEL_VERSION = 0,
+    T_MODEL_CODES = 1,
+    T_MODEL_SUBGRAPHS = 2,
+    T_MODEL_BUFFERS = 4,
     T_MODEL_METADATA = 6,
-    T_SG_TENSORS = 0, T_SG_OPERATORS = 3,
+    T_SG_TENSORS = 0,
+    T_SG_OPERATORS = 3,
     T_TENSOR_BUFFER = 2,
-    T_OP_OPCODE = 0, T_OP_INPUTS = 1, T_OP_OPTIONS_TYPE = 3, T_OP_OPTIONS = 4,
+    T_OP_OPCODE = 0,
+    T_OP_INPUTS = 1,
+    T_OP_OPTIONS_TYPE = 3,
+    T_OP_OPTIONS = 4,
     T_OP_CUSTOM = 5,
-    T_CODE_DEPRECATED = 0, T_CODE_CUSTOM = 1, T_CODE_VERSION = 2, T_CODE_BUILTIN = 3,
-    T_BUFFER_DATA = 0, T_BUFFER_OFFSET = 1, T_BUFFER_SIZE = 2,
-    T_META_NAME = 0, T_META_BUFFER = 1,
+    T_CODE_DEPRECATED = 0,
+    T_CODE_CUSTOM = 1,
+    T_CODE_VERSION = 2,
+    T_CODE_BUILTIN = 3,
+    T_BUFFER_DATA = 0,
+    T_BUFFER_OFFSET = 1,
+    T_BUFFER_SIZE = 2,
+    T_META_NAME = 0,
+    T_META_BUFFER = 1,
 };
 
 TEST(tflite_write_past_the_limit_stores_buffers_after_the_flatbuffer)
@@ -548,8 +560,8 @@ TEST(tflite_write_past_the_limit_stores_buffers_after_the_flatbuffer)
             outside++;
             T_CHECK(!has_field(&bt, T_BUFFER_DATA), "buffer %u has data and an offset", i);
             T_CHECK(off % 16 == 0 && off > 1 && off + size <= f.size,
-                    "buffer %u at %llu (+%llu) in a file of %zu bytes", i,
-                    (unsigned long long)off, (unsigned long long)size, f.size);
+                    "buffer %u at %llu (+%llu) in a file of %zu bytes", i, (unsigned long long)off,
+                    (unsigned long long)size, f.size);
         }
         T_CHECK(outside >= 60, "%u of %u buffers are outside the FlatBuffer", outside, n_bufs);
         /* the converter's marker, so tools know */
@@ -569,8 +581,7 @@ TEST(tflite_write_past_the_limit_stores_buffers_after_the_flatbuffer)
      * the form without being told, byte for byte. */
     if (!T_CHECK(tflite_read_model(out, &b, &err) == FY_OK, "reading back: %s", err.message))
         goto done;
-    if (T_CHECK(tflite_write_model(b, out2, inputs, 1, &err) == FY_OK, "rewrite: %s",
-                err.message))
+    if (T_CHECK(tflite_write_model(b, out2, inputs, 1, &err) == FY_OK, "rewrite: %s", err.message))
         T_CHECK(same_file_bytes(out, out2, why, sizeof why), "rewrite differs: %s", why);
     struct ir_tflite_info *ti = b->tflite;
     if (T_CHECK(ti && ti->n_metadata == a->tflite->n_metadata + 1 &&
@@ -604,8 +615,8 @@ TEST(tflite_write_refuses_onnx_ops_naming_the_node)
                 "read: %s", err.message)) {
         fy_status st = tflite_write_model(m, out, NULL, 0, &err);
         T_CHECK(st == FY_EUNSUPPORTED, "status %d; expected UNSUPPORTED", st);
-        T_CHECK(err.node[0] && err.op[0], "the error names no node: node '%s', op '%s'",
-                err.node, err.op);
+        T_CHECK(err.node[0] && err.op[0], "the error names no node: node '%s', op '%s'", err.node,
+                err.op);
         T_CHECK(strstr(err.message, "not a TFLite builtin") && strstr(err.message, "more nodes") &&
                     strstr(err.message, "converter"),
                 "message: %s", err.message);
@@ -711,7 +722,8 @@ TEST(tflite_write_codes_past_127_custom_ops_and_options_follow_the_schema)
             T_CHECK(dep == 127 && field_i32(&oc, T_CODE_BUILTIN, 0) == 150 &&
                         !has_field(&oc, T_CODE_VERSION),
                     "GELU: deprecated %d, builtin %d, version %s", dep,
-                    field_i32(&oc, T_CODE_BUILTIN, 0), has_field(&oc, T_CODE_VERSION) ? "set" : "1");
+                    field_i32(&oc, T_CODE_BUILTIN, 0),
+                    has_field(&oc, T_CODE_VERSION) ? "set" : "1");
         }
         T_CHECK(n_codes == 3, "%u operator codes; expected 3", n_codes);
         if (vec_table(&f.model, T_MODEL_CODES, 1, &oc, NULL)) {
@@ -774,8 +786,8 @@ TEST(tflite_write_codes_past_127_custom_ops_and_options_follow_the_schema)
             }
             /* [2] "ab" "" : count 2, offsets 16 18 18, then the bytes */
             struct fb_table b2;
-            static const uint8_t want[] = {2, 0, 0, 0, 16, 0, 0, 0, 18, 0,
-                                           0, 0, 18, 0, 0, 0, 'a', 'b'};
+            static const uint8_t want[] = {2, 0, 0, 0,  16, 0, 0, 0,   18,
+                                           0, 0, 0, 18, 0,  0, 0, 'a', 'b'};
             if (T_CHECK(vec_table(&f.model, T_MODEL_BUFFERS, 2, &b2, NULL), "no buffer 2")) {
                 struct fb_vec data;
                 fb_vector(&b2, T_BUFFER_DATA, 1, "data", &data, NULL);
@@ -839,7 +851,8 @@ TEST(tflite_write_refuses_options_the_file_cannot_hold_naming_node_and_attribute
     struct ir_attr *at = ir_node_add_attr(add, "padding", IR_ATTR_STRING, &err);
     at->v.s.data = (const uint8_t *)"SAME";
     at->v.s.size = 4;
-    expect_invalid(m, "stray attribute", (const char *const[]){"add", "padding", "AddOptions", NULL});
+    expect_invalid(m, "stray attribute",
+                   (const char *const[]){"add", "padding", "AddOptions", NULL});
     add->n_attrs = 0;
 
     /* a value outside the field's type */
@@ -883,8 +896,7 @@ TEST(tflite_write_refuses_options_the_file_cannot_hold_naming_node_and_attribute
     if (T_CHECK(tmpdir_new(dir, sizeof dir), "mkdtemp failed")) {
         snprintf(out, sizeof out, "%s/ok.tflite", dir);
         struct fy_error e2 = {0};
-        T_CHECK(tflite_write_model(m, out, NULL, 0, &e2) == FY_OK, "fixed model: %s",
-                e2.message);
+        T_CHECK(tflite_write_model(m, out, NULL, 0, &e2) == FY_OK, "fixed model: %s", e2.message);
         unlink(out);
         tmpdir_remove(dir);
     }
@@ -897,8 +909,8 @@ TEST(ir_model_equal_compares_tflite_fields)
     if (!src) return;
     struct fy_error err = {0};
     struct ir_model *a = NULL, *b = NULL;
-    if (!T_CHECK(tflite_read_model(src, &a, &err) == FY_OK && tflite_read_model(src, &b, &err) ==
-                                                                  FY_OK,
+    if (!T_CHECK(tflite_read_model(src, &a, &err) == FY_OK &&
+                     tflite_read_model(src, &b, &err) == FY_OK,
                  "read: %s", err.message))
         goto done;
     char why[1024];
@@ -907,8 +919,7 @@ TEST(ir_model_equal_compares_tflite_fields)
     struct ir_tensor *in = b->graph->inputs[0];
     bool had = in->has_rank;
     in->has_rank = !had;
-    T_CHECK(!ir_model_equal(a, b, why, sizeof why) && strstr(why, "has_rank"), "has_rank: %s",
-            why);
+    T_CHECK(!ir_model_equal(a, b, why, sizeof why) && strstr(why, "has_rank"), "has_rank: %s", why);
     in->has_rank = had;
     if (in->has_shape_signature && in->signature_rank > 0) {
         int64_t keep = in->shape_signature[0];
@@ -1042,8 +1053,7 @@ TEST(tflite_write_subgraphs_signatures_and_metadata_survive_a_round_trip)
                     !strcmp(ti->signatures[0].outputs[0].tensor->name, "y"),
                 "signature read back wrong");
         T_CHECK(ti->n_metadata == 1 && ti->metadata[0].data.size == 5 &&
-                    !memcmp(ti->metadata[0].data.data, "1.5.0", 5) &&
-                    ti->n_metadata_buffers == 1 &&
+                    !memcmp(ti->metadata[0].data.data, "1.5.0", 5) && ti->n_metadata_buffers == 1 &&
                     ti->metadata_buffers[0].data == ti->metadata[0].data.data,
                 "metadata read back wrong, or not one shared buffer");
         T_CHECK(ti->description && !strcmp(ti->description, "hand made"), "description");

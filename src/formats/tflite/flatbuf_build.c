@@ -239,14 +239,18 @@ static fbb_ref scalar_vector(struct fbb_builder *b, const void *v, size_t n, int
     for (size_t i = 0; i < n; i++) {
         uint64_t x = 0;
         switch (size) {
-        case 1: x = src[i]; break;
+        case 1:
+            x = src[i];
+            break;
         case 4: {
             uint32_t t;
             memcpy(&t, src + 4 * i, 4);
             x = t;
             break;
         }
-        default: memcpy(&x, src + 8 * i, 8); break;
+        default:
+            memcpy(&x, src + 8 * i, 8);
+            break;
         }
         put_le(p + i * (size_t)size, x, size);
     }
@@ -540,8 +544,8 @@ fy_status fbb_finish(struct fbb_builder *b, fbb_ref root, const char *ident)
     b->finished = true;
     if (b->size > b->limit) {
         err_fmt(b->err, FY_EUNSUPPORTED,
-                "the FlatBuffer would be %" PRIu64 " bytes, over the limit of %" PRIu64,
-                b->size, b->limit);
+                "the FlatBuffer would be %" PRIu64 " bytes, over the limit of %" PRIu64, b->size,
+                b->limit);
         return fail(b, FY_EUNSUPPORTED);
     }
     return FY_OK;

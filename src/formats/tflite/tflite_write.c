@@ -155,10 +155,10 @@ struct tw {
 
     struct wbuf *bufs;
     int n_bufs, cap_bufs;
-    uint32_t **tensor_buf;    /* per graph, per tensor: buffer index, 0 for none */
-    uint32_t *metadata_buf;   /* per info->metadata */
+    uint32_t **tensor_buf;          /* per graph, per tensor: buffer index, 0 for none */
+    uint32_t *metadata_buf;         /* per info->metadata */
     uint32_t *metadata_buffers_buf; /* per info->metadata_buffers */
-    uint32_t location_buf;    /* buffer of an added buffer_location metadata, or 0 */
+    uint32_t location_buf;          /* buffer of an added buffer_location metadata, or 0 */
 
     bool offset_form;
     bool add_location; /* the offset form, without the metadata saying so */
@@ -231,8 +231,8 @@ static int tensor_index(const struct tw *w, int gi, const struct ir_tensor *t)
 
 /* TFLite's string buffer: the count, count + 1 offsets from the buffer's
  * start (the last one its end), then the bytes; int32, little-endian. */
-static fy_status encode_strings(struct tw *w, int gi, const struct ir_tensor *t,
-                                const void **data, uint64_t *size)
+static fy_status encode_strings(struct tw *w, int gi, const struct ir_tensor *t, const void **data,
+                                uint64_t *size)
 {
     uint64_t bytes = 4 * (t->n_strings + 2);
     for (uint64_t i = 0; i < t->n_strings; i++)
@@ -275,17 +275,16 @@ static fy_status plan_tensor(struct tw *w, int gi, const struct ir_tensor *t)
                             "has a type the IR keeps opaque (sequence, map, optional); a TFLite "
                             "tensor needs an element type");
     if (tfl_dtype_from_ir(t->dtype) < 0)
-        return tensor_error(w, gi, t, FY_EUNSUPPORTED,
-                            "element type '%s' has no TFLite TensorType", ir_dtype_name(t->dtype));
+        return tensor_error(w, gi, t, FY_EUNSUPPORTED, "element type '%s' has no TFLite TensorType",
+                            ir_dtype_name(t->dtype));
     for (int i = 0; i < t->rank; i++)
         if (t->dims[i].value > INT32_MAX)
             return tensor_error(w, gi, t, FY_EUNSUPPORTED,
                                 "dim %d is %" PRId64 "; TFLite shapes are int32", i,
                                 t->dims[i].value);
     if (t->has_shape_signature && t->signature_rank != t->rank)
-        return tensor_error(w, gi, t, FY_EINVALID,
-                            "shape_signature has %d dims; the shape has %d", t->signature_rank,
-                            t->rank);
+        return tensor_error(w, gi, t, FY_EINVALID, "shape_signature has %d dims; the shape has %d",
+                            t->signature_rank, t->rank);
     if (t->quant) {
         const struct ir_quant *q = t->quant;
         if (q->count < 0 || (q->count && (!q->scale || !q->zero_point)))
@@ -296,10 +295,11 @@ static fy_status plan_tensor(struct tw *w, int gi, const struct ir_tensor *t)
                                 "quantization lists %d min/max pairs without their values",
                                 q->range_count);
         if (q->axis >= 0 && (q->axis >= t->rank || q->count != t->dims[q->axis].value))
-            return tensor_error(w, gi, t, FY_EINVALID,
-                                "quantization has %d scales along axis %d; the shape gives %s %" PRId64,
-                                q->count, q->axis, q->axis < t->rank ? "that axis" : "no axis",
-                                q->axis < t->rank ? t->dims[q->axis].value : 0);
+            return tensor_error(
+                w, gi, t, FY_EINVALID,
+                "quantization has %d scales along axis %d; the shape gives %s %" PRId64, q->count,
+                q->axis, q->axis < t->rank ? "that axis" : "no axis",
+                q->axis < t->rank ? t->dims[q->axis].value : 0);
     }
 
     bool has_data = t->kind == IR_TENSOR_CONST || (t->is_variable && (t->data || t->n_strings));
@@ -402,7 +402,8 @@ static fy_status plan_node(struct tw *w, int gi, int ni, int *n_foreign,
     int k = 0;
     for (; k < w->n_codes; k++) {
         const struct opcode *c = &w->codes[k];
-        bool same_custom = (!c->custom && !custom) || (c->custom && custom && !strcmp(c->custom, custom));
+        bool same_custom =
+            (!c->custom && !custom) || (c->custom && custom && !strcmp(c->custom, custom));
         if (c->code == code && c->version == version && same_custom) break;
     }
     if (k == w->n_codes) {
@@ -492,7 +493,8 @@ static fy_status plan(struct tw *w)
     const struct ir_node *first_foreign = NULL;
     for (int gi = 0; gi < w->n_graphs; gi++) {
         const struct ir_graph *g = w->graphs[gi];
-        if (!g) return err_fmt(w->err, FY_EINVALID, "the model's TFLite subgraph %d is missing", gi);
+        if (!g)
+            return err_fmt(w->err, FY_EINVALID, "the model's TFLite subgraph %d is missing", gi);
         w->tensor_buf[gi] = ARENA_ARRAY(&w->a, g->n_tensors + 1, uint32_t);
         w->nodes[gi] = ARENA_ARRAY(&w->a, g->n_nodes + 1, struct node_plan);
         if (!w->tensor_buf[gi] || !w->nodes[gi]) return nomem(w);
@@ -502,7 +504,8 @@ static fy_status plan(struct tw *w)
                 return err_fmt(w->err, FY_EINVALID,
                                "subgraph %d: tensor %d is %s; the graph's tensor list and ids "
                                "are out of step",
-                               gi, i, g->tensors[i] ? "another graph's or has another id" : "missing");
+                               gi, i,
+                               g->tensors[i] ? "another graph's or has another id" : "missing");
             fy_status st = plan_tensor(w, gi, g->tensors[i]);
             if (st) return st;
         }
@@ -531,12 +534,12 @@ static fy_status plan(struct tw *w)
                               "IR op %s is not a TFLite builtin%s; ONNX-semantic ops reach TFLite "
                               "only through the ONNX-to-TFLite converter",
                               ir_op_name(n->op), more);
-        return node_error(w, n, FY_EUNSUPPORTED,
-                          "op '%s'%s%s%s is neither a TFLite builtin nor a custom op "
-                          "(CUSTOM:<name>)%s",
-                          n->op_type ? n->op_type : "", n->domain && n->domain[0] ? " of domain '" : "",
-                          n->domain && n->domain[0] ? n->domain : "",
-                          n->domain && n->domain[0] ? "'" : "", more);
+        return node_error(
+            w, n, FY_EUNSUPPORTED,
+            "op '%s'%s%s%s is neither a TFLite builtin nor a custom op "
+            "(CUSTOM:<name>)%s",
+            n->op_type ? n->op_type : "", n->domain && n->domain[0] ? " of domain '" : "",
+            n->domain && n->domain[0] ? n->domain : "", n->domain && n->domain[0] ? "'" : "", more);
     }
 
     /* Metadata buffers follow the constants. */
@@ -575,34 +578,46 @@ static fy_status plan(struct tw *w)
 static const char *kind_attr_type(int kind)
 {
     switch (kind) {
-    case TFL_F32: return "FLOAT";
+    case TFL_F32:
+        return "FLOAT";
     case TFL_ENUM8:
     case TFL_ENUM32:
     case TFL_BYTES:
-    case TFL_STRING: return "STRING";
+    case TFL_STRING:
+        return "STRING";
     case TFL_INTS:
     case TFL_LONGS:
-    case TFL_BOOLS: return "INTS";
-    case TFL_FLOATS: return "FLOATS";
-    case TFL_ENUMS32: return "STRINGS";
-    default: return "INT";
+    case TFL_BOOLS:
+        return "INTS";
+    case TFL_FLOATS:
+        return "FLOATS";
+    case TFL_ENUMS32:
+        return "STRINGS";
+    default:
+        return "INT";
     }
 }
 
 static enum ir_attr_type kind_ir_type(int kind)
 {
     switch (kind) {
-    case TFL_F32: return IR_ATTR_FLOAT;
+    case TFL_F32:
+        return IR_ATTR_FLOAT;
     case TFL_ENUM8:
     case TFL_ENUM32:
     case TFL_BYTES:
-    case TFL_STRING: return IR_ATTR_STRING;
+    case TFL_STRING:
+        return IR_ATTR_STRING;
     case TFL_INTS:
     case TFL_LONGS:
-    case TFL_BOOLS: return IR_ATTR_INTS;
-    case TFL_FLOATS: return IR_ATTR_FLOATS;
-    case TFL_ENUMS32: return IR_ATTR_STRINGS;
-    default: return IR_ATTR_INT;
+    case TFL_BOOLS:
+        return IR_ATTR_INTS;
+    case TFL_FLOATS:
+        return IR_ATTR_FLOATS;
+    case TFL_ENUMS32:
+        return IR_ATTR_STRINGS;
+    default:
+        return IR_ATTR_INT;
     }
 }
 
@@ -623,12 +638,13 @@ static bool at_default(const struct tfl_field *f, const struct ir_attr *at)
     }
     case TFL_ENUM8:
     case TFL_ENUM32: {
-        const char *name = f->e && f->def >= 0 && f->def < f->e->count ? f->e->names[(int)f->def]
-                                                                      : NULL;
+        const char *name =
+            f->e && f->def >= 0 && f->def < f->e->count ? f->e->names[(int)f->def] : NULL;
         return name && strlen(name) == at->v.s.size && !memcmp(name, at->v.s.data, at->v.s.size);
     }
     case TFL_BYTES:
-    case TFL_STRING: return at->v.s.size == 0;
+    case TFL_STRING:
+        return at->v.s.size == 0;
     default:
         if (is_vector_kind(f->kind)) return at->count == 0;
         return at->v.i == (int64_t)f->def;
@@ -744,8 +760,8 @@ static fy_status raw_fields(struct tw *w, const struct ir_node *n, const struct 
     while (pos < size) {
         if (size - pos < 4)
             return node_error(w, n, FY_EINVALID,
-                              "attribute '%s' ends inside a record header at byte %zu",
-                              raw->name, pos);
+                              "attribute '%s' ends inside a record header at byte %zu", raw->name,
+                              pos);
         int id = p[pos] | p[pos + 1] << 8;
         size_t len = (size_t)(p[pos + 2] | p[pos + 3] << 8);
         pos += 4;
@@ -753,7 +769,8 @@ static fy_status raw_fields(struct tw *w, const struct ir_node *n, const struct 
             return node_error(w, n, FY_EINVALID,
                               "attribute '%s': field %d has %zu bytes%s; a kept field has 1, 2, "
                               "4 or 8",
-                              raw->name, id, len, len > size - pos ? " past the attribute's end" : "");
+                              raw->name, id, len,
+                              len > size - pos ? " past the attribute's end" : "");
         if (id <= last)
             return node_error(w, n, FY_EINVALID,
                               "attribute '%s' keeps field %d after field %d; records go in "
@@ -774,8 +791,7 @@ static fy_status raw_fields(struct tw *w, const struct ir_node *n, const struct 
 /* The options table of one union: o's fields from the node's attributes (and
  * its activation), plus kept raw fields. used marks the attributes taken. */
 static fy_status emit_options(struct tw *w, const struct ir_node *n, const struct tfl_options *o,
-                              const struct ir_attr *raw, bool *used, bool *took_act,
-                              fbb_ref *out)
+                              const struct ir_attr *raw, bool *used, bool *took_act, fbb_ref *out)
 {
     struct fbb_builder *b = &w->b;
     int nf = o ? o->n_fields : 0;
@@ -813,8 +829,10 @@ static fy_status emit_options(struct tw *w, const struct ir_node *n, const struc
         int def = (int)f->def;
         if (f->kind == TFL_ACT) {
             if ((int)n->activation < 0 || (int)n->activation >= tfl_enum_activation.count)
-                return node_error(w, n, FY_EINVALID, "has fused activation %d, which is no "
-                                  "ActivationFunctionType", (int)n->activation);
+                return node_error(w, n, FY_EINVALID,
+                                  "has fused activation %d, which is no "
+                                  "ActivationFunctionType",
+                                  (int)n->activation);
             fbb_add_i8(b, f->id, (int8_t)n->activation, 0);
             *took_act = true;
             continue;
@@ -880,8 +898,7 @@ static fy_status emit_options(struct tw *w, const struct ir_node *n, const struc
  * else the builtin's own. *code is the union type; *o NULL for NONE or a
  * type newer than the table (then only kept raw fields are written). */
 static fy_status options_choice(struct tw *w, const struct ir_node *n, const struct tfl_op *row,
-                                bool second, bool *used, int *code,
-                                const struct tfl_options **o)
+                                bool second, bool *used, int *code, const struct tfl_options **o)
 {
     const char *attr = second ? TFL_ATTR_OPTIONS2_TYPE : TFL_ATTR_OPTIONS_TYPE;
     const struct ir_attr *at = ir_node_attr(n, attr);
@@ -1025,7 +1042,8 @@ static fy_status emit_operator(struct tw *w, int gi, int ni, fbb_ref *out)
     const struct ir_attr *debug =
         st ? NULL : typed_attr(w, n, TFL_ATTR_DEBUG_METADATA, IR_ATTR_INT, &st);
     if (st) return st;
-    if (ir_node_attr(n, TFL_ATTR_CUSTOM_CODE)) used[ir_node_attr(n, TFL_ATTR_CUSTOM_CODE) - n->attrs] = true;
+    if (ir_node_attr(n, TFL_ATTR_CUSTOM_CODE))
+        used[ir_node_attr(n, TFL_ATTR_CUSTOM_CODE) - n->attrs] = true;
     fbb_ref custom_ref = 0, mutating_ref = 0, inter_ref = 0;
     if (custom) {
         used[custom - n->attrs] = true;
@@ -1175,8 +1193,8 @@ static fy_status emit_subgraph(struct tw *w, int gi, fbb_ref *out)
 {
     struct fbb_builder *b = &w->b;
     const struct ir_graph *g = w->graphs[gi];
-    fbb_ref *refs = ARENA_ARRAY(&w->a, (g->n_tensors > g->n_nodes ? g->n_tensors : g->n_nodes) + 1,
-                                fbb_ref);
+    fbb_ref *refs =
+        ARENA_ARRAY(&w->a, (g->n_tensors > g->n_nodes ? g->n_tensors : g->n_nodes) + 1, fbb_ref);
     if (!refs) return nomem(w);
     /* Operators first, so that tensors lie before them in the file. */
     for (int i = 0; i < g->n_nodes; i++) {
@@ -1249,9 +1267,8 @@ static fbb_ref emit_signature(struct tw *w, const struct ir_tflite_signature *s,
     struct fbb_builder *b = &w->b;
     const char *key = s->key ? s->key : "";
     if (s->subgraph_index < 0 || s->subgraph_index >= w->n_graphs) {
-        *st = err_fmt(w->err, FY_EINVALID,
-                      "signature '%s' names subgraph %d; the model has %d", key,
-                      s->subgraph_index, w->n_graphs);
+        *st = err_fmt(w->err, FY_EINVALID, "signature '%s' names subgraph %d; the model has %d",
+                      key, s->subgraph_index, w->n_graphs);
         return 0;
     }
     fbb_ref inputs = emit_tensor_maps(w, s->inputs, s->n_inputs, s->subgraph_index, key, st);
@@ -1492,8 +1509,8 @@ done:
     return st;
 }
 
-fy_status tflite_write_model(const struct ir_model *m, const char *path,
-                             const char *const *inputs, int n_inputs, struct fy_error *err)
+fy_status tflite_write_model(const struct ir_model *m, const char *path, const char *const *inputs,
+                             int n_inputs, struct fy_error *err)
 {
     return tflite_write_model_limit(m, path, FBB_MAX_SIZE, inputs, n_inputs, err);
 }

@@ -9,7 +9,6 @@
  * after the FlatBuffer (Buffer.offset/size), as TFLite's converter writes
  * models past 2 GB, so tests reach that form with small models. */
 fy_status tflite_write_model_limit(const struct ir_model *m, const char *path, uint64_t limit,
-                                   const char *const *inputs, int n_inputs,
-                                   struct fy_error *err);
+                                   const char *const *inputs, int n_inputs, struct fy_error *err);
 
 #endif
