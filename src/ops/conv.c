@@ -3,17 +3,26 @@
  *
  * Reference kernels (double, one output element at a time, every index
  * spelled out) run float64 and the integer op. float32 (and float16/bfloat16,
- * computed in float32) take the fast paths:
- *   Conv           1x1 stride-1 unpadded: SGEMM on X directly;
- *                  2-D depthwise (one input channel per group): direct loops
- *                  over a zero-bordered copy of each plane (portable vector
- *                  code; AVX-512, with a 3x3 special case, when the CPU has it);
- *                  otherwise SGEMM per image and group whose B panels are
- *                  packed straight from the image (implicit im2col: the
- *                  column matrix never exists whole). The bias rides in SGEMM.
+ * computed in float32) take the fast paths, which compute what ONNX
+ * Runtime's CPU EP computes (MLAS's MlasConv, one thread), rounding for
+ * rounding, so QDQ models land on the reference's side of every .5:
+ *   Conv           per image and group an SGEMM (gemm_kernel.c, which keeps
+ *                  MLAS's summation orders) of the weights and the column
+ *                  matrix: the image itself when 1x1 stride-1 unpadded, else
+ *                  B panels packed straight from the image (implicit im2col:
+ *                  the column matrix never exists whole). The bias is added
+ *                  after the product.
+ *                  2-D depthwise (one input and one output channel per
+ *                  group): direct loops over a zero-bordered copy of each
+ *                  plane, in the order of MLAS's one-row GEMM kernel
+ *                  (portable vector code; AVX-512, with a 3x3 special case,
+ *                  when the CPU has it). Depthwise 7x7/2 with two outputs
+ *                  per group: ORT 1.30's special kernel for it.
  *   ConvTranspose  SGEMM (W^T X) into columns, then col2im.
  * tests/unit/test_ops_nn.c checks every fast path, in every variant the CPU
- * runs, against the reference. */
+ * runs, against the reference, and their bits against each other and
+ * against ONNX Runtime's on small cases. */
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +314,18 @@ static void im2col_pack(const void *user, int64_t k0, int64_t kc, int64_t n0, in
     }
 }
 
+/* ---- depthwise 2-D convolution (one input and one output channel per group) ----
+ * ONNX Runtime computes each such group as a one-row GEMM over the im2col
+ * matrix, which MLAS gives to its M=1 kernel (gemm_kernel.c): the products
+ * of taps 4i .. 4i+3 summed left to right, t = ((p0 + p1) + p2) + p3, each
+ * group added to the running sum (which starts at +0), c = t + c, then a
+ * pair and a single tap for the last K mod 4 (K = KH * KW taps, row-major);
+ * the bias after all of it. The loops here compute exactly that, straight
+ * from a zero-bordered copy of each input plane (a tap in the padding
+ * multiplies a 0, as im2col's zero does), keeping groups of outputs in
+ * registers through all taps. Multiplies and adds are separate operations,
+ * so the portable and the AVX-512 code give the same bits. */
+
 struct depthwise_job {
     const struct conv_shape *s;
     const float *x, *w, *b;
@@ -313,167 +334,184 @@ struct depthwise_job {
     atomic_bool nomem;
 };
 
-/* One output row of a depthwise 2-D convolution:
- *   y[ow] = bias + sum over taps (kh, kw) of w[kh, kw] * rows[kh][ow*sw + kw*dw]
- * (rows: the padded input rows the taps read). Groups of outputs keep their
- * sums in registers through all taps: 8, then 4 at a time (strides 1 and 2),
- * the rest one at a time. */
-typedef void (*depthwise_row_fn)(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
-                                 const float *const *rows, const float *w, float bias, float *y);
+/* One output row: y[ow] = sum over taps k of w[k] * tap[k][ow * sw] in the
+ * order above, + *bias (bias may be NULL). tap[k]: where tap k reads for
+ * output 0 of the row. */
+typedef void (*depthwise_row_fn)(int64_t OW, int64_t sw, int64_t K, const float *const *tap,
+                                 const float *w, const float *bias, float *y);
 
-/* The padded input plane and the output plane of one depthwise channel. */
-struct depthwise_geom {
-    int64_t oh, ow, kh, kw, sh, sw, dh, dw;
-    int64_t wp; /* padded row length */
-};
+/* the taps of outputs ow .. ow+3 */
+static v4f dw_load(const float *p, int64_t sw, int64_t ow)
+{
+    return sw == 1 ? load4(p + ow) : load4_even(p + 2 * ow);
+}
 
-static void depthwise_row(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
-                          const float *const *rows, const float *w, float bias, float *y)
+static void depthwise_row(int64_t OW, int64_t sw, int64_t K, const float *const *tap,
+                          const float *w, const float *bias, float *y)
 {
     int64_t ow = 0;
     if (sw <= 2) {
         for (; ow + 8 <= OW; ow += 8) {
-            v4f acc0 = (v4f){0} + bias, acc1 = acc0;
-            for (int64_t kh = 0; kh < KH; kh++)
-                for (int64_t kw = 0; kw < KW; kw++) {
-                    v4f wv = (v4f){0} + w[kh * KW + kw];
-                    const float *xs = rows[kh] + ow * sw + kw * dw;
-                    acc0 += wv * (sw == 1 ? load4(xs) : load4_even(xs));
-                    acc1 += wv * (sw == 1 ? load4(xs + 4) : load4_even(xs + 8));
+            v4f c0 = {0}, c1 = {0};
+            int64_t k = 0;
+            for (; k + 4 <= K; k += 4) {
+                v4f t0 = w[k] * dw_load(tap[k], sw, ow), t1 = w[k] * dw_load(tap[k], sw, ow + 4);
+                for (int u = 1; u < 4; u++) {
+                    v4f p0 = w[k + u] * dw_load(tap[k + u], sw, ow);
+                    v4f p1 = w[k + u] * dw_load(tap[k + u], sw, ow + 4);
+                    t0 = t0 + p0;
+                    t1 = t1 + p1;
                 }
-            memcpy(y + ow, &acc0, sizeof acc0);
-            memcpy(y + ow + 4, &acc1, sizeof acc1);
-        }
-        for (; ow + 4 <= OW; ow += 4) {
-            v4f acc = (v4f){0} + bias;
-            for (int64_t kh = 0; kh < KH; kh++)
-                for (int64_t kw = 0; kw < KW; kw++) {
-                    const float *xs = rows[kh] + ow * sw + kw * dw;
-                    acc += ((v4f){0} + w[kh * KW + kw]) * (sw == 1 ? load4(xs) : load4_even(xs));
-                }
-            memcpy(y + ow, &acc, sizeof acc);
+                c0 = t0 + c0;
+                c1 = t1 + c1;
+            }
+            if (K - k >= 2) {
+                v4f t0 = w[k] * dw_load(tap[k], sw, ow), t1 = w[k] * dw_load(tap[k], sw, ow + 4);
+                v4f p0 = w[k + 1] * dw_load(tap[k + 1], sw, ow);
+                v4f p1 = w[k + 1] * dw_load(tap[k + 1], sw, ow + 4);
+                t0 = t0 + p0;
+                t1 = t1 + p1;
+                c0 = t0 + c0;
+                c1 = t1 + c1;
+                k += 2;
+            }
+            if (K - k >= 1) {
+                v4f t0 = w[k] * dw_load(tap[k], sw, ow), t1 = w[k] * dw_load(tap[k], sw, ow + 4);
+                c0 = t0 + c0;
+                c1 = t1 + c1;
+            }
+            if (bias) {
+                c0 = c0 + *bias;
+                c1 = c1 + *bias;
+            }
+            memcpy(y + ow, &c0, sizeof c0);
+            memcpy(y + ow + 4, &c1, sizeof c1);
         }
     }
     for (; ow < OW; ow++) {
-        float acc = bias;
-        for (int64_t kh = 0; kh < KH; kh++)
-            for (int64_t kw = 0; kw < KW; kw++)
-                acc += w[kh * KW + kw] * rows[kh][ow * sw + kw * dw];
-        y[ow] = acc;
+        const int64_t at = ow * sw;
+        float c = 0.0f;
+        int64_t k = 0;
+        for (; k + 4 <= K; k += 4) {
+            float t = w[k] * tap[k][at];
+            for (int u = 1; u < 4; u++) {
+                float p = w[k + u] * tap[k + u][at];
+                t = t + p;
+            }
+            c = t + c;
+        }
+        if (K - k >= 2) {
+            float t = w[k] * tap[k][at];
+            float p = w[k + 1] * tap[k + 1][at];
+            t = t + p;
+            c = t + c;
+            k += 2;
+        }
+        if (K - k >= 1) {
+            float t = w[k] * tap[k][at];
+            c = t + c;
+        }
+        if (bias) c = c + *bias;
+        y[ow] = c;
     }
 }
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-/* The same with AVX-512: 16 outputs per step, the last group masked, so no
- * output is done one at a time; stride 2 picks the even lanes of two loads. */
+static const int32_t even_lanes[16] = {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30};
+
+/* inputs p[0], p[sw], ... of up to 16 outputs (mask m; stride 2 picks the
+ * even lanes of the 2n-1 floats from p, in two loads masked by mlo, mhi) */
+__attribute__((target("avx512f"))) static inline __m512
+dw_load16(const float *p, int64_t sw, __mmask16 m, __mmask16 mlo, __mmask16 mhi)
+{
+    if (sw == 1) return _mm512_maskz_loadu_ps(m, p);
+    __m512 lo = _mm512_maskz_loadu_ps(mlo, p), hi = _mm512_maskz_loadu_ps(mhi, p + 16);
+    return _mm512_permutex2var_ps(lo, _mm512_loadu_si512(even_lanes), hi);
+}
+
+/* The same with AVX-512: 16 outputs per step, the last group masked. */
 __attribute__((target("avx512f"))) static void
-depthwise_row_avx512(int64_t OW, int64_t KH, int64_t KW, int64_t sw, int64_t dw,
-                     const float *const *rows, const float *w, float bias, float *y)
+depthwise_row_avx512(int64_t OW, int64_t sw, int64_t K, const float *const *tap, const float *w,
+                     const float *bias, float *y)
 {
     if (sw > 2) {
-        depthwise_row(OW, KH, KW, sw, dw, rows, w, bias, y);
+        depthwise_row(OW, sw, K, tap, w, bias, y);
         return;
     }
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     for (int64_t ow = 0; ow < OW; ow += 16) {
         int n = OW - ow < 16 ? (int)(OW - ow) : 16;
         __mmask16 m = (__mmask16)((1u << n) - 1);
-        /* stride 2 reads inputs 0 .. 2n-2 of the group: 2n-1 floats over two loads */
         int span = 2 * n - 1;
         __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
         __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
-        __m512 acc = _mm512_set1_ps(bias);
-        for (int64_t kh = 0; kh < KH; kh++)
-            for (int64_t kw = 0; kw < KW; kw++) {
-                const float *xs = rows[kh] + ow * sw + kw * dw;
-                __m512 xv;
-                if (sw == 1) {
-                    xv = _mm512_maskz_loadu_ps(m, xs);
-                } else {
-                    __m512 lo = _mm512_maskz_loadu_ps(mlo, xs);
-                    __m512 hi = _mm512_maskz_loadu_ps(mhi, xs + 16);
-                    xv = _mm512_permutex2var_ps(lo, even, hi);
-                }
-                acc = _mm512_fmadd_ps(_mm512_set1_ps(w[kh * KW + kw]), xv, acc);
-            }
-        _mm512_mask_storeu_ps(y + ow, m, acc);
+        int64_t at = ow * sw;
+        __m512 c = _mm512_setzero_ps();
+        int64_t k = 0;
+        for (; k + 4 <= K; k += 4) {
+            __m512 t = _mm512_mul_ps(_mm512_set1_ps(w[k]), dw_load16(tap[k] + at, sw, m, mlo, mhi));
+            for (int u = 1; u < 4; u++)
+                t = _mm512_add_ps(t, _mm512_mul_ps(_mm512_set1_ps(w[k + u]),
+                                                   dw_load16(tap[k + u] + at, sw, m, mlo, mhi)));
+            c = _mm512_add_ps(t, c);
+        }
+        if (K - k >= 2) {
+            __m512 t = _mm512_mul_ps(_mm512_set1_ps(w[k]), dw_load16(tap[k] + at, sw, m, mlo, mhi));
+            t = _mm512_add_ps(t, _mm512_mul_ps(_mm512_set1_ps(w[k + 1]),
+                                               dw_load16(tap[k + 1] + at, sw, m, mlo, mhi)));
+            c = _mm512_add_ps(t, c);
+            k += 2;
+        }
+        if (K - k >= 1)
+            c = _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(w[k]),
+                                            dw_load16(tap[k] + at, sw, m, mlo, mhi)),
+                              c);
+        if (bias) c = _mm512_add_ps(c, _mm512_set1_ps(*bias));
+        _mm512_mask_storeu_ps(y + ow, m, c);
     }
 }
 
-/* acc + wv * (p[0], p[2], ..., p[30]): one stride-2 tap for 16 outputs */
-__attribute__((target("avx512f"))) static inline __m512
-tap_stride2(__m512 acc, __m512 wv, const float *p, __mmask16 mlo, __mmask16 mhi, __m512i even)
-{
-    __m512 lo = _mm512_maskz_loadu_ps(mlo, p), hi = _mm512_maskz_loadu_ps(mhi, p + 16);
-    return _mm512_fmadd_ps(wv, _mm512_permutex2var_ps(lo, even, hi), acc);
-}
-
 /* A whole output plane with 3x3 taps, the usual depthwise kernel: its nine
- * weights stay in registers for the plane instead of being broadcast again
- * for every group of outputs. */
+ * weights stay in registers for the plane. The order above for K = 9:
+ * c = ((x0 + x1) + x2) + x3 (+0), c = (((x4 + x5) + x6) + x7) + c,
+ * c = x8 + c, then + bias (xk: tap k's product). */
 __attribute__((target("avx512f"))) static void
-depthwise_plane3x3_avx512(const struct depthwise_geom *q, const float *pad, const float *w,
-                          float bias, float *y)
+depthwise_plane3x3_avx512(int64_t OH, int64_t OW, int64_t sh, int64_t sw, int64_t dh, int64_t dw,
+                          int64_t wp, const float *pad, const float *w, const float *bias, float *y)
 {
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     __m512 w0 = _mm512_set1_ps(w[0]), w1 = _mm512_set1_ps(w[1]), w2 = _mm512_set1_ps(w[2]);
     __m512 w3 = _mm512_set1_ps(w[3]), w4 = _mm512_set1_ps(w[4]), w5 = _mm512_set1_ps(w[5]);
     __m512 w6 = _mm512_set1_ps(w[6]), w7 = _mm512_set1_ps(w[7]), w8 = _mm512_set1_ps(w[8]);
-    __m512 vb = _mm512_set1_ps(bias);
-    int64_t dw = q->dw, OW = q->ow;
-    for (int64_t oh = 0; oh < q->oh; oh++) {
-        const float *r0 = pad + (oh * q->sh) * q->wp, *r1 = r0 + q->dh * q->wp, *r2 = r1 + q->dh * q->wp;
+    for (int64_t oh = 0; oh < OH; oh++) {
+        const float *r0 = pad + (oh * sh) * wp, *r1 = r0 + dh * wp, *r2 = r1 + dh * wp;
         float *yr = y + oh * OW;
         for (int64_t ow = 0; ow < OW; ow += 16) {
             int n = OW - ow < 16 ? (int)(OW - ow) : 16;
             __mmask16 m = (__mmask16)((1u << n) - 1);
-            __m512 acc = vb;
-            if (q->sw == 1) {
-                const float *p0 = r0 + ow, *p1 = r1 + ow, *p2 = r2 + ow;
-                acc = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(m, p0), acc);
-                acc = _mm512_fmadd_ps(w1, _mm512_maskz_loadu_ps(m, p0 + dw), acc);
-                acc = _mm512_fmadd_ps(w2, _mm512_maskz_loadu_ps(m, p0 + 2 * dw), acc);
-                acc = _mm512_fmadd_ps(w3, _mm512_maskz_loadu_ps(m, p1), acc);
-                acc = _mm512_fmadd_ps(w4, _mm512_maskz_loadu_ps(m, p1 + dw), acc);
-                acc = _mm512_fmadd_ps(w5, _mm512_maskz_loadu_ps(m, p1 + 2 * dw), acc);
-                acc = _mm512_fmadd_ps(w6, _mm512_maskz_loadu_ps(m, p2), acc);
-                acc = _mm512_fmadd_ps(w7, _mm512_maskz_loadu_ps(m, p2 + dw), acc);
-                acc = _mm512_fmadd_ps(w8, _mm512_maskz_loadu_ps(m, p2 + 2 * dw), acc);
-            } else {
-                /* stride 2: the even lanes of 2n-1 inputs from each tap's start */
-                int span = 2 * n - 1;
-                __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
-                __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
-                const float *p0 = r0 + 2 * ow, *p1 = r1 + 2 * ow, *p2 = r2 + 2 * ow;
-                acc = tap_stride2(acc, w0, p0, mlo, mhi, even);
-                acc = tap_stride2(acc, w1, p0 + dw, mlo, mhi, even);
-                acc = tap_stride2(acc, w2, p0 + 2 * dw, mlo, mhi, even);
-                acc = tap_stride2(acc, w3, p1, mlo, mhi, even);
-                acc = tap_stride2(acc, w4, p1 + dw, mlo, mhi, even);
-                acc = tap_stride2(acc, w5, p1 + 2 * dw, mlo, mhi, even);
-                acc = tap_stride2(acc, w6, p2, mlo, mhi, even);
-                acc = tap_stride2(acc, w7, p2 + dw, mlo, mhi, even);
-                acc = tap_stride2(acc, w8, p2 + 2 * dw, mlo, mhi, even);
-            }
-            _mm512_mask_storeu_ps(yr + ow, m, acc);
+            int span = 2 * n - 1;
+            __mmask16 mlo = (__mmask16)(span >= 16 ? 0xffffu : (1u << span) - 1);
+            __mmask16 mhi = (__mmask16)(span > 16 ? (1u << (span - 16)) - 1 : 0);
+            int64_t at = ow * sw;
+            const float *p0 = r0 + at, *p1 = r1 + at, *p2 = r2 + at;
+            __m512 t = _mm512_mul_ps(w0, dw_load16(p0, sw, m, mlo, mhi));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w1, dw_load16(p0 + dw, sw, m, mlo, mhi)));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w2, dw_load16(p0 + 2 * dw, sw, m, mlo, mhi)));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w3, dw_load16(p1, sw, m, mlo, mhi)));
+            __m512 c = _mm512_add_ps(t, _mm512_setzero_ps());
+            t = _mm512_mul_ps(w4, dw_load16(p1 + dw, sw, m, mlo, mhi));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w5, dw_load16(p1 + 2 * dw, sw, m, mlo, mhi)));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w6, dw_load16(p2, sw, m, mlo, mhi)));
+            t = _mm512_add_ps(t, _mm512_mul_ps(w7, dw_load16(p2 + dw, sw, m, mlo, mhi)));
+            c = _mm512_add_ps(t, c);
+            c = _mm512_add_ps(_mm512_mul_ps(w8, dw_load16(p2 + 2 * dw, sw, m, mlo, mhi)), c);
+            if (bias) c = _mm512_add_ps(c, _mm512_set1_ps(*bias));
+            _mm512_mask_storeu_ps(yr + ow, m, c);
         }
     }
 }
 
 #endif
-
-/* One output plane, row by row with `row` (rows: KH pointers of scratch). */
-static void depthwise_plane(const struct depthwise_geom *q, depthwise_row_fn row,
-                            const float **rows, const float *pad, const float *w, float bias,
-                            float *y)
-{
-    for (int64_t oh = 0; oh < q->oh; oh++) {
-        for (int64_t kh = 0; kh < q->kh; kh++) rows[kh] = pad + (oh * q->sh + kh * q->dh) * q->wp;
-        row(q->ow, q->kh, q->kw, q->sw, q->dw, rows, w, bias, y + oh * q->ow);
-    }
-}
 
 static depthwise_row_fn depthwise_row_best(void)
 {
@@ -484,8 +522,9 @@ static depthwise_row_fn depthwise_row_best(void)
 }
 
 /* Output planes [p0, p1) (plane = image * M + channel) of a 2-D convolution
- * whose groups have one input channel each. The input plane is copied once
- * into a zero-bordered buffer so the taps need no bounds checks. */
+ * whose groups have one input and one output channel each. The input plane
+ * is copied once into a zero-bordered buffer so the taps need no bounds
+ * checks. */
 static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
 {
     struct depthwise_job *j = arg;
@@ -493,41 +532,39 @@ static void depthwise_planes(void *arg, int64_t p0, int64_t p1)
     const struct nn_geom *g = &s->g;
     int64_t H = g->in[0], W = g->in[1], OH = g->out[0], OW = g->out[1];
     int64_t KH = g->k[0], KW = g->k[1], sh = g->s[0], sw = g->s[1], dh = g->d[0], dw = g->d[1];
+    int64_t K = KH * KW;
     /* slack after the plane: the stride-2 loads read 8 floats for 4 */
-    size_t floats = ((size_t)(j->hp * j->wp) + 16 + 15) & ~(size_t)15; /* rows[] after it stays aligned */
-    float *pad = malloc(floats * sizeof(float) + (size_t)KH * sizeof(float *));
+    size_t floats = ((size_t)(j->hp * j->wp) + 32 + 15) & ~(size_t)15; /* tap[] after it stays aligned */
+    float *pad = malloc(floats * sizeof(float) + (size_t)K * sizeof(float *));
     if (!pad) {
         atomic_store(&j->nomem, true);
         return;
     }
-    const float **rows = (const float **)(void *)(pad + floats);
+    const float **tap = (const float **)(void *)(pad + floats);
     depthwise_row_fn row_fn = depthwise_row_best();
-    struct depthwise_geom q = {OH, OW, KH, KW, sh, sw, dh, dw, j->wp};
 #if defined(__x86_64__)
     bool plane3x3 = row_fn == depthwise_row_avx512 && KH == 3 && KW == 3 && sw <= 2;
 #endif
     memset(pad, 0, floats * sizeof(float));
-    int64_t loaded = -1;
     for (int64_t p = p0; p < p1; p++) {
         int64_t n = p / s->m_out, m = p % s->m_out;
-        int64_t plane = n * s->c_in + m / s->mg; /* the group's single input channel */
-        if (plane != loaded) {
-            const float *xp = j->x + plane * H * W;
-            for (int64_t h = 0; h < H; h++)
-                memcpy(pad + (h + g->pb[0]) * j->wp + g->pb[1], xp + h * W,
-                       (size_t)W * sizeof(float));
-            loaded = plane;
-        }
-        const float *wm = j->w + m * KH * KW;
-        float bias = j->b ? j->b[m] : 0.0f;
+        const float *xp = j->x + (n * s->c_in + m) * H * W; /* the group's input channel */
+        for (int64_t h = 0; h < H; h++)
+            memcpy(pad + (h + g->pb[0]) * j->wp + g->pb[1], xp + h * W, (size_t)W * sizeof(float));
+        const float *wm = j->w + m * K;
+        const float *bias = j->b ? j->b + m : NULL;
         float *yp = j->y + p * OH * OW;
 #if defined(__x86_64__)
         if (plane3x3) {
-            depthwise_plane3x3_avx512(&q, pad, wm, bias, yp);
+            depthwise_plane3x3_avx512(OH, OW, sh, sw, dh, dw, j->wp, pad, wm, bias, yp);
             continue;
         }
 #endif
-        depthwise_plane(&q, row_fn, rows, pad, wm, bias, yp);
+        for (int64_t oh = 0; oh < OH; oh++) {
+            for (int64_t k = 0; k < K; k++)
+                tap[k] = pad + (oh * sh + k / KW * dh) * j->wp + k % KW * dw;
+            row_fn(OW, sw, K, tap, wm, bias, yp + oh * OW);
+        }
     }
     free(pad);
 }
@@ -547,6 +584,103 @@ static fy_status conv_depthwise_f32(struct op_ctx *c, const struct conv_shape *s
     return FY_OK;
 }
 
+/* ---- depthwise 7x7, stride 2, pad 3, two output channels per group ----
+ * ONNX Runtime 1.30 has a kernel of its own for this one geometry (MobileCLIP;
+ * MLAS's MlasConvAlgorithmDepthwiseMultiplier2, on CPUs with AVX-512 the
+ * kernel of sconv_nchw_depthwise_multiplier_greater_than_1_avx512f.cpp). Its
+ * order: an output whose 7x7 window lies inside the image keeps one FMA
+ * chain per kernel column kw (over kh, from 0) and reduces the 7 chains as
+ * _mm512_reduce_add_ps does with lanes 7..15 zero,
+ *   r = ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + 0))   (each a + 0 first),
+ * an output on the border is one FMA chain over the taps inside the image,
+ * kh then kw; the bias is added after. (Without AVX-512 ORT runs a scalar
+ * loop without FMA instead; ferry follows the AVX-512 machines, where the
+ * references were made, on every CPU.) */
+
+static bool is_dw_mult2_7x7(const struct conv_shape *s)
+{
+    const struct nn_geom *g = &s->g;
+    if (g->ns != 2 || s->group < 2 || s->cg != 1 || s->mg != 2 || g->out_size < 2) return false;
+    for (int i = 0; i < 2; i++)
+        if (g->k[i] != 7 || g->s[i] != 2 || g->d[i] != 1 || g->pb[i] != 3 || g->pe[i] != 3)
+            return false;
+    return true;
+}
+
+struct dm2_job {
+    const struct conv_shape *s;
+    const float *x, *w, *b;
+    float *y;
+};
+
+#define DM2_PLANE_BODY                                                                           \
+    const struct dm2_job *j = arg;                                                               \
+    const struct conv_shape *s = j->s;                                                           \
+    const struct nn_geom *g = &s->g;                                                             \
+    int64_t H = g->in[0], W = g->in[1], OH = g->out[0], OW = g->out[1];                          \
+    for (int64_t p = p0; p < p1; p++) { /* p = image * M + output channel */                    \
+        int64_t n = p / s->m_out, m = p % s->m_out;                                              \
+        const float *xp = j->x + (n * s->c_in + m / 2) * H * W, *wm = j->w + m * 49;             \
+        float *yp = j->y + p * OH * OW;                                                          \
+        for (int64_t oh = 0; oh < OH; oh++)                                                      \
+            for (int64_t ow = 0; ow < OW; ow++) {                                                \
+                int64_t iy = oh * 2 - 3, ix = ow * 2 - 3;                                        \
+                float r;                                                                         \
+                if (iy >= 0 && iy + 7 <= H && ix >= 0 && ix + 7 <= W) {                          \
+                    float a[8];                                                                  \
+                    for (int kw = 0; kw < 7; kw++) {                                             \
+                        float acc = 0.0f;                                                        \
+                        for (int kh = 0; kh < 7; kh++)                                           \
+                            acc = fmaf(xp[(iy + kh) * W + ix + kw], wm[kh * 7 + kw], acc);       \
+                        a[kw] = acc + 0.0f;                                                      \
+                    }                                                                            \
+                    a[7] = 0.0f;                                                                 \
+                    float t0 = a[4] + a[0], t1 = a[5] + a[1], t2 = a[6] + a[2], t3 = a[7] + a[3]; \
+                    float e = t0 + t2, o = t1 + t3;                                              \
+                    r = e + o;                                                                   \
+                } else {                                                                         \
+                    r = 0.0f;                                                                    \
+                    for (int kh = 0; kh < 7; kh++) {                                             \
+                        int64_t ih = iy + kh;                                                    \
+                        if (ih < 0 || ih >= H) continue;                                         \
+                        for (int kw = 0; kw < 7; kw++) {                                         \
+                            int64_t iw = ix + kw;                                                \
+                            if (iw < 0 || iw >= W) continue;                                     \
+                            r = fmaf(xp[ih * W + iw], wm[kh * 7 + kw], r);                       \
+                        }                                                                        \
+                    }                                                                            \
+                }                                                                                \
+                if (j->b) r = r + j->b[m];                                                       \
+                yp[oh * OW + ow] = r;                                                            \
+            }                                                                                    \
+    }
+
+static void dm2_planes(void *arg, int64_t p0, int64_t p1)
+{
+    DM2_PLANE_BODY
+}
+
+#if defined(__x86_64__)
+/* the same, where fmaf is one instruction */
+__attribute__((target("avx2,fma"))) static void dm2_planes_fma(void *arg, int64_t p0, int64_t p1)
+{
+    DM2_PLANE_BODY
+}
+#endif
+
+static fy_status conv_dm2_f32(struct op_ctx *c, const struct conv_shape *s, const float *x,
+                              const float *w, const float *b, float *y)
+{
+    struct dm2_job j = {.s = s, .x = x, .w = w, .b = b, .y = y};
+    op_range_fn fn = dm2_planes;
+#if defined(__x86_64__)
+    if (sgemm_best_isa() != SGEMM_PORTABLE) fn = dm2_planes_fma;
+#endif
+    int64_t work = s->g.out_size * 49;
+    op_parallel_for(c, s->batch * s->m_out, ((int64_t)1 << 16) / work + 1, fn, &j);
+    return FY_OK;
+}
+
 static bool is_pointwise(const struct nn_geom *g)
 {
     for (int i = 0; i < g->ns; i++)
@@ -554,25 +688,46 @@ static bool is_pointwise(const struct nn_geom *g)
     return true;
 }
 
+/* MLAS's other direct GEMM (MlasConvPrepare): one input channel per group,
+ * unit strides and dilations, no padding, and a kernel as wide as the input
+ * (1-D counts as 2-D of height 1): the column matrix is the image read
+ * transposed, B(k, n) = x[n * W + k]. It matters for one output channel per
+ * group, which MLAS then computes with its transposed-B M=1 kernel. */
+static bool is_full_width(const struct conv_shape *s)
+{
+    const struct nn_geom *g = &s->g;
+    if (s->cg != 1 || g->ns > 2) return false;
+    for (int i = 0; i < g->ns; i++)
+        if (g->s[i] != 1 || g->d[i] != 1 || g->pb[i] != 0 || g->pe[i] != 0) return false;
+    return g->k[g->ns - 1] == g->in[g->ns - 1];
+}
+
+/* Per image and group one SGEMM, W_g [M/group, C/group * k] times the
+ * column matrix, as MLAS does (MlasConv): the summation orders are its own
+ * (gemm_kernel.c), the bias goes in after the product. */
 static fy_status conv_f32(struct op_ctx *c, const struct conv_shape *s, const float *x,
                           const float *w, const float *b, float *y)
 {
     const struct nn_geom *g = &s->g;
-    if (s->cg == 1 && s->group > 1 && g->ns == 2) return conv_depthwise_f32(c, s, x, w, b, y);
     /* 1x1, stride 1, no padding: the image itself is the column matrix */
     bool pointwise = is_pointwise(g);
+    bool full_width = !pointwise && is_full_width(s);
+    if (s->cg == 1 && s->mg == 1 && s->group > 1 && g->ns == 2 && !full_width)
+        return conv_depthwise_f32(c, s, x, w, b, y);
+    if (is_dw_mult2_7x7(s)) return conv_dm2_f32(c, s, x, w, b, y);
     int64_t krows = s->cg * g->k_size;
     for (int64_t n = 0; n < s->batch; n++)
         for (int64_t grp = 0; grp < s->group; grp++) {
             const float *xg = x + (n * s->c_in + grp * s->cg) * g->in_size;
             struct im2col_job ij = {g, xg};
             struct sgemm_args ga = {
+                .trans_b = full_width,
                 .m = s->mg, .n = g->out_size, .k = krows, .alpha = 1,
                 .a = w + grp * s->mg * krows, .lda = krows,
-                .b = xg, .ldb = g->out_size,
+                .b = xg, .ldb = full_width ? g->in[g->ns - 1] : g->out_size,
                 .beta = 0, .c = y + (n * s->m_out + grp * s->mg) * g->out_size,
                 .ldc = g->out_size,
-                .pack_b = pointwise ? NULL : im2col_pack, .pack_user = &ij,
+                .pack_b = pointwise || full_width ? NULL : im2col_pack, .pack_user = &ij,
                 .row_bias = b ? b + grp * s->mg : NULL,
             };
             fy_status st = sgemm(c, &ga);

@@ -51,6 +51,7 @@ fy_status det_eval(struct op_ctx *c)
     const struct op_tensor *x = c->in[0];
     struct op_tensor *y = c->out[0];
     int64_t m = x->dims[x->rank - 1];
+    if (y->numel == 0) return FY_OK; /* m may be large when the batch is empty */
     size_t mm = (size_t)(m * m);
     double *a = rx_scratch(c, (mm ? mm : 1) * sizeof(double));
     double *out = rx_scratch(c, (size_t)(y->numel ? y->numel : 1) * sizeof(double));

@@ -238,6 +238,11 @@ fy_status einsum_infer(struct op_ctx *c)
     struct einsum_bind b;
     st = einsum_bind(c, &b, true);
     if (st) return st;
+    /* the loop runs over every label's range at once; keep its count exact */
+    double work = 1;
+    for (int l = 0; l < b.n_labels; l++) work *= (double)b.dim[l];
+    if (work > 4.0e18)
+        return op_fail(c, FY_EUNSUPPORTED, "equation spans %g index combinations", work);
     int64_t dims[OP_MAX_RANK];
     for (int i = 0; i < b.out_rank; i++) dims[i] = b.dim[b.out_label[i]];
     return op_set_output(c, 0, c->in[0]->dtype, b.out_rank, dims);

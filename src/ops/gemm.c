@@ -19,6 +19,23 @@ static bool is_int_type(enum ir_dtype t)
     return t == IR_I32 || t == IR_I64 || t == IR_U32 || t == IR_U64;
 }
 
+/* True when input i is a constant ONNX Runtime pre-packs when it loads the
+ * model (an initializer that is not also a graph input, or a Constant node's
+ * output): its GEMM then runs on the packed matrix, whose summation order
+ * differs (gemm_kernel.h, b_prepacked). ORT packs a MatMul's or Gemm's B when
+ * it is 2-D. */
+static bool prepacked_by_ort(const struct op_ctx *c, int i)
+{
+    const struct ir_tensor *t = i < c->node->n_inputs ? c->node->inputs[i] : NULL;
+    if (!t || t->rank != 2) return false;
+    if (t->producer) return t->producer->op == IR_OP_CONSTANT;
+    if (t->kind != IR_TENSOR_CONST) return false;
+    const struct ir_graph *g = c->node->graph;
+    for (int k = 0; g && k < g->n_inputs; k++)
+        if (g->inputs[k] == t) return false; /* overridable: ORT does not pack it */
+    return true;
+}
+
 /* ---- Gemm ----
  * Y = alpha * A' B' + beta * C, A' = transA ? A^T : A (M x K), B' likewise
  * (K x N), C broadcast one way to M x N. */
@@ -148,15 +165,16 @@ fy_status nn_gemm_eval(struct op_ctx *c)
     float *y = nn_out_f32(c, yt);
     if (!a || !b || (ct && !cv) || !y) return FY_ENOMEM;
     bool with_c = cv && p->beta != 0;
-    /* beta * C goes into Y first; the product then accumulates onto it */
+    /* C goes into Y first and SGEMM computes alpha A B + beta Y, as ONNX
+     * Runtime does (GemmBroadcastBias, then MlasGemm with beta) */
     if (with_c)
         for (int64_t i = 0; i < s.m; i++)
-            for (int64_t j = 0; j < s.n; j++)
-                y[i * s.n + j] = p->beta * cv[i * s.c_rs + j * s.c_cs];
+            for (int64_t j = 0; j < s.n; j++) y[i * s.n + j] = cv[i * s.c_rs + j * s.c_cs];
     struct sgemm_args ga = {
         .trans_a = p->trans_a, .trans_b = p->trans_b, .m = s.m, .n = s.n, .k = s.k,
         .alpha = p->alpha, .a = a, .lda = at->dims[1], .b = b, .ldb = bt->dims[1],
-        .beta = with_c ? 1.0f : 0.0f, .c = y, .ldc = s.n,
+        .beta = with_c ? p->beta : 0.0f, .c = y, .ldc = s.n,
+        .b_prepacked = prepacked_by_ort(c, 1),
     };
     st = sgemm(c, &ga);
     if (st) return st;
@@ -286,6 +304,7 @@ static void matmul_integer_types(const struct mm_shape *s, const struct op_tenso
 static fy_status matmul_f32(struct op_ctx *c, const struct mm_shape *s, const float *a,
                             const float *b, float *y)
 {
+    bool packed = prepacked_by_ort(c, 1);
     /* B shared by every batch and A not broadcast: one product with the
      * batches stacked as rows ([batches * M, K] x [K, N]) */
     bool b_shared = true, a_full = true;
@@ -296,7 +315,7 @@ static fy_status matmul_f32(struct op_ctx *c, const struct mm_shape *s, const fl
     if (b_shared && a_full) {
         struct sgemm_args ga = {.m = s->batches * s->m, .n = s->n, .k = s->k, .alpha = 1,
                                 .a = a, .lda = s->k, .b = b, .ldb = s->n,
-                                .beta = 0, .c = y, .ldc = s->n};
+                                .beta = 0, .c = y, .ldc = s->n, .b_prepacked = packed};
         return sgemm(c, &ga);
     }
     for (int64_t t = 0; t < s->batches; t++) {
@@ -304,7 +323,8 @@ static fy_status matmul_f32(struct op_ctx *c, const struct mm_shape *s, const fl
         mm_offsets(s, t, &ao, &bo);
         struct sgemm_args ga = {.m = s->m, .n = s->n, .k = s->k, .alpha = 1,
                                 .a = a + ao, .lda = s->k, .b = b + bo, .ldb = s->n,
-                                .beta = 0, .c = y + t * s->m * s->n, .ldc = s->n};
+                                .beta = 0, .c = y + t * s->m * s->n, .ldc = s->n,
+                                .b_prepacked = packed};
         fy_status st = sgemm(c, &ga);
         if (st) return st;
     }

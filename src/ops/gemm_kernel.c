@@ -689,9 +689,10 @@ static float m1t_reduce(const vf4 s[2], int block)
 
 /* C[r] (r in [r0, r1)) = a . B[r, :] for rows of B at stride ldb; n_all:
  * the row count of the whole product (which fixes the blocks of 4). bias:
- * one value per row, or NULL. r0 is a multiple of 4. */
+ * NULL, or bias[r * bias_step] for row r. r0 is a multiple of 4. */
 static void m1t_rows(int64_t k, const float *a, const float *b, int64_t ldb, float *c,
-                     int64_t r0, int64_t r1, int64_t n_all, bool acc_c, const float *bias)
+                     int64_t r0, int64_t r1, int64_t n_all, bool acc_c, const float *bias,
+                     int64_t bias_step)
 {
     int64_t full = n_all / 4 * 4;
     for (int64_t r = r0; r < r1; r++) {
@@ -700,7 +701,7 @@ static void m1t_rows(int64_t k, const float *a, const float *b, int64_t ldb, flo
         m1t_lanes(k, a, b + r * ldb, s);
         float v = m1t_reduce(s, block);
         v = v + (acc_c ? c[r] : 0.0f);
-        if (bias) v = v + bias[r];
+        if (bias) v = v + bias[r * bias_step];
         c[r] = v;
     }
 }
@@ -741,7 +742,7 @@ static void m1_task(void *arg, int64_t begin, int64_t end)
     }
     if (j->kind == 1) { /* one row, B transposed: C[0, n] = A . B[n, :] */
         int64_t n0 = begin * 4, n1 = end * 4 < g->n ? end * 4 : g->n;
-        m1t_rows(g->k, g->a, g->b, g->ldb, g->c, n0, n1, g->n, acc_c, NULL);
+        m1t_rows(g->k, g->a, g->b, g->ldb, g->c, n0, n1, g->n, acc_c, g->row_bias, 0);
         return;
     }
     /* one column (ldb == ldc == 1): the roles of A and B swapped */
@@ -758,7 +759,7 @@ static void m1_task(void *arg, int64_t begin, int64_t end)
         bcol = own;
     }
     if (j->kind == 2) { /* A untransposed: C[m] = B . A[m, :] */
-        m1t_rows(g->k, bcol, g->a, g->lda, g->c, m0, m1, g->m, acc_c, g->row_bias);
+        m1t_rows(g->k, bcol, g->a, g->lda, g->c, m0, m1, g->m, acc_c, g->row_bias, 1);
     } else { /* A transposed (k-major, lda): C[m] = sum_k B[k] A[k, m] */
         for (int64_t m = m0; m < m1; m++)
             m1_cols(g->k, bcol, g->a + m, g->lda, g->c + m, 1, acc_c,
@@ -789,8 +790,11 @@ static fy_status sgemm_m1(struct op_ctx *ctx, const struct sgemm_args *g, int ki
     atomic_init(&j.nomem, false);
     int64_t per = kind <= 1 ? (kind == 0 ? 8 : 4) : 4; /* outputs per unit of work */
     int64_t units = kind <= 1 ? (g->n + per - 1) / per : (g->m + per - 1) / per;
-    j.chunk = ((int64_t)1 << 16) / (g->k > 0 ? g->k : 1) / 8 * 8;
+    /* packed panels of k x chunk floats: ~256 KB, at most 2048 columns (the
+     * packer's row buffer) */
+    j.chunk = ((int64_t)1 << 16) / g->k / 8 * 8;
     if (j.chunk < 8) j.chunk = 8;
+    if (j.chunk > 2048) j.chunk = 2048;
     /* ~64K multiply-adds per range at least */
     int64_t min_units = ((int64_t)1 << 16) / (per * g->k) + 1;
     if (ctx)
@@ -801,6 +805,101 @@ static fy_status sgemm_m1(struct op_ctx *ctx, const struct sgemm_args *g, int ki
         if (ctx) return op_fail(ctx, FY_ENOMEM, "out of memory for a matrix product");
         return FY_ENOMEM;
     }
+    return FY_OK;
+}
+
+/* ---- a few rows of C, B transposed ----
+ * The general order (FMA chains over MLAS's k blocks) for each element, as
+ * a dot product of a row of A with a row of B: the packed path would copy
+ * all of B (transposing it) to use each value at most SMALL_M times.
+ * Eight outputs at a time keep eight independent chains in flight. */
+#define SMALL_M 4
+
+struct rows_job {
+    const struct sgemm_args *g;
+    const float *arows; /* A's rows, contiguous (K floats each) */
+    int64_t kc;
+};
+
+#define ROWS_TASK_BODY                                                                         \
+    const struct rows_job *j = arg;                                                            \
+    const struct sgemm_args *g = j->g;                                                         \
+    int64_t n0 = begin * 8, n1 = end * 8 < g->n ? end * 8 : g->n;                              \
+    for (int64_t i = 0; i < g->m; i++) {                                                       \
+        const float *a = j->arows + i * g->k;                                                  \
+        float *ci = g->c + i * g->ldc;                                                         \
+        for (int64_t nb = n0; nb < n1; nb += 8) {                                              \
+            int cnt = n1 - nb < 8 ? (int)(n1 - nb) : 8;                                        \
+            const float *r[8];                                                                 \
+            float out[8];                                                                      \
+            for (int q = 0; q < 8; q++) r[q] = g->b + (nb + (q < cnt ? q : cnt - 1)) * g->ldb; \
+            for (int q = 0; q < cnt; q++) {                                                    \
+                out[q] = ci[nb + q];                                                           \
+                if (g->beta != 0 && g->beta != 1) out[q] *= g->beta;                           \
+            }                                                                                  \
+            for (int64_t k0 = 0; k0 < g->k; k0 += j->kc) {                                     \
+                int64_t k1 = g->k - k0 < j->kc ? g->k : k0 + j->kc;                            \
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;          \
+                for (int64_t k = k0; k < k1; k++) {                                            \
+                    float av = a[k];                                                           \
+                    s0 = fmaf(av, r[0][k], s0);                                                \
+                    s1 = fmaf(av, r[1][k], s1);                                                \
+                    s2 = fmaf(av, r[2][k], s2);                                                \
+                    s3 = fmaf(av, r[3][k], s3);                                                \
+                    s4 = fmaf(av, r[4][k], s4);                                                \
+                    s5 = fmaf(av, r[5][k], s5);                                                \
+                    s6 = fmaf(av, r[6][k], s6);                                                \
+                    s7 = fmaf(av, r[7][k], s7);                                                \
+                }                                                                              \
+                float sv[8] = {s0, s1, s2, s3, s4, s5, s6, s7};                                \
+                bool first = k0 == 0 && g->beta == 0;                                          \
+                for (int q = 0; q < cnt; q++)                                                  \
+                    out[q] = first ? sv[q] * g->alpha : fmaf(sv[q], g->alpha, out[q]);         \
+            }                                                                                  \
+            for (int q = 0; q < cnt; q++)                                                      \
+                ci[nb + q] = g->row_bias ? out[q] + g->row_bias[i] : out[q];                   \
+        }                                                                                      \
+    }
+
+static void rows_task(void *arg, int64_t begin, int64_t end)
+{
+    ROWS_TASK_BODY
+}
+
+#if SGEMM_X86
+/* the same where fmaf is one instruction (identical results) */
+__attribute__((target("avx2,fma"))) static void rows_task_fma(void *arg, int64_t begin,
+                                                              int64_t end)
+{
+    ROWS_TASK_BODY
+}
+#endif
+
+static fy_status sgemm_rows(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_args *g,
+                            int64_t kc)
+{
+    float *arows = malloc((size_t)(g->m * g->k) * sizeof(float) + 16);
+    if (!arows) {
+        if (ctx) return op_fail(ctx, FY_ENOMEM, "out of memory for a matrix product");
+        return FY_ENOMEM;
+    }
+    for (int64_t i = 0; i < g->m; i++)
+        for (int64_t k = 0; k < g->k; k++)
+            arows[i * g->k + k] = g->trans_a ? g->a[k * g->lda + i] : g->a[i * g->lda + k];
+    struct rows_job j = {.g = g, .arows = arows, .kc = kc};
+    op_range_fn fn = rows_task;
+#if SGEMM_X86
+    if (isa != SGEMM_PORTABLE) fn = rows_task_fma;
+#else
+    (void)isa;
+#endif
+    int64_t units = (g->n + 7) / 8;
+    int64_t min_units = ((int64_t)1 << 17) / (8 * g->m * g->k) + 1;
+    if (ctx)
+        op_parallel_for(ctx, units, min_units, fn, &j);
+    else
+        fn(&j, 0, units);
+    free(arows);
     return FY_OK;
 }
 
@@ -821,6 +920,7 @@ fy_status sgemm_with(struct op_ctx *ctx, enum sgemm_isa isa, const struct sgemm_
     struct job j = {.g = g, .uk = &kernels[isa]};
     j.kc = mlas_stride_k(g);
     if (j.kc > g->k) j.kc = g->k;
+    if (g->m <= SMALL_M && g->trans_b && !g->pack_b) return sgemm_rows(ctx, isa, g, j.kc);
     /* Packing B copies K x N values to use each of them M times: with few
      * rows of C the copy costs as much as the products, so B is read in
      * place (its rows stream well enough from L2). */

@@ -167,6 +167,7 @@ static void gs_range(void *arg, int64_t b, int64_t e)
             float gf = (float)g[i];
             double v = p->align_corners ? (double)((gf + 1) / 2 * (float)(d - 1))
                                         : (double)(((gf + 1) * (float)d - 1) / 2);
+            if (v != v) v = -(double)d - 8; /* a NaN grid value reads as far outside */
             if (p->mode == GS_NEAREST) v = k == 3 ? round(v) : nearbyint(v);
             if (v < lo || v > hi) {
                 /* cubic + border clamps each tap, not the coordinate: PyTorch's
@@ -177,6 +178,10 @@ static void gs_range(void *arg, int64_t b, int64_t e)
                 else if (p->padding == GS_REFLECTION)
                     v = gs_reflect(v, lo, hi);
             }
+            /* past a few pixels out every tap reads the same (zero or the
+             * edge); pulling far values in keeps the integer conversions
+             * defined */
+            v = fmin(fmax(v, -(double)d - 8), (double)d + 8);
             int64_t idx[4];
             double w[4];
             int cnt;

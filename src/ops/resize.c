@@ -250,8 +250,11 @@ static fy_status rs_geom(struct op_ctx *c, struct rs_geom *g)
             }
             for (int i = 0; i < na; i++) {
                 int d = axes[i];
+                double o = s * (double)g->in[d] + 0.5; /* round half up */
+                if (!(o < 9.0e15))
+                    return op_fail(c, FY_EINVALID, "sizes make axis %d too long", d);
                 g->scale[d] = s;
-                g->out[d] = (int64_t)(s * (double)g->in[d] + 0.5); /* round half up */
+                g->out[d] = (int64_t)o;
             }
         }
         for (int d = 0; d < r; d++)
@@ -345,13 +348,14 @@ struct rs_taps {
     int64_t max_taps;
 };
 
-/* Taps one output coordinate can have at most, for this dim. */
-static int64_t rs_tap_count(const struct resize_params *p, double scale)
+/* Taps one output coordinate can have at most, for this dim (a double: a
+ * tiny antialiasing scale asks for more than any integer holds). */
+static double rs_tap_count(const struct resize_params *p, double scale)
 {
     if (p->mode == RS_NEAREST) return 1;
     if (p->antialias && scale < 1) {
         double start = p->mode == RS_LINEAR ? floor(-1 / scale) + 1 : floor(-2 / scale) + 1;
-        return (int64_t)(2 - 2 * start);
+        return 2 - 2 * start;
     }
     return p->mode == RS_LINEAR ? 2 : 4;
 }
@@ -362,10 +366,11 @@ static fy_status rs_build_taps(struct op_ctx *c, const struct rs_geom *g, int d,
     const struct resize_params *p = c->params;
     int64_t in = g->in[d], out = g->out[d];
     double scale = g->scale[d];
-    int64_t n = rs_tap_count(p, scale);
-    if (n < 1 || n > ((int64_t)1 << 24))
-        return op_fail(c, FY_EUNSUPPORTED, "scale %g of axis %d needs %lld taps", scale, d,
-                       (long long)n);
+    double nd = rs_tap_count(p, scale);
+    if (!(nd >= 1 && nd <= (double)(1 << 24)))
+        return op_fail(c, FY_EUNSUPPORTED, "scale %g of axis %d needs %g taps per element", scale,
+                       d, nd);
+    int64_t n = (int64_t)nd;
     t->max_taps = n;
     t->first = rx_scratch(c, (size_t)(out + 1) * sizeof(int64_t));
     t->off = rx_scratch(c, (size_t)(out * n + 1) * sizeof(int64_t));
@@ -378,8 +383,15 @@ static fy_status rs_build_taps(struct op_ctx *c, const struct rs_geom *g, int d,
     for (int64_t o = 0; o < out; o++) {
         t->first[o] = k;
         double xo = rs_orig(p->coord, (double)o, scale, in, out, g->lo[d], g->hi[d]);
-        t->ext[o] = p->coord == RS_TF_CROP_AND_RESIZE && (xo < 0 || xo > (double)(in - 1));
+        t->ext[o] = p->coord == RS_TF_CROP_AND_RESIZE &&
+                    (xo < 0 || xo > (double)(in - 1) || xo != xo);
         if (t->ext[o] || in == 0) continue;
+        /* Beyond the taps' reach every index clamps to an edge, so pulling a
+         * far (or NaN, from a NaN roi) coordinate in changes nothing and
+         * keeps the integer conversions below defined. */
+        double reach = (double)n + 2;
+        if (xo != xo) xo = 0;
+        xo = fmin(fmax(xo, -reach), (double)in + reach);
         int m = 0;
         if (p->mode == RS_NEAREST) {
             ik[0] = rs_nearest_index(p->nearest, xo, scale);

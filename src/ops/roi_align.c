@@ -116,15 +116,17 @@ fy_status roi_align_eval(struct op_ctx *c)
             rh = fmax(rh, 1.0);
         }
         double bin_h = rh / (double)ph_n, bin_w = rw / (double)pw_n;
-        int64_t gh = p->sampling_ratio > 0 ? p->sampling_ratio : (int64_t)ceil(rh / (double)ph_n);
-        int64_t gw = p->sampling_ratio > 0 ? p->sampling_ratio : (int64_t)ceil(rw / (double)pw_n);
-        if (gh < 0) gh = 0;
-        if (gw < 0) gw = 0;
+        if (!isfinite(x0) || !isfinite(y0) || !isfinite(rw) || !isfinite(rh))
+            return op_fail(c, FY_EINVALID, "roi %lld (%g, %g, %g, %g) is not finite",
+                           (long long)r, roi[0], roi[1], roi[2], roi[3]);
+        double ghd = p->sampling_ratio > 0 ? (double)p->sampling_ratio : ceil(bin_h);
+        double gwd = p->sampling_ratio > 0 ? (double)p->sampling_ratio : ceil(bin_w);
+        if (ghd * gwd * (double)(ph_n * pw_n) > (double)(1 << 26))
+            return op_fail(c, FY_EUNSUPPORTED, "roi %lld needs %g x %g samples per bin",
+                           (long long)r, ghd, gwd);
+        int64_t gh = ghd > 0 ? (int64_t)ghd : 0, gw = gwd > 0 ? (int64_t)gwd : 0;
         double count = (double)(gh * gw > 1 ? gh * gw : 1);
         /* samples of every bin, shared by all channels */
-        if ((double)gh * (double)gw * (double)(ph_n * pw_n) > (double)(1 << 26))
-            return op_fail(c, FY_EUNSUPPORTED, "roi %lld needs %lld x %lld samples per bin",
-                           (long long)r, (long long)gh, (long long)gw);
         size_t ns = (size_t)(ph_n * pw_n * gh * gw);
         if (ns > cap) {
             cap = ns;

@@ -117,6 +117,13 @@ static fy_status static_shapes_run(struct ir_model *m, struct pass_report *r,
                                    struct fy_error *err)
 {
     struct ir_graph *g = m->graph;
+    /* the conversion record starts with every value of the source */
+    for (int i = 0; i < g->n_tensors; i++) {
+        const struct ir_tensor *t = g->tensors[i];
+        if (t->kind == IR_TENSOR_CONST || pass_map_get(r, t->name)) continue;
+        fy_status st = pass_map_set(r, t->name, t->origin ? t->origin : t->name, 0, NULL, err);
+        if (st) return st;
+    }
     for (int s = 0; s < r->opt.n_shapes; s++) {
         const struct pass_shape *sp = &r->opt.shapes[s];
         struct ir_tensor *t = NULL;

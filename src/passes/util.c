@@ -269,7 +269,7 @@ struct ir_tensor *pu_const(struct ir_graph *g, const char *base, enum ir_dtype d
 struct ir_tensor *pu_const_i32(struct ir_graph *g, const char *base, const int64_t *vals, int n,
                                struct fy_error *err)
 {
-    int32_t v[64];
+    int32_t v[64] = {0};
     int32_t *p = n <= 64 ? v : malloc(sizeof(int32_t) * (size_t)n);
     if (!p) {
         nomem(err);
@@ -352,7 +352,7 @@ void pu_detach_output(struct ir_tensor *t)
         if (p->outputs[i] == t) {
             char base[300];
             snprintf(base, sizeof base, "%s_unused", t->name);
-            struct ir_tensor *d = pu_tensor(t->graph, base, t->dtype, t->rank, NULL, &e);
+            struct ir_tensor *d = pu_tensor(t->graph, base, t->dtype, -1, NULL, &e);
             if (d && t->rank >= 0) {
                 d->dims = t->dims;
                 d->rank = t->rank;
@@ -764,15 +764,17 @@ fy_status pu_check_shapes(const struct ir_model *m, struct fy_error *err)
 void pu_perm_compose(const int *p, const int *q, int rank, int *r)
 {
     int tmp[PASS_MAX_RANK];
+    if (rank < 0 || rank > PASS_MAX_RANK) return;
     for (int k = 0; k < rank; k++) tmp[k] = p[q[k]];
-    memcpy(r, tmp, sizeof(int) * (size_t)rank);
+    for (int k = 0; k < rank; k++) r[k] = tmp[k];
 }
 
 void pu_perm_inverse(const int *p, int rank, int *r)
 {
     int tmp[PASS_MAX_RANK];
+    if (rank < 0 || rank > PASS_MAX_RANK) return;
     for (int k = 0; k < rank; k++) tmp[p[k]] = k;
-    memcpy(r, tmp, sizeof(int) * (size_t)rank);
+    for (int k = 0; k < rank; k++) r[k] = tmp[k];
 }
 
 bool pu_perm_identity(const int *p, int rank)

@@ -633,7 +633,7 @@ TEST(depthwise_3x3_matches_reference)
 
 /* Big enough for SGEMM to split the product across threads (it keeps at
  * least ~1M multiply-adds per range) and to cross its k, m and n blocks
- * (depth 288 > 256; 20x20 outputs): 2 and 3 threads must give the bits of 1. */
+ * (depth 288 > 128; 20x20 outputs): 2 and 3 threads must give the bits of 1. */
 TEST(conv_split_across_threads_is_deterministic)
 {
     struct rcase rc = {.op = IR_OP_CONV, .n_in = 3};
@@ -651,6 +651,257 @@ TEST(conv_split_across_threads_is_deterministic)
     for (int i = 0; i < 3; i++) rc.vals[i] = rng_vals(numel(rc.rank[i], rc.dims[i]));
     rcase_check(&rc, "conv 32->72 3x3 on 20x20");
     rcase_free(&rc);
+}
+
+/* ---- the same bits on every micro-kernel, and ONNX Runtime's bits ----
+ * The float32 fast paths compute what ONNX Runtime's CPU EP computes (MLAS's
+ * summation orders, gemm_kernel.h), so every code variant must give the
+ * same bits, and those bits are ORT's. */
+
+/* SGEMM on every path (blocked, few rows with B transposed, MLAS's one-row
+ * kernels and their swapped one-column form, pre-packed B), alpha and beta
+ * in {0, 1, other}: every micro-kernel gives the portable kernel's bits. */
+TEST(sgemm_gives_the_same_bits_on_every_microkernel)
+{
+    static const struct {
+        int64_t m, n, k;
+        bool ta, tb;
+        float alpha, beta;
+        bool packed, column; /* column: ldb = ldc = 1 (one column of C) */
+    } cases[] = {
+        {13, 35, 300, false, false, 1, 0, false, false},  /* 128-deep blocks */
+        {150, 70, 300, true, false, -0.75f, 0.5f, false, false},
+        {9, 200, 130, false, true, 1, 1, false, false},   /* 128 + 2 */
+        {20, 5, 1100, false, false, 1, 0, false, false},  /* N <= 16: 1024 + 76 */
+        {33, 40, 600, false, false, 1, 0, true, false},   /* pre-packed: 256-deep */
+        {3, 50, 300, false, true, 0.5f, 2, false, false}, /* few rows, B transposed */
+        {1, 33, 700, true, true, 1, 0, true, false},
+        {1, 37, 45, false, false, 1, 1, false, false},    /* one row */
+        {1, 41, 302, false, true, 1, 0, false, false},    /* one row, B transposed */
+        {17, 1, 50, false, false, 1, 0, false, true},     /* one column */
+        {18, 1, 51, true, false, 1, 1, false, true},
+    };
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        int64_t M = cases[ci].m, N = cases[ci].n, K = cases[ci].k;
+        bool ta = cases[ci].ta, tb = cases[ci].tb, col = cases[ci].column;
+        int64_t lda = (ta ? M : K) + 3, ldb = col ? 1 : (tb ? K : N) + 1, ldc = col ? 1 : N + 2;
+        float *a = calloc((size_t)((ta ? K : M) * lda), sizeof(float));
+        float *b = calloc((size_t)((tb ? N : K) * ldb), sizeof(float));
+        float *c0 = calloc((size_t)(M * ldc), sizeof(float));
+        float *want = calloc((size_t)(M * ldc), sizeof(float));
+        float *got = calloc((size_t)(M * ldc), sizeof(float));
+        if (!T_CHECK(a && b && c0 && want && got, "alloc")) goto next;
+        for (int64_t i = 0; i < (ta ? K : M) * lda; i++) a[i] = (float)rng_val();
+        for (int64_t i = 0; i < (tb ? N : K) * ldb; i++) b[i] = (float)rng_val();
+        for (int64_t i = 0; i < M * ldc; i++) c0[i] = (float)rng_val();
+        for (int isa = 0; isa < SGEMM_ISA_COUNT; isa++) {
+            if (!sgemm_isa_available((enum sgemm_isa)isa)) continue;
+            float *c = isa == SGEMM_PORTABLE ? want : got;
+            memcpy(c, c0, (size_t)(M * ldc) * sizeof(float));
+            struct sgemm_args g = {.trans_a = ta, .trans_b = tb, .m = M, .n = N, .k = K,
+                                   .alpha = cases[ci].alpha, .a = a, .lda = lda, .b = b,
+                                   .ldb = ldb, .beta = cases[ci].beta, .c = c, .ldc = ldc,
+                                   .b_prepacked = cases[ci].packed};
+            if (!T_CHECK(sgemm_with(NULL, (enum sgemm_isa)isa, &g) == FY_OK, "sgemm ran")) goto next;
+            if (isa == SGEMM_PORTABLE) continue;
+            for (int64_t i = 0; i < M * ldc; i++)
+                if (!T_CHECK(!memcmp(&got[i], &want[i], sizeof(float)),
+                             "%lldx%lldx%lld case %zu: %s [%lld] %.9g, portable %.9g",
+                             (long long)M, (long long)N, (long long)K, ci,
+                             sgemm_isa_name((enum sgemm_isa)isa), (long long)i, got[i], want[i]))
+                    goto next;
+        }
+    next:
+        free(a);
+        free(b);
+        free(c0);
+        free(want);
+        free(got);
+    }
+}
+
+/* Random convolutions (depthwise with and without a multiplier, 3x3 and
+ * others, strides and dilations; grouped; pointwise; the 7x7/2 depthwise
+ * with two outputs per group; kernels as wide as the input): the bits of
+ * every code variant this CPU runs are the portable code's. */
+TEST(conv_float32_gives_the_same_bits_on_every_isa)
+{
+    for (int iter = 0; iter < 40; iter++) {
+        struct rcase rc = {.op = IR_OP_CONV, .n_in = 3};
+        int kind = iter % 5;
+        int ns = kind == 4 ? (int)rng_int(1, 2) : 2;
+        random_window(&rc, ns, false);
+        int64_t group = rng_int(2, 5), cg = 1, mg = 1, k = 3;
+        if (kind == 1) mg = 2, k = rng_int(1, 5);
+        if (kind == 2) cg = rng_int(1, 3), mg = rng_int(1, 3), k = rng_int(1, 3);
+        if (kind == 3) { /* ORT's special 7x7/2 depthwise */
+            mg = 2;
+            k = 7;
+            rc.auto_pad = NULL;
+            rc.n_p = 4;
+            for (int i = 0; i < 4; i++) rc.p[i] = 3;
+            rc.s[0] = rc.s[1] = 2;
+            rc.d[0] = rc.d[1] = 1;
+        }
+        int64_t *xd = rc.dims[0], *wd = rc.dims[1];
+        rc.group = group;
+        rc.rank[0] = rc.rank[1] = ns + 2;
+        xd[0] = rng_int(1, 2);
+        xd[1] = group * cg;
+        wd[0] = group * mg;
+        wd[1] = cg;
+        for (int i = 0; i < ns; i++) {
+            wd[i + 2] = rc.k[i] = k;
+            xd[i + 2] = (k - 1) * rc.d[i] + 1 + rng_int(0, 20);
+        }
+        if (kind == 4) { /* a kernel as wide as the input: MLAS's transposed direct GEMM */
+            rc.auto_pad = NULL;
+            rc.n_p = -1;
+            for (int i = 0; i < ns; i++) rc.s[i] = rc.d[i] = 1;
+            wd[ns + 1] = rc.k[ns - 1] = xd[ns + 1];
+        }
+        rc.rank[2] = 1;
+        rc.dims[2][0] = group * mg;
+        for (int i = 0; i < 3; i++) rc.vals[i] = rng_vals(numel(rc.rank[i], rc.dims[i]));
+        struct op_tensor want = {0};
+        char why[800] = "";
+        bool ok = true;
+        for (int isa = 0; ok && isa < SGEMM_ISA_COUNT; isa++) {
+            if (!sgemm_isa_available((enum sgemm_isa)isa)) continue;
+            sgemm_force_isa((enum sgemm_isa)isa);
+            struct op_tensor got = {0};
+            ok = T_CHECK(rcase_run(&rc, IR_F32, false, 1 + iter % 2, isa ? &got : &want, why,
+                                   sizeof why),
+                         "conv case %d (%s): %s", iter, sgemm_isa_name((enum sgemm_isa)isa), why);
+            if (ok && isa)
+                ok = T_CHECK(got.nbytes == want.nbytes && !memcmp(got.data, want.data, (size_t)got.nbytes),
+                             "conv case %d (%dD, group %lld, %lld->%lld per group, kernel %lld): "
+                             "%s gives other bits than portable",
+                             iter, ns, (long long)group, (long long)cg, (long long)mg, (long long)k,
+                             sgemm_isa_name((enum sgemm_isa)isa));
+            op_tensor_release(&got);
+        }
+        sgemm_force_isa(SGEMM_ISA_COUNT);
+        op_tensor_release(&want);
+        rcase_free(&rc);
+        if (!ok) break;
+    }
+}
+
+/* Exact float32 inputs a Python script makes alike: multiples of 2^-23 in
+ * [-1, 1), times scale (a power of 2). */
+static double anchor_val(uint64_t i, uint64_t seed, double scale)
+{
+    uint64_t h = (i * 2654435761u + seed * 40503u + 12345u) & 0xffffffffu;
+    return ((double)(h >> 8) / 8388608.0 - 1.0) * scale;
+}
+
+/* FNV-1a 64 of the output's float32 bytes (little-endian) */
+static uint64_t fnv_bits(const struct op_tensor *y)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    const uint8_t *p = y->data;
+    for (uint64_t i = 0; i < y->nbytes; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* Small Conv, Gemm and MatMul cases run by ONNX Runtime 1.30 (npm
+ * onnxruntime-node, CPU EP, graph optimizations disabled, one thread, on
+ * an AVX-512 machine): the hash of its output bits and its first value.
+ * Inputs: X = anchor_val(i, 3c+1, 1), W = anchor_val(i, 3c+2, 0.25), the
+ * bias (Conv B, Gemm C) anchor_val(i, 3c+3, 1), c the case's index, all fed
+ * as graph inputs. Each case takes a path of its own (the comment says
+ * which order it pins down); ferry's float32 kernels must give ORT's bits,
+ * on every code variant and thread count. */
+TEST(conv_gemm_matmul_float32_give_onnxruntime_bits)
+{
+    static const struct {
+        const char *what;
+        enum ir_op op;
+        int64_t x[4], w[4];
+        int64_t pad, stride, group; /* Conv */
+        int64_t trans_b;            /* Gemm */
+        float alpha, beta;
+        bool bias;
+        uint64_t numel, hash;
+        uint32_t first;
+    } cases[] = {
+        {"depthwise 3x3 stride 1 (one-row kernel order)", IR_OP_CONV, {1, 3, 6, 7}, {3, 1, 3, 3},
+         1, 1, 3, 0, 1, 1, true, 126, 11279333317174877459ull, 3209595730u},
+        {"depthwise 3x3 stride 2", IR_OP_CONV, {1, 2, 9, 9}, {2, 1, 3, 3}, 1, 2, 2, 0, 1, 1, true,
+         50, 15259014782167286439ull, 3214407246u},
+        {"3x3 conv, depth 144 in blocks of 128 + 16", IR_OP_CONV, {1, 16, 12, 12}, {4, 16, 3, 3},
+         1, 1, 1, 0, 1, 1, true, 576, 2834328566354324514ull, 3206481248u},
+        {"pointwise, depth 300 in blocks of 256 + 44", IR_OP_CONV, {1, 300, 6, 6}, {3, 300, 1, 1},
+         0, 1, 1, 0, 1, 1, true, 108, 7571666886823252389ull, 1044847552u},
+        {"grouped, one output channel per group", IR_OP_CONV, {1, 4, 5, 5}, {2, 2, 3, 3}, 0, 1, 2,
+         0, 1, 1, true, 18, 7867985696078544554ull, 3206774284u},
+        {"depthwise 7x7/2 with two outputs per group", IR_OP_CONV, {1, 2, 9, 9}, {4, 1, 7, 7}, 3,
+         2, 2, 0, 1, 1, true, 100, 7606282837753374142ull, 3216221306u},
+        {"1x1 output: A and B swapped", IR_OP_CONV, {1, 20, 1, 1}, {9, 20, 1, 1}, 0, 1, 1, 0, 1, 1,
+         true, 9, 18406656174241411544ull, 1061064396u},
+        {"Gemm one row, B transposed, with C", IR_OP_GEMM, {1, 45}, {7, 45}, 0, 1, 1, 1, 1, 1,
+         true, 7, 4015538260774576063ull, 1077237900u},
+        {"Gemm 3 rows, B transposed, alpha 0.5 beta 2", IR_OP_GEMM, {3, 300}, {70, 300}, 0, 1, 1,
+         1, 0.5f, 2, true, 210, 13886459135165588620ull, 1093187692u},
+        {"MatMul one row", IR_OP_MAT_MUL, {1, 303}, {303, 5}, 0, 1, 1, 0, 1, 1, false, 5,
+         2185706878910816932ull, 1084437653u},
+    };
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        struct rcase rc = {.op = cases[ci].op, .n_in = cases[ci].bias ? 3 : 2};
+        rc.n_k = rc.n_d = rc.n_op = rc.n_os = rc.n_s = rc.n_p = -1;
+        int rank = cases[ci].op == IR_OP_CONV ? 4 : 2;
+        rc.rank[0] = rc.rank[1] = rank;
+        memcpy(rc.dims[0], cases[ci].x, sizeof cases[ci].x);
+        memcpy(rc.dims[1], cases[ci].w, sizeof cases[ci].w);
+        rc.rank[2] = 1;
+        rc.dims[2][0] = cases[ci].w[0];
+        if (cases[ci].op == IR_OP_CONV) {
+            rc.n_s = 2;
+            rc.s[0] = rc.s[1] = cases[ci].stride;
+            rc.n_p = 4;
+            for (int i = 0; i < 4; i++) rc.p[i] = cases[ci].pad;
+            rc.group = cases[ci].group;
+        }
+        rc.trans_b = cases[ci].trans_b;
+        rc.alpha = cases[ci].alpha;
+        rc.beta = cases[ci].beta;
+        for (int i = 0; i < rc.n_in; i++) {
+            uint64_t n = numel(rc.rank[i], rc.dims[i]);
+            rc.vals[i] = malloc(sizeof(double) * n);
+            for (uint64_t e = 0; rc.vals[i] && e < n; e++)
+                rc.vals[i][e] = anchor_val(e, 3 * ci + 1 + (uint64_t)i, i == 1 ? 0.25 : 1);
+        }
+        bool ok = true;
+        for (int isa = 0; ok && isa < SGEMM_ISA_COUNT; isa++) {
+            if (!sgemm_isa_available((enum sgemm_isa)isa)) continue;
+            sgemm_force_isa((enum sgemm_isa)isa);
+            for (int threads = 1; ok && threads <= 2; threads++) {
+                struct op_tensor y = {0};
+                char why[800] = "";
+                ok = T_CHECK(rcase_run(&rc, IR_F32, false, threads, &y, why, sizeof why), "%s: %s",
+                             cases[ci].what, why) &&
+                     T_CHECK(y.dtype == IR_F32 && y.numel == cases[ci].numel,
+                             "%s: %llu values, expected %llu", cases[ci].what,
+                             (unsigned long long)y.numel, (unsigned long long)cases[ci].numel);
+                if (ok) {
+                    uint32_t first;
+                    memcpy(&first, y.data, sizeof first);
+                    ok = T_CHECK(fnv_bits(&y) == cases[ci].hash && first == cases[ci].first,
+                                 "%s (%s, %d thread(s)): not ONNX Runtime's bits (first value "
+                                 "%.9g = 0x%08x, ORT's 0x%08x)",
+                                 cases[ci].what, sgemm_isa_name((enum sgemm_isa)isa), threads,
+                                 ((const float *)y.data)[0], first, cases[ci].first);
+                }
+                op_tensor_release(&y);
+            }
+        }
+        sgemm_force_isa(SGEMM_ISA_COUNT);
+        rcase_free(&rc);
+    }
 }
 
 /* float16 Conv computes in float32: the float16 result is the float32 one

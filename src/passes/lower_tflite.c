@@ -1,0 +1,2529 @@
+/* lower_tflite: ONNX-semantic ops → TFLite builtins (tfl.* IR ops, with
+ * TFLite's exact semantics and the attribute conventions of tflite_ops.c).
+ *
+ * Every lowering is locally exact and keeps the graph runnable by ferry's
+ * interpreter: the source's NCHW tensors stay NCHW, and an op that TFLite
+ * runs NHWC only (convolutions, pools, resizes, LRN, depth/space moves) is
+ * wrapped in TRANSPOSE in and out. layout_nhwc then decides where data
+ * really has to change layout and removes the rest.
+ *
+ * The pass first checks every node (the same code, run "dry"), and if any
+ * node has no mapping it changes nothing and fails with the whole list
+ * (node, op, the attribute or type that blocks it) in the report. There is
+ * no Flex (SELECT_TF_OPS) fallback, by design.
+ *
+ * Before lowering, exporter patterns are recognised and become the one op
+ * they compute: LayerNormalization written out as ReduceMean/Sub/Pow/
+ * ReduceMean/Add/Sqrt/Div (+ Mul/Add), Erf-based GELU x·½(1+erf(x/√2)), tanh
+ * GELU, and MatMul + Add(bias) (one FULLY_CONNECTED). */
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/pass.h"
+#include "passes/util.h"
+
+#define R PASS_MAX_RANK
+
+struct lw {
+    struct ir_model *m;
+    struct ir_graph *g;
+    struct pass_report *r;
+    struct fy_error *err;
+    int64_t opset;
+    bool dry;
+    struct ir_node *n; /* node being lowered */
+    const char *label;
+    char why[512];
+    bool act_done; /* the lowering applied node->activation itself */
+    struct pu_uses uses;
+    struct ir_node **bias_add; /* by node id: MatMul → the Add it absorbs */
+    bool *absorbed;            /* by node id: lowered as part of another node */
+    struct ir_tensor **cache;  /* small int32 constants made by this pass */
+    int n_cache, cap_cache;
+};
+
+static fy_status nomem(struct fy_error *err) { return err_fmt(err, FY_ENOMEM, "out of memory"); }
+
+static fy_status unsupported(struct lw *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static fy_status unsupported(struct lw *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(L->why, sizeof L->why, fmt, ap);
+    va_end(ap);
+    return FY_EUNSUPPORTED;
+}
+
+static fy_status st_of(struct lw *L) { return L->err->status ? L->err->status : FY_ENOMEM; }
+
+/* ---- building blocks ---- */
+
+static struct ir_tensor *tmp(struct lw *L, const char *suffix, enum ir_dtype dt, int rank,
+                             const int64_t *dims)
+{
+    char base[600];
+    snprintf(base, sizeof base, "%s/%s", L->label, suffix);
+    return pu_tensor(L->g, base, dt, rank, dims, L->err);
+}
+
+static struct ir_node *node(struct lw *L, enum ir_op op, const char *suffix, int n_in, int n_out)
+{
+    char nm[600];
+    if (suffix && suffix[0]) snprintf(nm, sizeof nm, "%s/%s", L->label, suffix);
+    else snprintf(nm, sizeof nm, "%s", L->label);
+    return pu_node(L->g, op, nm, n_in, n_out, L->err);
+}
+
+static struct ir_tensor *ci32(struct lw *L, const int64_t *vals, int n)
+{
+    for (int i = 0; i < L->n_cache; i++) {
+        struct ir_tensor *t = L->cache[i];
+        if (t->rank != 1 || t->dims[0].value != n) continue;
+        bool same = true;
+        for (int k = 0; k < n && same; k++) same = pu_get_i64(t, (uint64_t)k) == vals[k];
+        if (same) return t;
+    }
+    struct ir_tensor *t = pu_const_i32(L->g, "const", vals, n, L->err);
+    if (!t) return NULL;
+    if (arena_grow(&L->m->arena, (void **)&L->cache, &L->cap_cache, L->n_cache + 1,
+                   sizeof *L->cache))
+        return NULL;
+    L->cache[L->n_cache++] = t;
+    return t;
+}
+
+static struct ir_tensor *cf32(struct lw *L, const char *suffix, int rank, const int64_t *dims,
+                              const float *vals)
+{
+    char base[600];
+    snprintf(base, sizeof base, "%s/%s", L->label, suffix);
+    return pu_const(L->g, base, IR_F32, rank, dims, vals, L->err);
+}
+
+static struct ir_tensor *cf32_scalar(struct lw *L, const char *suffix, float v)
+{
+    return cf32(L, suffix, 0, NULL, &v);
+}
+
+/* A node with up to 4 inputs and one output. */
+static struct ir_node *emit(struct lw *L, enum ir_op op, const char *suffix,
+                            struct ir_tensor *out, int n_in, struct ir_tensor *a,
+                            struct ir_tensor *b, struct ir_tensor *c, struct ir_tensor *d)
+{
+    if (!out) return NULL;
+    struct ir_node *x = node(L, op, suffix, n_in, 1);
+    if (!x) return NULL;
+    struct ir_tensor *ins[4] = {a, b, c, d};
+    for (int i = 0; i < n_in && i < 4; i++) x->inputs[i] = ins[i];
+    if (pu_out(x, 0, out, L->err)) return NULL;
+    return x;
+}
+
+/* out = op(in) for unary tfl ops */
+static struct ir_node *unary(struct lw *L, enum ir_op op, const char *suffix,
+                             struct ir_tensor *in, struct ir_tensor *out)
+{
+    return emit(L, op, suffix, out, 1, in, NULL, NULL, NULL);
+}
+
+static struct ir_node *binary(struct lw *L, enum ir_op op, const char *suffix,
+                              struct ir_tensor *a, struct ir_tensor *b, struct ir_tensor *out)
+{
+    return emit(L, op, suffix, out, 2, a, b, NULL, NULL);
+}
+
+static struct ir_tensor *like(struct lw *L, const char *suffix, const struct ir_tensor *t)
+{
+    int64_t d[R];
+    pu_dims(t, d);
+    return tmp(L, suffix, t->dtype, t->rank, d);
+}
+
+static int rank_of(const struct ir_tensor *t) { return t ? t->rank : -1; }
+
+static struct ir_tensor *reshape(struct lw *L, const char *suffix, struct ir_tensor *x, int rank,
+                                 const int64_t *dims, struct ir_tensor *out)
+{
+    if (!out) out = tmp(L, suffix, x->dtype, rank, dims);
+    struct ir_tensor *s = ci32(L, dims, rank);
+    if (!out || !s) return NULL;
+    if (!emit(L, IR_OP_TFL_RESHAPE, suffix, out, 2, x, s, NULL, NULL)) return NULL;
+    return out;
+}
+
+static struct ir_tensor *transpose(struct lw *L, const char *suffix, struct ir_tensor *x,
+                                   const int *perm, struct ir_tensor *out, const char *reason)
+{
+    int64_t d[R], p64[R];
+    for (int i = 0; i < x->rank; i++) {
+        d[i] = x->dims[perm[i]].value;
+        p64[i] = perm[i];
+    }
+    if (!out) {
+        out = tmp(L, suffix, x->dtype, x->rank, d);
+        if (!out || pu_map_derive(L->r, out, x, x->rank, perm, L->err)) return NULL;
+    }
+    struct ir_tensor *p = ci32(L, p64, x->rank);
+    if (!p) return NULL;
+    struct ir_node *t = emit(L, IR_OP_TFL_TRANSPOSE, suffix, out, 2, x, p, NULL, NULL);
+    if (!t) return NULL;
+    t->doc = reason ? arena_strdup(&L->m->arena, reason) : "";
+    return out;
+}
+
+static const int to_nhwc_perm[4] = {0, 2, 3, 1};
+static const int to_nchw_perm[4] = {0, 3, 1, 2};
+
+/* NCHW x → NHWC (rank 3 NCW: → N,1,W,C). */
+static struct ir_tensor *to_nhwc(struct lw *L, struct ir_tensor *x, const char *what)
+{
+    char reason[256];
+    snprintf(reason, sizeof reason, "NCHW data into %s, which TFLite runs NHWC", what);
+    if (x->rank == 4) return transpose(L, "to_nhwc", x, to_nhwc_perm, NULL, reason);
+    static const int p3[3] = {0, 2, 1};
+    struct ir_tensor *t = transpose(L, "to_nwc", x, p3, NULL, reason);
+    if (!t) return NULL;
+    int64_t d[4] = {t->dims[0].value, 1, t->dims[1].value, t->dims[2].value};
+    return reshape(L, "to_nhwc", t, 4, d, NULL);
+}
+
+/* The NHWC result of an op (dims [N,H,W,C]) for the NCHW output y: a new
+ * tensor, and the TRANSPOSE back to y. */
+static struct ir_tensor *nhwc_result(struct lw *L, struct ir_tensor *y)
+{
+    int64_t d[4];
+    if (y->rank == 4) {
+        for (int i = 0; i < 4; i++) d[i] = y->dims[to_nhwc_perm[i]].value;
+    } else {
+        d[0] = y->dims[0].value;
+        d[1] = 1;
+        d[2] = y->dims[2].value;
+        d[3] = y->dims[1].value;
+    }
+    struct ir_tensor *t = tmp(L, "nhwc", y->dtype, 4, d);
+    if (!t) return NULL;
+    if (y->rank == 4 && pu_map_derive(L->r, t, y, 4, to_nhwc_perm, L->err)) return NULL;
+    return t;
+}
+
+static fy_status from_nhwc(struct lw *L, struct ir_tensor *t, struct ir_tensor *y,
+                           const char *what)
+{
+    char reason[256];
+    snprintf(reason, sizeof reason, "NHWC result of %s back to the source's NCHW layout", what);
+    if (y->rank == 4) return transpose(L, "to_nchw", t, to_nchw_perm, y, reason) ? FY_OK : st_of(L);
+    int64_t d[3] = {t->dims[0].value, t->dims[2].value, t->dims[3].value};
+    struct ir_tensor *r3 = reshape(L, "to_nwc", t, 3, d, NULL);
+    static const int p3[3] = {0, 2, 1};
+    if (!r3 || !transpose(L, "to_ncw", r3, p3, y, reason)) return st_of(L);
+    return FY_OK;
+}
+
+/* Same rank as `rank` by leading 1s: constants get a reshaped copy, values a
+ * RESHAPE. */
+static struct ir_tensor *expand_rank(struct lw *L, struct ir_tensor *x, int rank)
+{
+    if (x->rank >= rank) return x;
+    int64_t d[R];
+    int k = rank - x->rank;
+    for (int i = 0; i < k; i++) d[i] = 1;
+    for (int i = 0; i < x->rank; i++) d[k + i] = x->dims[i].value;
+    if (x->kind == IR_TENSOR_CONST) {
+        struct ir_tensor *c = pu_tensor(L->g, pu_unique_name(L->g, x->name), x->dtype, rank, d,
+                                        L->err);
+        if (!c) return NULL;
+        c->data = x->data;
+        c->nbytes = x->nbytes;
+        if (ir_graph_add_initializer(L->g, c, L->err)) return NULL;
+        return c;
+    }
+    return reshape(L, "expand", x, rank, d, NULL);
+}
+
+static bool tfl_fusable(enum ir_op op)
+{
+    switch (op) {
+    case IR_OP_TFL_CONV_2D:
+    case IR_OP_TFL_DEPTHWISE_CONV_2D:
+    case IR_OP_TFL_FULLY_CONNECTED:
+    case IR_OP_TFL_ADD:
+    case IR_OP_TFL_SUB:
+    case IR_OP_TFL_MUL:
+    case IR_OP_TFL_DIV:
+    case IR_OP_TFL_AVERAGE_POOL_2D:
+    case IR_OP_TFL_MAX_POOL_2D:
+    case IR_OP_TFL_CONCATENATION: return true;
+    default: return false;
+    }
+}
+
+static enum ir_op act_op(enum ir_activation a)
+{
+    switch (a) {
+    case IR_ACT_RELU: return IR_OP_TFL_RELU;
+    case IR_ACT_RELU6: return IR_OP_TFL_RELU6;
+    case IR_ACT_RELU_N1_TO_1: return IR_OP_TFL_RELU_N1_TO_1;
+    case IR_ACT_TANH: return IR_OP_TFL_TANH;
+    default: return IR_OP_OPAQUE;
+    }
+}
+
+/* ---- checks shared by many ops ---- */
+
+static bool tfl_dtype_ok(enum ir_dtype t)
+{
+    switch (t) {
+    case IR_F32: case IR_F16: case IR_I32: case IR_U8: case IR_I64: case IR_BOOL:
+    case IR_I16: case IR_I8: case IR_F64: case IR_U32: case IR_U16: case IR_U64:
+        return true;
+    default: return false;
+    }
+}
+
+static fy_status need_static(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    for (int i = 0; i < n->n_inputs; i++) {
+        const struct ir_tensor *t = n->inputs[i];
+        if (!t) continue;
+        if (!pu_static(t))
+            return unsupported(L, "input '%s' has no static shape (use --shape)", t->name);
+        if (t->rank > R)
+            return unsupported(L, "input '%s' has rank %d; at most %d", t->name, t->rank, R);
+        if (!tfl_dtype_ok(t->dtype))
+            return unsupported(L, "input '%s' is %s, which TFLite kernels do not take", t->name,
+                               ir_dtype_name(t->dtype));
+    }
+    for (int i = 0; i < n->n_outputs; i++) {
+        const struct ir_tensor *t = n->outputs[i];
+        if (!t) continue;
+        if (!pu_static(t))
+            return unsupported(L, "output '%s' has no static shape (use --shape)", t->name);
+        if (!tfl_dtype_ok(t->dtype))
+            return unsupported(L, "output '%s' is %s, which TFLite kernels do not give",
+                               t->name, ir_dtype_name(t->dtype));
+    }
+    return FY_OK;
+}
+
+static bool used(struct lw *L, const struct ir_tensor *t)
+{
+    return t && t->id < L->uses.n_tensors && pu_use_count(&L->uses, t) > 0;
+}
+
+static fy_status need_float(struct lw *L, const struct ir_tensor *t)
+{
+    if (t->dtype != IR_F32)
+        return unsupported(L, "'%s' is %s; this lowering takes float32", t->name,
+                           ir_dtype_name(t->dtype));
+    return FY_OK;
+}
+
+static fy_status note_decomp(struct lw *L, const char *into)
+{
+    if (L->dry) return FY_OK;
+    return pass_note(L->r, &L->r->decompositions, L->label, L->n->op_type, "%s", into)
+               ? nomem(L->err)
+               : FY_OK;
+}
+
+/* ---- element-wise ---- */
+
+static enum ir_op unary_map(enum ir_op op)
+{
+    switch (op) {
+    case IR_OP_RELU: return IR_OP_TFL_RELU;
+    case IR_OP_SIGMOID: return IR_OP_TFL_LOGISTIC;
+    case IR_OP_TANH: return IR_OP_TFL_TANH;
+    case IR_OP_EXP: return IR_OP_TFL_EXP;
+    case IR_OP_LOG: return IR_OP_TFL_LOG;
+    case IR_OP_SQRT: return IR_OP_TFL_SQRT;
+    case IR_OP_ABS: return IR_OP_TFL_ABS;
+    case IR_OP_NEG: return IR_OP_TFL_NEG;
+    case IR_OP_FLOOR: return IR_OP_TFL_FLOOR;
+    case IR_OP_CEIL: return IR_OP_TFL_CEIL;
+    case IR_OP_ROUND: return IR_OP_TFL_ROUND;
+    case IR_OP_SIN: return IR_OP_TFL_SIN;
+    case IR_OP_COS: return IR_OP_TFL_COS;
+    case IR_OP_SIGN: return IR_OP_TFL_SIGN;
+    case IR_OP_NOT: return IR_OP_TFL_LOGICAL_NOT;
+    case IR_OP_HARD_SWISH: return IR_OP_TFL_HARD_SWISH;
+    default: return IR_OP_OPAQUE;
+    }
+}
+
+static enum ir_op binary_map(enum ir_op op)
+{
+    switch (op) {
+    case IR_OP_ADD: case IR_OP_SUM: return IR_OP_TFL_ADD;
+    case IR_OP_SUB: return IR_OP_TFL_SUB;
+    case IR_OP_MUL: return IR_OP_TFL_MUL;
+    case IR_OP_DIV: return IR_OP_TFL_DIV;
+    case IR_OP_MAX: return IR_OP_TFL_MAXIMUM;
+    case IR_OP_MIN: return IR_OP_TFL_MINIMUM;
+    case IR_OP_POW: return IR_OP_TFL_POW;
+    case IR_OP_EQUAL: return IR_OP_TFL_EQUAL;
+    case IR_OP_LESS: return IR_OP_TFL_LESS;
+    case IR_OP_LESS_OR_EQUAL: return IR_OP_TFL_LESS_EQUAL;
+    case IR_OP_GREATER: return IR_OP_TFL_GREATER;
+    case IR_OP_GREATER_OR_EQUAL: return IR_OP_TFL_GREATER_EQUAL;
+    case IR_OP_AND: return IR_OP_TFL_LOGICAL_AND;
+    case IR_OP_OR: return IR_OP_TFL_LOGICAL_OR;
+    default: return IR_OP_OPAQUE;
+    }
+}
+
+static fy_status lower_unary(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    enum ir_op op = unary_map(n->op);
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (op == IR_OP_TFL_LOGICAL_NOT) {
+        if (x->dtype != IR_BOOL) return unsupported(L, "input is %s", ir_dtype_name(x->dtype));
+    } else if (op == IR_OP_TFL_ABS || op == IR_OP_TFL_NEG) {
+        if (x->dtype != IR_F32 && x->dtype != IR_I32 && x->dtype != IR_I64)
+            return unsupported(L, "input is %s", ir_dtype_name(x->dtype));
+    } else if ((st = need_float(L, x))) {
+        return st;
+    }
+    if (L->dry) return FY_OK;
+    return unary(L, op, "", x, y) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_binary(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    enum ir_op op = binary_map(n->op);
+    struct ir_tensor *y = n->outputs[0];
+    for (int i = 0; i < n->n_inputs; i++)
+        if (!n->inputs[i]) return unsupported(L, "input %d is missing", i);
+    enum ir_dtype dt = n->inputs[0]->dtype;
+    for (int i = 1; i < n->n_inputs; i++)
+        if (n->inputs[i]->dtype != dt) return unsupported(L, "inputs of different types");
+    bool logical = op == IR_OP_TFL_LOGICAL_AND || op == IR_OP_TFL_LOGICAL_OR;
+    if (logical ? dt != IR_BOOL : (dt != IR_F32 && dt != IR_I32 && dt != IR_I64))
+        return unsupported(L, "inputs are %s", ir_dtype_name(dt));
+    if ((op == IR_OP_TFL_DIV || op == IR_OP_TFL_POW) && dt == IR_I64)
+        return unsupported(L, "int64 %s has no TFLite kernel", n->op_type);
+    if (n->n_inputs < 1 || (n->n_inputs != 2 && op != IR_OP_TFL_ADD && op != IR_OP_TFL_MAXIMUM &&
+                            op != IR_OP_TFL_MINIMUM))
+        return unsupported(L, "%d inputs", n->n_inputs);
+    if (n->op == IR_OP_MOD) return unsupported(L, "Mod");
+    if (L->dry) return FY_OK;
+
+    if (n->n_inputs == 1) {
+        int64_t d[R];
+        pu_dims(y, d);
+        return reshape(L, "", n->inputs[0], y->rank, d, y) ? FY_OK : st_of(L);
+    }
+    /* Pow with a constant exponent: the cheap exact forms */
+    double e;
+    if (op == IR_OP_TFL_POW && pu_const_scalar(n->inputs[1], &e) && rank_of(n->inputs[0]) == y->rank) {
+        struct ir_tensor *x = n->inputs[0];
+        if (e == 2) return binary(L, IR_OP_TFL_MUL, "", x, x, y) ? FY_OK : st_of(L);
+        if (e == 1) {
+            int64_t d[R];
+            pu_dims(y, d);
+            return reshape(L, "", x, y->rank, d, y) ? FY_OK : st_of(L);
+        }
+        if (e == 0.5) return unary(L, IR_OP_TFL_SQRT, "", x, y) ? FY_OK : st_of(L);
+    }
+    /* variadic: a chain */
+    struct ir_tensor *acc = expand_rank(L, n->inputs[0], y->rank);
+    for (int i = 1; i < n->n_inputs && acc; i++) {
+        struct ir_tensor *b = expand_rank(L, n->inputs[i], y->rank);
+        if (!b) return st_of(L);
+        struct ir_tensor *out = i == n->n_inputs - 1 ? y : like(L, "partial", y);
+        if (!out) return st_of(L);
+        if (!binary(L, op, i == n->n_inputs - 1 ? "" : "partial", acc, b, out)) return st_of(L);
+        acc = out;
+    }
+    return acc ? FY_OK : st_of(L);
+}
+
+/* Reciprocal, Softplus, Softsign, Swish, Mish, HardSigmoid, LeakyRelu, Elu,
+ * Clip, Gelu, PRelu, Celu: builtins or exact compositions. */
+static fy_status lower_activation_like(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    switch (n->op) {
+    case IR_OP_LEAKY_RELU:
+        if (L->dry) return FY_OK;
+        {
+            struct ir_node *k = unary(L, IR_OP_TFL_LEAKY_RELU, "", x, y);
+            if (!k || pu_set_float(k, "alpha", pu_attr_float(n, "alpha", 0.01f), L->err))
+                return st_of(L);
+            return FY_OK;
+        }
+    case IR_OP_ELU: {
+        float alpha = pu_attr_float(n, "alpha", 1.0f);
+        if (alpha != 1.0f) return unsupported(L, "alpha is %g; TFLite's ELU has alpha 1", alpha);
+        if (L->dry) return FY_OK;
+        return unary(L, IR_OP_TFL_ELU, "", x, y) ? FY_OK : st_of(L);
+    }
+    case IR_OP_GELU: {
+        char buf[16];
+        const char *ap = pu_attr_str(n, "approximate", "none", buf, sizeof buf);
+        if (L->dry) return FY_OK;
+        struct ir_node *k = unary(L, IR_OP_TFL_GELU, "", x, y);
+        if (!k || pu_set_int(k, "approximate", !strcmp(ap, "tanh"), L->err)) return st_of(L);
+        return FY_OK;
+    }
+    case IR_OP_RECIPROCAL: {
+        if (L->dry) return note_decomp(L, "DIV");
+        struct ir_tensor *one = cf32_scalar(L, "one", 1.0f);
+        struct ir_tensor *o = expand_rank(L, one, y->rank);
+        return o && binary(L, IR_OP_TFL_DIV, "", o, x, y) && !note_decomp(L, "DIV") ? FY_OK
+                                                                                    : st_of(L);
+    }
+    case IR_OP_SOFTPLUS: {
+        /* log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): exact and overflow-free */
+        if (L->dry) return FY_OK;
+        struct ir_tensor *a = like(L, "abs", y), *na = like(L, "neg", y), *e = like(L, "exp", y),
+                         *e1 = like(L, "exp1", y), *lg = like(L, "log", y), *rl = like(L, "relu", y);
+        struct ir_tensor *one = cf32_scalar(L, "one", 1.0f);
+        struct ir_tensor *o = one ? expand_rank(L, one, y->rank) : NULL;
+        if (!o || !unary(L, IR_OP_TFL_ABS, "abs", x, a) || !unary(L, IR_OP_TFL_NEG, "neg", a, na) ||
+            !unary(L, IR_OP_TFL_EXP, "exp", na, e) || !binary(L, IR_OP_TFL_ADD, "add1", e, o, e1) ||
+            !unary(L, IR_OP_TFL_LOG, "log", e1, lg) || !unary(L, IR_OP_TFL_RELU, "relu", x, rl) ||
+            !binary(L, IR_OP_TFL_ADD, "", rl, lg, y))
+            return st_of(L);
+        return note_decomp(L, "ABS, NEG, EXP, ADD, LOG, RELU, ADD");
+    }
+    case IR_OP_SOFTSIGN: {
+        if (L->dry) return FY_OK;
+        struct ir_tensor *a = like(L, "abs", y), *a1 = like(L, "abs1", y);
+        struct ir_tensor *one = cf32_scalar(L, "one", 1.0f);
+        struct ir_tensor *o = one ? expand_rank(L, one, y->rank) : NULL;
+        if (!o || !unary(L, IR_OP_TFL_ABS, "abs", x, a) ||
+            !binary(L, IR_OP_TFL_ADD, "add1", a, o, a1) || !binary(L, IR_OP_TFL_DIV, "", x, a1, y))
+            return st_of(L);
+        return note_decomp(L, "ABS, ADD, DIV");
+    }
+    case IR_OP_SWISH:
+    case IR_OP_MISH: {
+        if (n->op == IR_OP_SWISH && pu_attr_float(n, "alpha", 1.0f) != 1.0f)
+            return unsupported(L, "alpha is not 1");
+        if (L->dry) return FY_OK;
+        if (n->op == IR_OP_SWISH) {
+            struct ir_tensor *s = like(L, "sigmoid", y);
+            if (!unary(L, IR_OP_TFL_LOGISTIC, "sigmoid", x, s) ||
+                !binary(L, IR_OP_TFL_MUL, "", x, s, y))
+                return st_of(L);
+            return note_decomp(L, "LOGISTIC, MUL");
+        }
+        struct ir_tensor *a = like(L, "abs", y), *na = like(L, "neg", y), *e = like(L, "exp", y),
+                         *e1 = like(L, "exp1", y), *lg = like(L, "log", y), *rl = like(L, "relu", y),
+                         *sp = like(L, "softplus", y), *th = like(L, "tanh", y);
+        struct ir_tensor *one = cf32_scalar(L, "one", 1.0f);
+        struct ir_tensor *o = one ? expand_rank(L, one, y->rank) : NULL;
+        if (!o || !unary(L, IR_OP_TFL_ABS, "abs", x, a) || !unary(L, IR_OP_TFL_NEG, "neg", a, na) ||
+            !unary(L, IR_OP_TFL_EXP, "exp", na, e) || !binary(L, IR_OP_TFL_ADD, "add1", e, o, e1) ||
+            !unary(L, IR_OP_TFL_LOG, "log", e1, lg) || !unary(L, IR_OP_TFL_RELU, "relu", x, rl) ||
+            !binary(L, IR_OP_TFL_ADD, "softplus", rl, lg, sp) ||
+            !unary(L, IR_OP_TFL_TANH, "tanh", sp, th) || !binary(L, IR_OP_TFL_MUL, "", x, th, y))
+            return st_of(L);
+        return note_decomp(L, "softplus (7 ops), TANH, MUL");
+    }
+    case IR_OP_HARD_SIGMOID: {
+        float alpha = pu_attr_float(n, "alpha", 0.2f), beta = pu_attr_float(n, "beta", 0.5f);
+        if (L->dry) return FY_OK;
+        /* min(max(alpha x + beta, 0), 1) */
+        struct ir_tensor *ca = cf32_scalar(L, "alpha", alpha), *cb = cf32_scalar(L, "beta", beta),
+                         *c1 = cf32_scalar(L, "one", 1.0f);
+        struct ir_tensor *a = ca ? expand_rank(L, ca, y->rank) : NULL;
+        struct ir_tensor *b = cb ? expand_rank(L, cb, y->rank) : NULL;
+        struct ir_tensor *o = c1 ? expand_rank(L, c1, y->rank) : NULL;
+        struct ir_tensor *m1 = like(L, "scaled", y), *m2 = like(L, "shifted", y);
+        struct ir_node *add;
+        if (!a || !b || !o || !binary(L, IR_OP_TFL_MUL, "scale", x, a, m1) ||
+            !(add = binary(L, IR_OP_TFL_ADD, "shift", m1, b, m2)))
+            return st_of(L);
+        add->activation = IR_ACT_RELU;
+        if (!binary(L, IR_OP_TFL_MINIMUM, "", m2, o, y)) return st_of(L);
+        return note_decomp(L, "MUL, ADD (fused RELU), MINIMUM");
+    }
+    case IR_OP_CELU:
+    case IR_OP_SELU:
+    case IR_OP_THRESHOLDED_RELU:
+    case IR_OP_SHRINK:
+        return unsupported(L, "no TFLite builtin; the exact composition is not implemented");
+    default: break;
+    }
+    return unsupported(L, "no mapping");
+}
+
+static fy_status lower_clip(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    double lo = -INFINITY, hi = INFINITY;
+    if (L->opset < 11) {
+        lo = pu_attr_float(n, "min", -FLT_MAX);
+        hi = pu_attr_float(n, "max", FLT_MAX);
+    } else {
+        if (n->n_inputs > 1 && n->inputs[1] && !pu_const_scalar(n->inputs[1], &lo))
+            return unsupported(L, "min is not a constant");
+        if (n->n_inputs > 2 && n->inputs[2] && !pu_const_scalar(n->inputs[2], &hi))
+            return unsupported(L, "max is not a constant");
+    }
+    if (x->dtype != IR_F32 && x->dtype != IR_I32)
+        return unsupported(L, "input is %s", ir_dtype_name(x->dtype));
+    if (L->dry) return FY_OK;
+    enum ir_op op = IR_OP_OPAQUE;
+    if (x->dtype == IR_F32) {
+        if (lo == 0 && hi == 6) op = IR_OP_TFL_RELU6;
+        else if (lo == -1 && hi == 1) op = IR_OP_TFL_RELU_N1_TO_1;
+        else if (lo == 0 && hi >= FLT_MAX) op = IR_OP_TFL_RELU;
+    }
+    if (op != IR_OP_OPAQUE) return unary(L, op, "", x, y) ? FY_OK : st_of(L);
+    struct ir_tensor *cur = x;
+    bool has_lo = lo > -FLT_MAX, has_hi = hi < FLT_MAX;
+    if (!has_lo && !has_hi) {
+        int64_t d[R];
+        pu_dims(y, d);
+        return reshape(L, "", x, y->rank, d, y) ? FY_OK : st_of(L);
+    }
+    if (has_lo) {
+        float v = (float)lo;
+        int32_t vi = (int32_t)lo;
+        struct ir_tensor *c = x->dtype == IR_F32 ? cf32_scalar(L, "min", v)
+                                                 : pu_const(L->g, "min", IR_I32, 0, NULL, &vi, L->err);
+        struct ir_tensor *ce = c ? expand_rank(L, c, y->rank) : NULL;
+        struct ir_tensor *o = has_hi ? like(L, "lower", y) : y;
+        if (!ce || !o || !binary(L, IR_OP_TFL_MAXIMUM, has_hi ? "max" : "", cur, ce, o))
+            return st_of(L);
+        cur = o;
+    }
+    if (has_hi) {
+        float v = (float)hi;
+        int32_t vi = (int32_t)hi;
+        struct ir_tensor *c = x->dtype == IR_F32 ? cf32_scalar(L, "max", v)
+                                                 : pu_const(L->g, "max", IR_I32, 0, NULL, &vi, L->err);
+        struct ir_tensor *ce = c ? expand_rank(L, c, y->rank) : NULL;
+        if (!ce || !binary(L, IR_OP_TFL_MINIMUM, "", cur, ce, y)) return st_of(L);
+    }
+    return FY_OK;
+}
+
+static fy_status lower_prelu(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *s = n->inputs[1], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    if (L->dry) return FY_OK;
+    struct ir_tensor *a = expand_rank(L, s, y->rank);
+    return a && binary(L, IR_OP_TFL_PRELU, "", x, a, y) ? FY_OK : st_of(L);
+}
+
+/* Identity, Dropout (inference): the output is the input. */
+static fy_status lower_alias(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    if (n->op == IR_OP_DROPOUT && n->n_outputs > 1 && used(L, n->outputs[1]))
+        return unsupported(L, "the mask output is used");
+    if (n->op == IR_OP_DROPOUT && n->n_inputs > 2 && n->inputs[2]) {
+        double t;
+        if (!pu_const_scalar(n->inputs[2], &t) || t != 0)
+            return unsupported(L, "training_mode is not a constant false");
+    }
+    if (!n->inputs[0] || !n->outputs[0]) return unsupported(L, "missing input or output");
+    if (L->dry) return FY_OK;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    fy_status st = pu_map_derive(L->r, x, y, 0, NULL, L->err);
+    if (st) return st;
+    /* y may be a graph output: pu_replace keeps it */
+    return pu_replace(L->g, y, x, true, L->err);
+}
+
+static fy_status lower_cast(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (L->dry) return FY_OK;
+    if (x->dtype == y->dtype) {
+        int64_t d[R];
+        pu_dims(y, d);
+        if (pu_map_derive(L->r, x, y, 0, NULL, L->err)) return st_of(L);
+        return pu_replace(L->g, y, x, true, L->err);
+    }
+    struct ir_node *k = unary(L, IR_OP_TFL_CAST, "", x, y);
+    return k ? FY_OK : st_of(L);
+}
+
+/* ---- convolution and pooling ---- */
+
+struct win {
+    int rank;               /* spatial dims: 1 or 2 */
+    int64_t in[2], k[2], s[2], d[2], pb[2], pe[2], out[2];
+};
+
+/* ONNX pads (explicit or auto_pad) for a conv/pool window. */
+static fy_status window(struct lw *L, const struct ir_tensor *x, const int64_t *kernel,
+                        int64_t out_h, int64_t out_w, struct win *w, bool ceil_mode)
+{
+    struct ir_node *n = L->n;
+    int sp = x->rank - 2;
+    w->rank = sp;
+    int64_t s[2] = {1, 1}, d[2] = {1, 1}, pads[4] = {0, 0, 0, 0};
+    int c = pu_attr_ints(n, "strides", s, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "strides has %d values", c);
+    c = pu_attr_ints(n, "dilations", d, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "dilations has %d values", c);
+    c = pu_attr_ints(n, "pads", pads, 4);
+    if (c >= 0 && c != 2 * sp) return unsupported(L, "pads has %d values", c);
+    char buf[32];
+    const char *ap = pu_attr_str(n, "auto_pad", "NOTSET", buf, sizeof buf);
+    int64_t outs[2] = {out_h, out_w};
+    for (int i = 0; i < sp; i++) {
+        w->in[i] = x->dims[2 + i].value;
+        w->k[i] = kernel[i];
+        w->s[i] = s[i];
+        w->d[i] = d[i];
+        w->out[i] = outs[i];
+        if (s[i] < 1 || d[i] < 1) return unsupported(L, "stride or dilation below 1");
+        int64_t eff = d[i] * (kernel[i] - 1) + 1;
+        if (!strcmp(ap, "NOTSET")) {
+            w->pb[i] = pads[i];
+            w->pe[i] = pads[i + sp];
+        } else if (!strcmp(ap, "VALID")) {
+            w->pb[i] = w->pe[i] = 0;
+        } else if (!strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER")) {
+            int64_t o = (w->in[i] + s[i] - 1) / s[i];
+            int64_t total = (o - 1) * s[i] + eff - w->in[i];
+            if (total < 0) total = 0;
+            int64_t small = total / 2, big = total - small;
+            w->pb[i] = !strcmp(ap, "SAME_UPPER") ? small : big;
+            w->pe[i] = total - w->pb[i];
+        } else {
+            return unsupported(L, "auto_pad '%s'", ap);
+        }
+        /* ceil_mode: the end padding that makes a floor window count give
+         * the ceil size (the extra window starts inside input + begin pad) */
+        int64_t span = (w->out[i] - 1) * s[i] + eff;
+        int64_t have = w->in[i] + w->pb[i] + w->pe[i];
+        if (span > have) {
+            if (!ceil_mode) return unsupported(L, "output size does not match the window");
+            w->pe[i] += span - have;
+        }
+    }
+    if (sp == 1) {
+        w->in[1] = w->in[0], w->k[1] = w->k[0], w->s[1] = w->s[0], w->d[1] = w->d[0];
+        w->pb[1] = w->pb[0], w->pe[1] = w->pe[0], w->out[1] = w->out[0];
+        w->in[0] = 1, w->k[0] = 1, w->s[0] = 1, w->d[0] = 1, w->pb[0] = w->pe[0] = 0, w->out[0] = 1;
+    }
+    return FY_OK;
+}
+
+/* TFLite padding for the window: SAME, VALID, or neither (explicit PAD). */
+enum tpad { TP_SAME, TP_VALID, TP_EXPLICIT };
+
+static enum tpad tfl_padding(const struct win *w)
+{
+    bool zero = true, same = true;
+    for (int i = 0; i < 2; i++) {
+        int64_t eff = w->d[i] * (w->k[i] - 1) + 1;
+        if (w->pb[i] || w->pe[i]) zero = false;
+        int64_t o = (w->in[i] + w->s[i] - 1) / w->s[i];
+        int64_t total = (o - 1) * w->s[i] + eff - w->in[i];
+        if (total < 0) total = 0;
+        if (o != w->out[i] || w->pb[i] != total / 2 || w->pe[i] != total - total / 2) same = false;
+    }
+    if (zero) {
+        for (int i = 0; i < 2; i++) {
+            int64_t eff = w->d[i] * (w->k[i] - 1) + 1;
+            if ((w->in[i] - eff) / w->s[i] + 1 != w->out[i]) zero = false;
+        }
+        if (zero) return TP_VALID;
+    }
+    return same ? TP_SAME : TP_EXPLICIT;
+}
+
+/* x_nhwc padded explicitly (PAD, or PADV2 with value). */
+static struct ir_tensor *pad_nhwc(struct lw *L, struct ir_tensor *x, const struct win *w,
+                                  bool use_value, float value)
+{
+    int64_t pads[8] = {0, 0, w->pb[0], w->pe[0], w->pb[1], w->pe[1], 0, 0};
+    int64_t d[4] = {x->dims[0].value, x->dims[1].value + w->pb[0] + w->pe[0],
+                    x->dims[2].value + w->pb[1] + w->pe[1], x->dims[3].value};
+    int32_t p32[8];
+    for (int i = 0; i < 8; i++) p32[i] = (int32_t)pads[i];
+    int64_t pd[2] = {4, 2};
+    struct ir_tensor *pt = pu_const(L->g, "paddings", IR_I32, 2, pd, p32, L->err);
+    struct ir_tensor *out = tmp(L, "padded", x->dtype, 4, d);
+    if (!pt || !out) return NULL;
+    if (use_value) {
+        struct ir_tensor *v = cf32_scalar(L, "pad_value", value);
+        if (!v || !emit(L, IR_OP_TFL_PADV2, "pad", out, 3, x, pt, v, NULL)) return NULL;
+    } else if (!emit(L, IR_OP_TFL_PAD, "pad", out, 2, x, pt, NULL, NULL)) {
+        return NULL;
+    }
+    return out;
+}
+
+static fy_status set_window_attrs(struct lw *L, struct ir_node *k, const struct win *w,
+                                  enum tpad tp, bool pool)
+{
+    fy_status st = pu_set_str(k, "padding", tp == TP_SAME ? "SAME" : "VALID", L->err);
+    if (!st) st = pu_set_int(k, "stride_w", w->s[1], L->err);
+    if (!st) st = pu_set_int(k, "stride_h", w->s[0], L->err);
+    if (pool) {
+        if (!st) st = pu_set_int(k, "filter_width", w->k[1], L->err);
+        if (!st) st = pu_set_int(k, "filter_height", w->k[0], L->err);
+    } else {
+        if (!st) st = pu_set_int(k, "dilation_w_factor", w->d[1], L->err);
+        if (!st) st = pu_set_int(k, "dilation_h_factor", w->d[0], L->err);
+    }
+    return st;
+}
+
+static fy_status lower_conv(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *wt = n->n_inputs > 1 ? n->inputs[1] : NULL;
+    struct ir_tensor *b = n->n_inputs > 2 ? n->inputs[2] : NULL, *y = n->outputs[0];
+    if (x->rank != 4 && x->rank != 3)
+        return unsupported(L, "input has rank %d; TFLite convolves 1-D and 2-D (rank 3, 4) here",
+                           x->rank);
+    if ((st = need_float(L, x))) return st;
+    if (!pu_is_const(wt) || wt->dtype != IR_F32)
+        return unsupported(L, "weights are not a float32 constant (TFLite's CONV_2D needs "
+                              "constant filters here)");
+    if (b && (!pu_is_const(b) || b->dtype != IR_F32))
+        return unsupported(L, "bias is not a float32 constant");
+    int64_t group = pu_attr_int(n, "group", 1);
+    int64_t C = x->dims[1].value, M = wt->dims[0].value;
+    int64_t kernel[2] = {wt->dims[2].value, wt->rank > 3 ? wt->dims[3].value : 0};
+    if (group < 1 || C % group || M % group || wt->dims[1].value * group != C)
+        return unsupported(L, "group %lld does not fit %lld input channels", (long long)group,
+                           (long long)C);
+    struct win w;
+    int64_t oh = y->dims[2].value, ow = y->rank == 4 ? y->dims[3].value : 0;
+    if ((st = window(L, x, kernel, oh, ow, &w, false))) return st;
+    bool depthwise = group == C && group > 1 && wt->dims[1].value == 1;
+    if (L->dry) return FY_OK;
+
+    enum tpad tp = tfl_padding(&w);
+    struct ir_tensor *xin = to_nhwc(L, x, depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D");
+    if (!xin) return st_of(L);
+    if (tp == TP_EXPLICIT && !(xin = pad_nhwc(L, xin, &w, false, 0))) return st_of(L);
+    int64_t KH = w.k[0], KW = w.k[1], Cg = C / group, Mg = M / group;
+    float *wd = pu_const_f32(wt), *bd = b ? pu_const_f32(b) : calloc((size_t)M, sizeof(float));
+    if (!wd || !bd) {
+        free(wd);
+        free(bd);
+        return nomem(L->err);
+    }
+    struct ir_tensor *yn = nhwc_result(L, y);
+    if (!yn) {
+        free(wd);
+        free(bd);
+        return st_of(L);
+    }
+    /* weights [M, Cg, KH, KW] (1-D: KH = 1) */
+    if (depthwise) {
+        /* 1HWO: [1, KH, KW, M] */
+        float *o = malloc(sizeof(float) * (size_t)(M * KH * KW));
+        if (!o) st = nomem(L->err);
+        for (int64_t m = 0; o && m < M; m++)
+            for (int64_t i = 0; i < KH * KW; i++) o[i * M + m] = wd[m * KH * KW + i];
+        int64_t wd4[4] = {1, KH, KW, M};
+        struct ir_tensor *fw = o ? cf32(L, "filter", 4, wd4, o) : NULL;
+        struct ir_tensor *fb = fw ? cf32(L, "bias", 1, &M, bd) : NULL;
+        free(o);
+        struct ir_node *k = fb ? emit(L, IR_OP_TFL_DEPTHWISE_CONV_2D, "", yn, 3, xin, fw, fb, NULL)
+                               : NULL;
+        if (!k || set_window_attrs(L, k, &w, tp, false) ||
+            pu_set_int(k, "depth_multiplier", M / C, L->err))
+            st = st_of(L);
+        else
+            k->activation = n->activation, L->act_done = true;
+    } else {
+        /* OHWI per group */
+        struct ir_tensor *parts[64];
+        int G = (int)group;
+        if (G > 64) {
+            st = unsupported(L, "more than 64 groups");
+            goto conv_done;
+        }
+        struct ir_tensor *xs[64];
+        if (G > 1) {
+            struct ir_node *sp = node(L, IR_OP_TFL_SPLIT, "split", 2, G);
+            struct ir_tensor *ax = ci32(L, (int64_t[]){3}, 1);
+            if (!sp || !ax) {
+                st = st_of(L);
+                goto conv_done;
+            }
+            /* SPLIT's axis is a scalar in TFLite; a 1-element vector is accepted too */
+            sp->inputs[0] = ax;
+            sp->inputs[1] = xin;
+            if (pu_set_int(sp, "num_splits", G, L->err)) {
+                st = st_of(L);
+                goto conv_done;
+            }
+            for (int gi = 0; gi < G; gi++) {
+                int64_t d[4] = {xin->dims[0].value, xin->dims[1].value, xin->dims[2].value, Cg};
+                xs[gi] = tmp(L, "group_in", IR_F32, 4, d);
+                if (!xs[gi] || pu_out(sp, gi, xs[gi], L->err)) {
+                    st = st_of(L);
+                    goto conv_done;
+                }
+            }
+        } else {
+            xs[0] = xin;
+        }
+        for (int gi = 0; gi < G; gi++) {
+            float *o = malloc(sizeof(float) * (size_t)(Mg * KH * KW * Cg));
+            if (!o) {
+                st = nomem(L->err);
+                goto conv_done;
+            }
+            for (int64_t m = 0; m < Mg; m++)
+                for (int64_t c = 0; c < Cg; c++)
+                    for (int64_t i = 0; i < KH * KW; i++)
+                        o[(m * KH * KW + i) * Cg + c] =
+                            wd[((gi * Mg + m) * Cg + c) * KH * KW + i];
+            int64_t wd4[4] = {Mg, KH, KW, Cg};
+            struct ir_tensor *fw = cf32(L, "filter", 4, wd4, o);
+            free(o);
+            struct ir_tensor *fb = fw ? cf32(L, "bias", 1, &Mg, bd + gi * Mg) : NULL;
+            int64_t od[4] = {yn->dims[0].value, yn->dims[1].value, yn->dims[2].value, Mg};
+            struct ir_tensor *out = G == 1 ? yn : tmp(L, "group_out", IR_F32, 4, od);
+            struct ir_node *k = fb && out ? emit(L, IR_OP_TFL_CONV_2D, G == 1 ? "" : "group", out,
+                                                 3, xs[gi], fw, fb, NULL)
+                                          : NULL;
+            if (!k || set_window_attrs(L, k, &w, tp, false)) {
+                st = st_of(L);
+                goto conv_done;
+            }
+            k->activation = n->activation;
+            L->act_done = true;
+            parts[gi] = out;
+        }
+        if (G > 1) {
+            struct ir_node *cc = node(L, IR_OP_TFL_CONCATENATION, "concat", G, 1);
+            if (!cc || pu_out(cc, 0, yn, L->err) || pu_set_int(cc, "axis", 3, L->err)) {
+                st = st_of(L);
+                goto conv_done;
+            }
+            for (int gi = 0; gi < G; gi++) cc->inputs[gi] = parts[gi];
+            char into[64];
+            snprintf(into, sizeof into, "SPLIT, %d CONV_2D, CONCATENATION", G);
+            st = note_decomp(L, into);
+        }
+    }
+conv_done:
+    free(wd);
+    free(bd);
+    if (st) return st;
+    return from_nhwc(L, yn, y, depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D");
+}
+
+static fy_status lower_pool(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (x->rank != 4) return unsupported(L, "input has rank %d; TFLite pools 2-D (rank 4)", x->rank);
+    if ((st = need_float(L, x))) return st;
+    if (n->n_outputs > 1 && used(L, n->outputs[1]))
+        return unsupported(L, "the Indices output has no TFLite counterpart");
+    int64_t kernel[2];
+    if (pu_attr_ints(n, "kernel_shape", kernel, 2) != 2) return unsupported(L, "kernel_shape");
+    bool maxp = n->op == IR_OP_MAX_POOL;
+    struct win w;
+    int64_t dl[2] = {1, 1};
+    if (pu_attr_ints(n, "dilations", dl, 2) >= 0 && (dl[0] != 1 || dl[1] != 1))
+        return unsupported(L, "dilated pooling has no TFLite builtin");
+    bool ceil_mode = pu_attr_int(n, "ceil_mode", 0) != 0;
+    if ((st = window(L, x, kernel, y->dims[2].value, y->dims[3].value, &w, ceil_mode))) return st;
+    enum tpad tp = tfl_padding(&w);
+    bool include_pad = pu_attr_int(n, "count_include_pad", 0) != 0;
+    if (!maxp && tp == TP_SAME && include_pad) {
+        bool any = w.pb[0] || w.pe[0] || w.pb[1] || w.pe[1];
+        if (any) tp = TP_EXPLICIT; /* zeros counted: pad explicitly */
+    }
+    if (!maxp && tp == TP_EXPLICIT && !include_pad)
+        return unsupported(L, "average pooling whose padding is neither TFLite's SAME nor VALID "
+                              "and excluded from the count (count_include_pad=0) has no exact "
+                              "TFLite form");
+    if (!maxp && tp == TP_EXPLICIT && ceil_mode)
+        return unsupported(L, "ceil_mode average pooling with partial windows");
+    if (L->dry) return FY_OK;
+    const char *what = maxp ? "MAX_POOL_2D" : "AVERAGE_POOL_2D";
+    struct ir_tensor *xin = to_nhwc(L, x, what);
+    if (!xin) return st_of(L);
+    if (tp == TP_EXPLICIT && !(xin = pad_nhwc(L, xin, &w, maxp, -FLT_MAX))) return st_of(L);
+    struct ir_tensor *yn = nhwc_result(L, y);
+    struct ir_node *k = yn ? unary(L, maxp ? IR_OP_TFL_MAX_POOL_2D : IR_OP_TFL_AVERAGE_POOL_2D, "",
+                                   xin, yn)
+                           : NULL;
+    if (!k || set_window_attrs(L, k, &w, tp, true)) return st_of(L);
+    k->activation = n->activation;
+    L->act_done = true;
+    return from_nhwc(L, yn, y, what);
+}
+
+static fy_status lower_global_pool(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (x->rank < 3) return unsupported(L, "input has rank %d", x->rank);
+    if ((st = need_float(L, x))) return st;
+    if (L->dry) return FY_OK;
+    int64_t axes[R];
+    for (int i = 2; i < x->rank; i++) axes[i - 2] = i;
+    struct ir_tensor *a = ci32(L, axes, x->rank - 2);
+    struct ir_node *k = a ? emit(L, n->op == IR_OP_GLOBAL_MAX_POOL ? IR_OP_TFL_REDUCE_MAX
+                                                                   : IR_OP_TFL_MEAN,
+                                 "", y, 2, x, a, NULL, NULL)
+                          : NULL;
+    if (!k || pu_set_int(k, "keep_dims", 1, L->err)) return st_of(L);
+    return FY_OK;
+}
+
+/* ---- matrix products ---- */
+
+/* FULLY_CONNECTED(x [.., K], W [N, K], bias [N]) → y */
+static fy_status emit_fc(struct lw *L, struct ir_tensor *x, const float *wNK, int64_t N,
+                         int64_t K, const float *bias, struct ir_tensor *y, bool keep)
+{
+    int64_t wd[2] = {N, K};
+    struct ir_tensor *w = cf32(L, "weights", 2, wd, wNK);
+    struct ir_tensor *b = NULL;
+    if (w && bias) b = cf32(L, "bias", 1, &N, bias);
+    if (!w || (bias && !b)) return st_of(L);
+    struct ir_node *k = emit(L, IR_OP_TFL_FULLY_CONNECTED, "", y, 3, x, w, b, NULL);
+    if (!k || pu_set_int(k, "keep_num_dims", keep, L->err)) return st_of(L);
+    k->activation = L->n->activation;
+    L->act_done = true;
+    return FY_OK;
+}
+
+/* The bias of MatMul+Add: the Add's constant operand, N values. */
+static const struct ir_tensor *absorbed_bias(struct lw *L, const struct ir_node *mm)
+{
+    struct ir_node *add = L->bias_add[mm->id];
+    if (!add) return NULL;
+    return add->inputs[0] == mm->outputs[0] ? add->inputs[1] : add->inputs[0];
+}
+
+static fy_status lower_gemm(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *A = n->inputs[0], *B = n->inputs[1], *C = n->n_inputs > 2 ? n->inputs[2] : NULL;
+    struct ir_tensor *y = n->outputs[0];
+    if ((st = need_float(L, A))) return st;
+    bool tA = pu_attr_int(n, "transA", 0) != 0, tB = pu_attr_int(n, "transB", 0) != 0;
+    float alpha = pu_attr_float(n, "alpha", 1.0f), beta = pu_attr_float(n, "beta", 1.0f);
+    if (A->rank != 2 || B->rank != 2) return unsupported(L, "inputs are not matrices");
+    int64_t K = tA ? A->dims[0].value : A->dims[1].value;
+    int64_t N = y->dims[1].value;
+    uint64_t cn = C ? pu_numel(C) : 0;
+    bool c_bias = C && pu_is_const(C) && (cn == 1 || (cn == (uint64_t)N && (C->rank == 1 ||
+                                                                            C->dims[0].value == 1)));
+    if (!pu_is_const(B)) {
+        if (L->dry) return FY_OK;
+        /* BATCH_MATMUL, then alpha and beta·C as MUL/ADD */
+        struct ir_tensor *mm = (alpha == 1 && !C) ? y : like(L, "matmul", y);
+        struct ir_node *k = mm ? binary(L, IR_OP_TFL_BATCH_MATMUL, "matmul", A, B, mm) : NULL;
+        if (!k || pu_set_int(k, "adj_x", tA, L->err) || pu_set_int(k, "adj_y", tB, L->err))
+            return st_of(L);
+        struct ir_tensor *cur = mm;
+        if (alpha != 1) {
+            struct ir_tensor *a = cf32_scalar(L, "alpha", alpha);
+            struct ir_tensor *ae = a ? expand_rank(L, a, 2) : NULL;
+            struct ir_tensor *o = C ? like(L, "scaled", y) : y;
+            if (!ae || !o || !binary(L, IR_OP_TFL_MUL, "alpha", cur, ae, o)) return st_of(L);
+            cur = o;
+        }
+        if (C) {
+            struct ir_tensor *cc = C;
+            if (beta != 1) {
+                struct ir_tensor *bc = cf32_scalar(L, "beta", beta);
+                struct ir_tensor *be = bc ? expand_rank(L, bc, C->rank) : NULL;
+                cc = like(L, "betaC", C);
+                if (!be || !cc || !binary(L, IR_OP_TFL_MUL, "beta", C, be, cc)) return st_of(L);
+            }
+            struct ir_tensor *ce = expand_rank(L, cc, 2);
+            struct ir_node *ad = ce ? binary(L, IR_OP_TFL_ADD, "", cur, ce, y) : NULL;
+            if (!ad) return st_of(L);
+        }
+        return note_decomp(L, "BATCH_MATMUL, MUL, ADD");
+    }
+    if (L->dry) return FY_OK;
+    float *bd = pu_const_f32(B);
+    float *w = malloc(sizeof(float) * (size_t)(N * K));
+    float *bias = malloc(sizeof(float) * (size_t)N);
+    float *cd = c_bias ? pu_const_f32(C) : NULL;
+    if (!bd || !w || !bias || (c_bias && !cd)) {
+        free(bd);
+        free(w);
+        free(bias);
+        free(cd);
+        return nomem(L->err);
+    }
+    for (int64_t j = 0; j < N; j++)
+        for (int64_t k = 0; k < K; k++)
+            w[j * K + k] = alpha * (tB ? bd[j * K + k] : bd[k * N + j]);
+    for (int64_t j = 0; j < N; j++) bias[j] = c_bias ? beta * cd[cn == 1 ? 0 : j] : 0.0f;
+    struct ir_tensor *a = A;
+    if (tA) {
+        static const int p2[2] = {1, 0};
+        a = transpose(L, "transA", A, p2, NULL, "Gemm transA");
+    }
+    struct ir_tensor *fc_out = (C && !c_bias) ? like(L, "fc", y) : y;
+    enum ir_activation act = n->activation;
+    if (C && !c_bias) n->activation = IR_ACT_NONE;
+    st = a && fc_out ? emit_fc(L, a, w, N, K, bias, fc_out, false) : st_of(L);
+    n->activation = act;
+    free(bd);
+    free(w);
+    free(bias);
+    free(cd);
+    if (st) return st;
+    if (C && !c_bias) {
+        struct ir_tensor *cc = C;
+        if (beta != 1) {
+            struct ir_tensor *bc = cf32_scalar(L, "beta", beta);
+            struct ir_tensor *be = bc ? expand_rank(L, bc, C->rank) : NULL;
+            cc = like(L, "betaC", C);
+            if (!be || !cc || !binary(L, IR_OP_TFL_MUL, "beta", C, be, cc)) return st_of(L);
+        }
+        struct ir_tensor *ce = expand_rank(L, cc, 2);
+        struct ir_node *ad = ce ? binary(L, IR_OP_TFL_ADD, "", fc_out, ce, y) : NULL;
+        if (!ad) return st_of(L);
+        ad->activation = act;
+        L->act_done = true;
+    }
+    return FY_OK;
+}
+
+static fy_status lower_matmul(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *A = n->inputs[0], *B = n->inputs[1], *y = n->outputs[0];
+    if (A->dtype != IR_F32 || B->dtype != IR_F32) return unsupported(L, "inputs are not float32");
+    if (A->rank < 2 || B->rank < 2)
+        return unsupported(L, "1-D operands (rank %d, %d)", A->rank, B->rank);
+    if (A->rank > 5 || B->rank > 5) return unsupported(L, "rank above 5");
+    struct ir_node *add = L->bias_add[n->id];
+    struct ir_tensor *out = add ? add->outputs[0] : y;
+    if (pu_is_const(B) && B->rank == 2) {
+        if (L->dry) return FY_OK;
+        int64_t K = B->dims[0].value, N = B->dims[1].value;
+        float *bd = pu_const_f32(B), *w = malloc(sizeof(float) * (size_t)(N * K));
+        const struct ir_tensor *bt = absorbed_bias(L, n);
+        float *bias = bt ? pu_const_f32(bt) : NULL;
+        if (!bd || !w || (bt && !bias)) {
+            free(bd);
+            free(w);
+            free(bias);
+            return nomem(L->err);
+        }
+        for (int64_t j = 0; j < N; j++)
+            for (int64_t k = 0; k < K; k++) w[j * K + k] = bd[k * N + j];
+        enum ir_activation act = n->activation;
+        if (add) {
+            n->activation = add->activation;
+            pu_detach_output(out);
+        }
+        st = emit_fc(L, A, w, N, K, bias, out, A->rank > 2);
+        n->activation = act;
+        free(bd);
+        free(w);
+        free(bias);
+        if (!st && add && !L->dry)
+            st = pass_note(L->r, &L->r->decompositions, L->label, "MatMul",
+                           "FULLY_CONNECTED with the bias of Add '%s'", pu_node_label(add))
+                     ? nomem(L->err)
+                     : FY_OK;
+        return st;
+    }
+    if (L->dry) return FY_OK;
+    struct ir_tensor *a = A, *b = B;
+    return binary(L, IR_OP_TFL_BATCH_MATMUL, "", a, b, y) ? FY_OK : st_of(L);
+}
+
+/* ---- shape ops ---- */
+
+static fy_status lower_reshape_like(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (y->rank > R) return unsupported(L, "rank %d", y->rank);
+    if (L->dry) return FY_OK;
+    int64_t d[R];
+    pu_dims(y, d);
+    return reshape(L, "", x, y->rank, d, y) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_transpose(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    int64_t p[R];
+    int c = pu_attr_ints(n, "perm", p, R);
+    int perm[R];
+    if (c < 0) {
+        c = x->rank;
+        for (int i = 0; i < c; i++) p[i] = c - 1 - i;
+    }
+    if (c != x->rank) return unsupported(L, "perm has %d values for rank %d", c, x->rank);
+    if (x->rank > 6) return unsupported(L, "rank %d; TFLite transposes up to rank 6", x->rank);
+    if (L->dry) return FY_OK;
+    for (int i = 0; i < c; i++) perm[i] = (int)p[i];
+    return transpose(L, "", x, perm, y, "the source's own Transpose") ? FY_OK : st_of(L);
+}
+
+static int norm_axis(int64_t a, int rank) { return (int)(a < 0 ? a + rank : a); }
+
+static fy_status lower_concat(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *y = n->outputs[0];
+    int axis = norm_axis(pu_attr_int(n, "axis", 0), y->rank);
+    if (axis < 0 || axis >= y->rank) return unsupported(L, "axis out of range");
+    int k = 0;
+    for (int i = 0; i < n->n_inputs; i++)
+        if (n->inputs[i] && pu_numel(n->inputs[i])) k++;
+    if (!k) return unsupported(L, "no non-empty input");
+    if (L->dry) return FY_OK;
+    struct ir_node *c = node(L, IR_OP_TFL_CONCATENATION, "", k, 1);
+    if (!c || pu_out(c, 0, y, L->err) || pu_set_int(c, "axis", axis, L->err)) return st_of(L);
+    k = 0;
+    for (int i = 0; i < n->n_inputs; i++)
+        if (n->inputs[i] && pu_numel(n->inputs[i])) c->inputs[k++] = n->inputs[i];
+    c->activation = n->activation;
+    L->act_done = true;
+    return FY_OK;
+}
+
+static fy_status lower_split(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0];
+    int axis = norm_axis(pu_attr_int(n, "axis", 0), x->rank);
+    int G = n->n_outputs;
+    for (int i = 0; i < G; i++)
+        if (!n->outputs[i]) return unsupported(L, "output %d is left out", i);
+    if (L->dry) return FY_OK;
+    int64_t sizes[256];
+    bool equal = true;
+    if (G > 256) return unsupported(L, "more than 256 outputs");
+    for (int i = 0; i < G; i++) {
+        sizes[i] = n->outputs[i]->dims[axis].value;
+        if (sizes[i] != sizes[0]) equal = false;
+    }
+    struct ir_node *s;
+    struct ir_tensor *ax = ci32(L, (int64_t[]){axis}, 1);
+    if (!ax) return st_of(L);
+    if (equal && sizes[0] * G == x->dims[axis].value) {
+        s = node(L, IR_OP_TFL_SPLIT, "", 2, G);
+        if (!s || pu_set_int(s, "num_splits", G, L->err)) return st_of(L);
+        s->inputs[0] = ax;
+        s->inputs[1] = x;
+    } else {
+        struct ir_tensor *sz = ci32(L, sizes, G);
+        s = sz ? node(L, IR_OP_TFL_SPLIT_V, "", 3, G) : NULL;
+        if (!s || pu_set_int(s, "num_splits", G, L->err)) return st_of(L);
+        s->inputs[0] = x;
+        s->inputs[1] = sz;
+        s->inputs[2] = ax;
+    }
+    for (int i = 0; i < G; i++)
+        if (pu_out(s, i, n->outputs[i], L->err)) return st_of(L);
+    return FY_OK;
+}
+
+static fy_status lower_slice(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    int r = x->rank;
+    int64_t starts[R], ends[R], axes[R], steps[R];
+    int cs, ce, ca = -1, cst = -1;
+    if (L->opset < 10) {
+        cs = pu_attr_ints(n, "starts", starts, R);
+        ce = pu_attr_ints(n, "ends", ends, R);
+        ca = pu_attr_ints(n, "axes", axes, R);
+    } else {
+        for (int i = 1; i < n->n_inputs; i++)
+            if (n->inputs[i] && !pu_is_const(n->inputs[i]))
+                return unsupported(L, "input %d is not a constant", i);
+        cs = (int)pu_numel(n->inputs[1]);
+        ce = (int)pu_numel(n->inputs[2]);
+        if (cs > R || ce > R) return unsupported(L, "too many axes");
+        for (int i = 0; i < cs; i++) starts[i] = pu_get_i64(n->inputs[1], (uint64_t)i);
+        for (int i = 0; i < ce; i++) ends[i] = pu_get_i64(n->inputs[2], (uint64_t)i);
+        if (n->n_inputs > 3 && n->inputs[3]) {
+            ca = (int)pu_numel(n->inputs[3]);
+            for (int i = 0; i < ca && i < R; i++) axes[i] = pu_get_i64(n->inputs[3], (uint64_t)i);
+        }
+        if (n->n_inputs > 4 && n->inputs[4]) {
+            cst = (int)pu_numel(n->inputs[4]);
+            for (int i = 0; i < cst && i < R; i++) steps[i] = pu_get_i64(n->inputs[4], (uint64_t)i);
+        }
+    }
+    if (cs != ce || (ca >= 0 && ca != cs) || (cst >= 0 && cst != cs))
+        return unsupported(L, "starts/ends/axes/steps disagree in length");
+    int64_t b[R], e[R], s[R];
+    int begin_mask = 0, end_mask = 0;
+    bool unit = true;
+    for (int i = 0; i < r; i++) b[i] = 0, e[i] = x->dims[i].value, s[i] = 1;
+    for (int k = 0; k < cs; k++) {
+        int a = ca >= 0 ? norm_axis(axes[k], r) : k;
+        if (a < 0 || a >= r) return unsupported(L, "axis out of range");
+        int64_t dim = x->dims[a].value, st_ = cst >= 0 ? steps[k] : 1;
+        if (st_ == 0) return unsupported(L, "step 0");
+        int64_t sv = starts[k], ev = ends[k];
+        if (sv < 0) sv += dim;
+        if (ev < 0) ev += dim;
+        if (st_ > 0) {
+            sv = sv < 0 ? 0 : (sv > dim ? dim : sv);
+            ev = ev < 0 ? 0 : (ev > dim ? dim : ev);
+        } else {
+            sv = sv < 0 ? -1 : (sv > dim - 1 ? dim - 1 : sv);
+            if (ev < -1) ev = -1;
+            if (ev > dim - 1) ev = dim - 1;
+            if (ev == -1) end_mask |= 1 << a;
+            unit = false;
+        }
+        if (st_ != 1) unit = false;
+        b[a] = sv;
+        e[a] = ev;
+        s[a] = st_;
+    }
+    if (L->dry) return FY_OK;
+    (void)begin_mask;
+    if (unit) {
+        int64_t size[R];
+        for (int i = 0; i < r; i++) size[i] = y->dims[i].value;
+        struct ir_tensor *tb = ci32(L, b, r), *ts = tb ? ci32(L, size, r) : NULL;
+        return ts && emit(L, IR_OP_TFL_SLICE, "", y, 3, x, tb, ts, NULL) ? FY_OK : st_of(L);
+    }
+    struct ir_tensor *tb = ci32(L, b, r), *te = tb ? ci32(L, e, r) : NULL,
+                     *ts = te ? ci32(L, s, r) : NULL;
+    struct ir_node *k = ts ? emit(L, IR_OP_TFL_STRIDED_SLICE, "", y, 4, x, tb, te, ts) : NULL;
+    if (!k || pu_set_int(k, "end_mask", end_mask, L->err)) return st_of(L);
+    return FY_OK;
+}
+
+static fy_status lower_gather(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *idx = n->inputs[1], *y = n->outputs[0];
+    int axis = norm_axis(pu_attr_int(n, "axis", 0), x->rank);
+    if (axis < 0 || axis >= x->rank) return unsupported(L, "axis out of range");
+    if (idx->dtype != IR_I64 && idx->dtype != IR_I32) return unsupported(L, "indices type");
+    if (L->dry) return FY_OK;
+    struct ir_tensor *ind = idx;
+    if (pu_is_const(idx)) {
+        /* negative indices made positive, as int32 */
+        uint64_t cnt = pu_numel(idx);
+        int32_t *v = malloc(sizeof(int32_t) * (size_t)(cnt ? cnt : 1));
+        if (!v) return nomem(L->err);
+        for (uint64_t i = 0; i < cnt; i++) {
+            int64_t q = pu_get_i64(idx, i);
+            if (q < 0) q += x->dims[axis].value;
+            v[i] = (int32_t)q;
+        }
+        int64_t d[R];
+        pu_dims(idx, d);
+        ind = pu_const(L->g, idx->name, IR_I32, idx->rank, d, v, L->err);
+        free(v);
+        if (!ind) return st_of(L);
+    }
+    struct ir_node *k = binary(L, IR_OP_TFL_GATHER, "", x, ind, y);
+    if (!k || pu_set_int(k, "axis", axis, L->err)) return st_of(L);
+    return FY_OK;
+}
+
+static int reduce_axes(struct lw *L, const struct ir_tensor *x, int64_t *axes)
+{
+    struct ir_node *n = L->n;
+    int c = pu_attr_ints(n, "axes", axes, R);
+    if (c < 0 && n->n_inputs > 1 && n->inputs[1]) {
+        if (!pu_is_const(n->inputs[1])) return -2;
+        c = (int)pu_numel(n->inputs[1]);
+        if (c > R) return -2;
+        for (int i = 0; i < c; i++) axes[i] = pu_get_i64(n->inputs[1], (uint64_t)i);
+    }
+    if (c <= 0) {
+        if (c == 0 && pu_attr_int(n, "noop_with_empty_axes", 0)) return -3;
+        c = x->rank;
+        for (int i = 0; i < c; i++) axes[i] = i;
+    }
+    for (int i = 0; i < c; i++) axes[i] = norm_axis(axes[i], x->rank);
+    return c;
+}
+
+static fy_status lower_reduce(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    int64_t axes[R];
+    int c = reduce_axes(L, x, axes);
+    if (c == -2) return unsupported(L, "axes are not constant");
+    if (c == -3) return unsupported(L, "noop_with_empty_axes");
+    bool keep = pu_attr_int(n, "keepdims", 1) != 0;
+    enum ir_op op;
+    const char *into = NULL;
+    switch (n->op) {
+    case IR_OP_REDUCE_MEAN: op = IR_OP_TFL_MEAN; break;
+    case IR_OP_REDUCE_SUM: op = IR_OP_TFL_SUM; break;
+    case IR_OP_REDUCE_MAX: op = IR_OP_TFL_REDUCE_MAX; break;
+    case IR_OP_REDUCE_MIN: op = IR_OP_TFL_REDUCE_MIN; break;
+    case IR_OP_REDUCE_PROD: op = IR_OP_TFL_REDUCE_PROD; break;
+    case IR_OP_REDUCE_SUM_SQUARE: op = IR_OP_TFL_SUM; into = "MUL, SUM"; break;
+    case IR_OP_REDUCE_L2: op = IR_OP_TFL_SUM; into = "MUL, SUM, SQRT"; break;
+    default: return unsupported(L, "no TFLite builtin");
+    }
+    if (x->dtype != IR_F32 && x->dtype != IR_I32 && x->dtype != IR_I64)
+        return unsupported(L, "input is %s", ir_dtype_name(x->dtype));
+    if (L->dry) return FY_OK;
+    struct ir_tensor *in = x;
+    if (into) {
+        in = like(L, "square", x);
+        if (!in || !binary(L, IR_OP_TFL_MUL, "square", x, x, in)) return st_of(L);
+    }
+    struct ir_tensor *out = y;
+    if (n->op == IR_OP_REDUCE_L2) out = like(L, "sum", y);
+    struct ir_tensor *a = ci32(L, axes, c);
+    struct ir_node *k = a && out ? emit(L, op, "", out, 2, in, a, NULL, NULL) : NULL;
+    if (!k || pu_set_int(k, "keep_dims", keep, L->err)) return st_of(L);
+    if (n->op == IR_OP_REDUCE_L2 && !unary(L, IR_OP_TFL_SQRT, "sqrt", out, y)) return st_of(L);
+    return into ? note_decomp(L, into) : FY_OK;
+}
+
+static fy_status lower_argmax(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (pu_attr_int(n, "select_last_index", 0)) return unsupported(L, "select_last_index");
+    int axis = norm_axis(pu_attr_int(n, "axis", 0), x->rank);
+    bool keep = pu_attr_int(n, "keepdims", 1) != 0;
+    if (L->dry) return FY_OK;
+    struct ir_tensor *a = ci32(L, (int64_t[]){axis}, 1);
+    int64_t d[R];
+    int k = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (i != axis) d[k++] = x->dims[i].value;
+    struct ir_tensor *out = keep ? tmp(L, "argmax", y->dtype, k, d) : y;
+    struct ir_node *m = a && out ? emit(L, n->op == IR_OP_ARG_MAX ? IR_OP_TFL_ARG_MAX
+                                                                  : IR_OP_TFL_ARG_MIN,
+                                        "", out, 2, x, a, NULL, NULL)
+                                 : NULL;
+    if (!m || pu_set_str(m, "output_type", y->dtype == IR_I32 ? "INT32" : "INT64", L->err))
+        return st_of(L);
+    if (keep) {
+        int64_t yd[R];
+        pu_dims(y, yd);
+        if (!reshape(L, "keepdims", out, y->rank, yd, y)) return st_of(L);
+    }
+    return FY_OK;
+}
+
+static fy_status lower_softmax(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    int r = x->rank;
+    bool log = n->op == IR_OP_LOG_SOFTMAX;
+    enum ir_op op = log ? IR_OP_TFL_LOG_SOFTMAX : IR_OP_TFL_SOFTMAX;
+    int axis = norm_axis(pu_attr_int(n, "axis", L->opset < 13 ? 1 : -1), r);
+    if (axis < 0 || axis >= r) return unsupported(L, "axis out of range");
+    if (L->dry) return FY_OK;
+    struct ir_node *k;
+    if (axis == r - 1) {
+        k = unary(L, op, "", x, y);
+        if (!k || (!log && pu_set_float(k, "beta", 1.0f, L->err))) return st_of(L);
+        return FY_OK;
+    }
+    if (L->opset < 13) {
+        /* the input coerced to 2-D [prod(dims[:axis]), prod(dims[axis:])] */
+        int64_t a = 1, b = 1, d2[2];
+        for (int i = 0; i < r; i++) *(i < axis ? &a : &b) *= x->dims[i].value;
+        d2[0] = a;
+        d2[1] = b;
+        struct ir_tensor *x2 = reshape(L, "flat", x, 2, d2, NULL);
+        struct ir_tensor *y2 = tmp(L, "softmax", x->dtype, 2, d2);
+        k = x2 && y2 ? unary(L, op, "", x2, y2) : NULL;
+        if (!k || (!log && pu_set_float(k, "beta", 1.0f, L->err))) return st_of(L);
+        int64_t yd[R];
+        pu_dims(y, yd);
+        return reshape(L, "unflat", y2, r, yd, y) ? FY_OK : st_of(L);
+    }
+    /* axis moved last and back */
+    int perm[R];
+    for (int i = 0; i < r; i++) perm[i] = i;
+    perm[axis] = r - 1;
+    perm[r - 1] = axis;
+    struct ir_tensor *xt = transpose(L, "axis_last", x, perm, NULL,
+                                     "softmax axis moved last (TFLite's SOFTMAX works on the last axis)");
+    struct ir_tensor *yt = xt ? like(L, "softmax", xt) : NULL;
+    k = yt ? unary(L, op, "", xt, yt) : NULL;
+    if (!k || (!log && pu_set_float(k, "beta", 1.0f, L->err))) return st_of(L);
+    return transpose(L, "axis_back", yt, perm, y, "softmax axis moved back") ? FY_OK : st_of(L);
+}
+
+static fy_status lower_pad(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    int r = x->rank;
+    int64_t pads[2 * R];
+    double value = 0;
+    char buf[16];
+    const char *mode = pu_attr_str(n, "mode", "constant", buf, sizeof buf);
+    if (L->opset < 11) {
+        if (pu_attr_ints(n, "pads", pads, 2 * R) != 2 * r) return unsupported(L, "pads");
+        value = pu_attr_float(n, "value", 0.0f);
+    } else {
+        if (!pu_is_const(n->inputs[1])) return unsupported(L, "pads are not constant");
+        int c = (int)pu_numel(n->inputs[1]);
+        if (n->n_inputs > 3 && n->inputs[3]) return unsupported(L, "the axes input");
+        if (c != 2 * r) return unsupported(L, "pads has %d values", c);
+        for (int i = 0; i < c; i++) pads[i] = pu_get_i64(n->inputs[1], (uint64_t)i);
+        if (n->n_inputs > 2 && n->inputs[2] && !pu_const_scalar(n->inputs[2], &value))
+            return unsupported(L, "constant_value is not a constant");
+    }
+    for (int i = 0; i < 2 * r; i++)
+        if (pads[i] < 0) return unsupported(L, "negative pads (cropping)");
+    bool reflect = !strcmp(mode, "reflect");
+    if (!reflect && strcmp(mode, "constant"))
+        return unsupported(L, "mode '%s': TFLite pads with constants (PAD/PADV2) or mirrors "
+                              "(MIRROR_PAD REFLECT/SYMMETRIC); 'edge' is neither",
+                           mode);
+    if (L->dry) return FY_OK;
+    int32_t p32[2 * R];
+    for (int i = 0; i < r; i++) {
+        p32[2 * i] = (int32_t)pads[i];
+        p32[2 * i + 1] = (int32_t)pads[i + r];
+    }
+    int64_t pd[2] = {r, 2};
+    struct ir_tensor *pt = pu_const(L->g, "paddings", IR_I32, 2, pd, p32, L->err);
+    if (!pt) return st_of(L);
+    if (reflect) {
+        struct ir_node *k = binary(L, IR_OP_TFL_MIRROR_PAD, "", x, pt, y);
+        if (!k || pu_set_str(k, "mode", "REFLECT", L->err)) return st_of(L);
+        return FY_OK;
+    }
+    if (value == 0) return binary(L, IR_OP_TFL_PAD, "", x, pt, y) ? FY_OK : st_of(L);
+    if (x->dtype != IR_F32) return unsupported(L, "non-zero padding of %s", ir_dtype_name(x->dtype));
+    struct ir_tensor *v = cf32_scalar(L, "pad_value", (float)value);
+    return v && emit(L, IR_OP_TFL_PADV2, "", y, 3, x, pt, v, NULL) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_where(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *y = n->outputs[0];
+    if (L->dry) return FY_OK;
+    struct ir_tensor *c = expand_rank(L, n->inputs[0], y->rank);
+    struct ir_tensor *a = c ? expand_rank(L, n->inputs[1], y->rank) : NULL;
+    struct ir_tensor *b = a ? expand_rank(L, n->inputs[2], y->rank) : NULL;
+    return b && emit(L, IR_OP_TFL_SELECT_V2, "", y, 3, c, a, b, NULL) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_expand(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (L->dry) return FY_OK;
+    int64_t d[R];
+    pu_dims(y, d);
+    struct ir_tensor *s = ci32(L, d, y->rank);
+    return s && emit(L, IR_OP_TFL_BROADCAST_TO, "", y, 2, x, s, NULL, NULL) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_tile(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (!pu_is_const(n->inputs[1])) return unsupported(L, "repeats are not constant");
+    if (L->dry) return FY_OK;
+    int64_t rep[R];
+    for (int i = 0; i < x->rank; i++) rep[i] = pu_get_i64(n->inputs[1], (uint64_t)i);
+    struct ir_tensor *s = ci32(L, rep, x->rank);
+    return s && emit(L, IR_OP_TFL_TILE, "", y, 2, x, s, NULL, NULL) ? FY_OK : st_of(L);
+}
+
+static fy_status lower_resize(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (x->rank != 4) return unsupported(L, "input has rank %d", x->rank);
+    if (y->dims[0].value != x->dims[0].value || y->dims[1].value != x->dims[1].value)
+        return unsupported(L, "resizes the batch or channel dims");
+    if ((st = need_float(L, x))) return st;
+    char mb[32], cb[48], nb[32];
+    const char *mode = pu_attr_str(n, "mode", "nearest", mb, sizeof mb);
+    const char *ct = pu_attr_str(n, "coordinate_transformation_mode", "half_pixel", cb, sizeof cb);
+    const char *nm = pu_attr_str(n, "nearest_mode", "round_prefer_floor", nb, sizeof nb);
+    if (n->op == IR_OP_UPSAMPLE || L->opset < 11) ct = "asymmetric", nm = "floor";
+    bool bilinear = !strcmp(mode, "linear") || !strcmp(mode, "bilinear");
+    if (!bilinear && strcmp(mode, "nearest")) return unsupported(L, "mode '%s'", mode);
+    int64_t H = x->dims[2].value, W = x->dims[3].value, OH = y->dims[2].value, OW = y->dims[3].value;
+    bool integer_up = OH % H == 0 && OW % W == 0;
+    int align = 0, half = 0;
+    if (bilinear) {
+        if (!strcmp(ct, "half_pixel") || (!strcmp(ct, "pytorch_half_pixel") && OH > 1 && OW > 1))
+            half = 1;
+        else if (!strcmp(ct, "align_corners"))
+            align = 1;
+        else if (strcmp(ct, "asymmetric"))
+            return unsupported(L, "coordinate_transformation_mode '%s'", ct);
+        if (pu_attr_int(n, "antialias", 0) && (OH < H || OW < W))
+            return unsupported(L, "antialiased downscaling");
+    } else {
+        if (!strcmp(ct, "align_corners")) return unsupported(L, "nearest with align_corners");
+        if (!integer_up) {
+            if (!strcmp(ct, "asymmetric") && !strcmp(nm, "floor")) half = 0;
+            else return unsupported(L, "nearest resize by a non-integer factor with %s/%s", ct, nm);
+        }
+    }
+    if (L->dry) return FY_OK;
+    struct ir_tensor *xin = to_nhwc(L, x, bilinear ? "RESIZE_BILINEAR" : "RESIZE_NEAREST_NEIGHBOR");
+    struct ir_tensor *size = ci32(L, (int64_t[]){OH, OW}, 2);
+    struct ir_tensor *yn = nhwc_result(L, y);
+    struct ir_node *k = xin && size && yn ? emit(L, bilinear ? IR_OP_TFL_RESIZE_BILINEAR
+                                                             : IR_OP_TFL_RESIZE_NEAREST_NEIGHBOR,
+                                                 "", yn, 2, xin, size, NULL, NULL)
+                                          : NULL;
+    if (!k || pu_set_int(k, "align_corners", align, L->err) ||
+        pu_set_int(k, "half_pixel_centers", half, L->err))
+        return st_of(L);
+    return from_nhwc(L, yn, y, bilinear ? "RESIZE_BILINEAR" : "RESIZE_NEAREST_NEIGHBOR");
+}
+
+static fy_status lower_lrn(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if (x->rank != 4) return unsupported(L, "input has rank %d", x->rank);
+    int64_t size = pu_attr_int(n, "size", 0);
+    if (size < 1 || size % 2 == 0)
+        return unsupported(L, "size %lld: TFLite's window is symmetric (odd sizes only)",
+                           (long long)size);
+    if (L->dry) return FY_OK;
+    struct ir_tensor *xin = to_nhwc(L, x, "LOCAL_RESPONSE_NORMALIZATION");
+    struct ir_tensor *yn = nhwc_result(L, y);
+    struct ir_node *k = xin && yn ? unary(L, IR_OP_TFL_LOCAL_RESPONSE_NORMALIZATION, "", xin, yn) : NULL;
+    if (!k || pu_set_int(k, "radius", (size - 1) / 2, L->err) ||
+        pu_set_float(k, "bias", pu_attr_float(n, "bias", 1.0f), L->err) ||
+        pu_set_float(k, "alpha", pu_attr_float(n, "alpha", 1e-4f) / (float)size, L->err) ||
+        pu_set_float(k, "beta", pu_attr_float(n, "beta", 0.75f), L->err))
+        return st_of(L);
+    return from_nhwc(L, yn, y, "LOCAL_RESPONSE_NORMALIZATION");
+}
+
+static fy_status lower_depth_space(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    bool d2s = n->op == IR_OP_DEPTH_TO_SPACE;
+    char mb[8];
+    if (d2s && strcmp(pu_attr_str(n, "mode", "DCR", mb, sizeof mb), "DCR"))
+        return unsupported(L, "mode CRD (TFLite's DEPTH_TO_SPACE is DCR)");
+    if (x->rank != 4) return unsupported(L, "rank %d", x->rank);
+    if (L->dry) return FY_OK;
+    const char *what = d2s ? "DEPTH_TO_SPACE" : "SPACE_TO_DEPTH";
+    struct ir_tensor *xin = to_nhwc(L, x, what), *yn = nhwc_result(L, y);
+    struct ir_node *k = xin && yn ? unary(L, d2s ? IR_OP_TFL_DEPTH_TO_SPACE : IR_OP_TFL_SPACE_TO_DEPTH,
+                                          "", xin, yn)
+                                  : NULL;
+    if (!k || pu_set_int(k, "block_size", pu_attr_int(n, "blocksize", 1), L->err)) return st_of(L);
+    return from_nhwc(L, yn, y, what);
+}
+
+/* mean/variance normalization over `axes` (keep dims), then scale/shift:
+ * MEAN, SQUARED_DIFFERENCE, MEAN, ADD eps, RSQRT, SUB, MUL, [MUL γ], [ADD β] */
+static fy_status normalize(struct lw *L, struct ir_tensor *x, const int64_t *axes, int n_axes,
+                           float eps, struct ir_tensor *gamma, struct ir_tensor *beta,
+                           struct ir_tensor *y)
+{
+    int64_t md[R];
+    for (int i = 0; i < x->rank; i++) md[i] = x->dims[i].value;
+    for (int i = 0; i < n_axes; i++) md[axes[i]] = 1;
+    struct ir_tensor *a = ci32(L, axes, n_axes);
+    struct ir_tensor *mean = tmp(L, "mean", IR_F32, x->rank, md);
+    struct ir_tensor *sq = like(L, "sqdiff", x), *var = tmp(L, "var", IR_F32, x->rank, md);
+    struct ir_tensor *ve = tmp(L, "var_eps", IR_F32, x->rank, md), *rs = tmp(L, "rstd", IR_F32, x->rank, md);
+    struct ir_tensor *d = like(L, "centered", x);
+    struct ir_tensor *ce = cf32_scalar(L, "epsilon", eps);
+    struct ir_tensor *cee = ce ? expand_rank(L, ce, x->rank) : NULL;
+    struct ir_tensor *nrm = (gamma || beta) ? like(L, "normalized", x) : y;
+    struct ir_node *m1, *m2;
+    if (!a || !mean || !sq || !var || !ve || !rs || !d || !cee || !nrm ||
+        !(m1 = emit(L, IR_OP_TFL_MEAN, "mean", mean, 2, x, a, NULL, NULL)) ||
+        pu_set_int(m1, "keep_dims", 1, L->err) ||
+        !binary(L, IR_OP_TFL_SQUARED_DIFFERENCE, "sqdiff", x, mean, sq) ||
+        !(m2 = emit(L, IR_OP_TFL_MEAN, "var", var, 2, sq, a, NULL, NULL)) ||
+        pu_set_int(m2, "keep_dims", 1, L->err) ||
+        !binary(L, IR_OP_TFL_ADD, "var_eps", var, cee, ve) ||
+        !unary(L, IR_OP_TFL_RSQRT, "rstd", ve, rs) ||
+        !binary(L, IR_OP_TFL_SUB, "center", x, mean, d) ||
+        !binary(L, IR_OP_TFL_MUL, gamma || beta ? "normalize" : "", d, rs, nrm))
+        return st_of(L);
+    struct ir_tensor *cur = nrm;
+    if (gamma) {
+        struct ir_tensor *ge = expand_rank(L, gamma, x->rank);
+        struct ir_tensor *o = beta ? like(L, "scaled", x) : y;
+        if (!ge || !o || !binary(L, IR_OP_TFL_MUL, beta ? "scale" : "", cur, ge, o)) return st_of(L);
+        cur = o;
+    }
+    if (beta) {
+        struct ir_tensor *be = expand_rank(L, beta, x->rank);
+        if (!be || !binary(L, IR_OP_TFL_ADD, "", cur, be, y)) return st_of(L);
+    }
+    return FY_OK;
+}
+
+static fy_status lower_layernorm(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    struct ir_tensor *gamma = n->n_inputs > 1 ? n->inputs[1] : NULL;
+    struct ir_tensor *beta = n->n_inputs > 2 ? n->inputs[2] : NULL;
+    if ((st = need_float(L, x))) return st;
+    for (int i = 1; i < n->n_outputs; i++)
+        if (used(L, n->outputs[i])) return unsupported(L, "the Mean/InvStdDev outputs are used");
+    int axis = norm_axis(pu_attr_int(n, "axis", -1), x->rank);
+    if (axis < 0 || axis >= x->rank) return unsupported(L, "axis out of range");
+    if (L->dry) return FY_OK;
+    int64_t axes[R];
+    int na = 0;
+    for (int i = axis; i < x->rank; i++) axes[na++] = i;
+    /* γ of all ones and β of all zeros are left out */
+    if (gamma && pu_const_all(gamma, 1.0)) gamma = NULL;
+    if (beta && pu_const_all(beta, 0.0)) beta = NULL;
+    st = normalize(L, x, axes, na, pu_attr_float(n, "epsilon", 1e-5f), gamma, beta, y);
+    if (st) return st;
+    return note_decomp(L, "MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, MUL, ADD");
+}
+
+static fy_status lower_instnorm(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    if (x->rank < 3) return unsupported(L, "rank %d", x->rank);
+    if (!pu_is_const(n->inputs[1]) || !pu_is_const(n->inputs[2]))
+        return unsupported(L, "scale and B are not constant");
+    if (L->dry) return FY_OK;
+    int64_t axes[R], cd[R];
+    int na = 0;
+    for (int i = 2; i < x->rank; i++) axes[na++] = i;
+    /* scale and B per channel: [C, 1, ...] */
+    cd[0] = x->dims[1].value;
+    for (int i = 1; i < x->rank - 1; i++) cd[i] = 1;
+    float *sc = pu_const_f32(n->inputs[1]), *bs = pu_const_f32(n->inputs[2]);
+    struct ir_tensor *g = sc ? cf32(L, "scale", x->rank - 1, cd, sc) : NULL;
+    struct ir_tensor *b = bs && g ? cf32(L, "shift", x->rank - 1, cd, bs) : NULL;
+    free(sc);
+    free(bs);
+    if (!b) return st_of(L);
+    st = normalize(L, x, axes, na, pu_attr_float(n, "epsilon", 1e-5f), g, b, y);
+    if (st) return st;
+    return note_decomp(L, "MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, MUL, ADD");
+}
+
+static fy_status lower_groupnorm(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    int64_t G = pu_attr_int(n, "num_groups", 0), C = x->dims[1].value;
+    if (x->rank < 3 || G < 1 || C % G) return unsupported(L, "num_groups %lld", (long long)G);
+    if (!pu_is_const(n->inputs[1]) || !pu_is_const(n->inputs[2]))
+        return unsupported(L, "scale and bias are not constant");
+    uint64_t ns = pu_numel(n->inputs[1]);
+    if (ns != (uint64_t)C && ns != (uint64_t)G) return unsupported(L, "scale has %llu values", (unsigned long long)ns);
+    if (L->dry) return FY_OK;
+    int64_t rest = 1;
+    for (int i = 2; i < x->rank; i++) rest *= x->dims[i].value;
+    int64_t gd[3] = {x->dims[0].value, G, (C / G) * rest};
+    struct ir_tensor *xg = reshape(L, "groups", x, 3, gd, NULL);
+    struct ir_tensor *ng = xg ? tmp(L, "group_normalized", IR_F32, 3, gd) : NULL;
+    if (!ng) return st_of(L);
+    int64_t ax = 2;
+    st = normalize(L, xg, &ax, 1, pu_attr_float(n, "epsilon", 1e-5f), NULL, NULL, ng);
+    if (st) return st;
+    int64_t xd[R], cd[R];
+    pu_dims(x, xd);
+    struct ir_tensor *nx = reshape(L, "ungroup", ng, x->rank, xd, NULL);
+    cd[0] = C;
+    for (int i = 1; i < x->rank - 1; i++) cd[i] = 1;
+    float *sc = pu_const_f32(n->inputs[1]), *bs = pu_const_f32(n->inputs[2]);
+    float *scc = malloc(sizeof(float) * (size_t)C), *bsc = malloc(sizeof(float) * (size_t)C);
+    if (!sc || !bs || !scc || !bsc) {
+        free(sc), free(bs), free(scc), free(bsc);
+        return nomem(L->err);
+    }
+    for (int64_t c = 0; c < C; c++) {
+        int64_t k = ns == (uint64_t)C ? c : c / (C / G);
+        scc[c] = sc[k];
+        bsc[c] = bs[k];
+    }
+    struct ir_tensor *g = cf32(L, "scale", x->rank - 1, cd, scc);
+    struct ir_tensor *b = g ? cf32(L, "shift", x->rank - 1, cd, bsc) : NULL;
+    free(sc), free(bs), free(scc), free(bsc);
+    struct ir_tensor *ge = b ? expand_rank(L, g, x->rank) : NULL;
+    struct ir_tensor *be = ge ? expand_rank(L, b, x->rank) : NULL;
+    struct ir_tensor *m = be ? like(L, "scaled", x) : NULL;
+    if (!nx || !m || !binary(L, IR_OP_TFL_MUL, "scale", nx, ge, m) ||
+        !binary(L, IR_OP_TFL_ADD, "", m, be, y))
+        return st_of(L);
+    return note_decomp(L, "RESHAPE, MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, RESHAPE, MUL, ADD");
+}
+
+/* ---- LSTM ---- */
+
+static fy_status lower_lstm(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *X = n->inputs[0], *W = n->inputs[1], *Rw = n->inputs[2];
+    struct ir_tensor *B = n->n_inputs > 3 ? n->inputs[3] : NULL;
+    struct ir_tensor *seq = n->n_inputs > 4 ? n->inputs[4] : NULL;
+    struct ir_tensor *h0 = n->n_inputs > 5 ? n->inputs[5] : NULL;
+    struct ir_tensor *c0 = n->n_inputs > 6 ? n->inputs[6] : NULL;
+    struct ir_tensor *P = n->n_inputs > 7 ? n->inputs[7] : NULL;
+    struct ir_tensor *Y = n->outputs[0], *Yh = n->n_outputs > 1 ? n->outputs[1] : NULL;
+    struct ir_tensor *Yc = n->n_outputs > 2 ? n->outputs[2] : NULL;
+    if ((st = need_float(L, X))) return st;
+    if (!pu_is_const(W) || !pu_is_const(Rw) || (B && !pu_is_const(B)))
+        return unsupported(L, "weights are not constant");
+    if (P && !pu_const_all(P, 0)) return unsupported(L, "peepholes (P)");
+    if (h0 && !pu_const_all(h0, 0))
+        return unsupported(L, "initial_h is not a constant zero (TFLite's LSTM state starts at "
+                              "zero in variable tensors)");
+    if (c0 && !pu_const_all(c0, 0)) return unsupported(L, "initial_c is not a constant zero");
+    if (Yc && used(L, Yc)) return unsupported(L, "the cell state output Y_c is used");
+    if (pu_attr_int(n, "input_forget", 0)) return unsupported(L, "input_forget");
+    if (ir_node_attr(n, "clip"))
+        return unsupported(L, "clip (ONNX clips gate inputs; TFLite's cell_clip clips the cell)");
+    const struct ir_attr *acts = ir_node_attr(n, "activations");
+    if (acts) {
+        static const char *const want[6] = {"Sigmoid", "Tanh", "Tanh", "Sigmoid", "Tanh", "Tanh"};
+        for (int64_t i = 0; i < acts->count && i < 6; i++)
+            if (acts->v.strings[i].size != strlen(want[i]) ||
+                memcmp(acts->v.strings[i].data, want[i], strlen(want[i])))
+                return unsupported(L, "activations other than Sigmoid/Tanh/Tanh");
+    }
+    int64_t layout = pu_attr_int(n, "layout", 0);
+    int64_t T = X->dims[layout ? 1 : 0].value, Bn = X->dims[layout ? 0 : 1].value;
+    int64_t I = X->dims[2].value, H = pu_attr_int(n, "hidden_size", Rw->dims[2].value);
+    if (seq) {
+        if (!pu_is_const(seq)) return unsupported(L, "sequence_lens is not constant");
+        for (uint64_t i = 0; i < pu_numel(seq); i++)
+            if (pu_get_i64(seq, i) != T) return unsupported(L, "sequence_lens shorter than the input");
+    }
+    char db[32];
+    const char *dir = pu_attr_str(n, "direction", "forward", db, sizeof db);
+    int D = !strcmp(dir, "bidirectional") ? 2 : 1;
+    bool reverse = !strcmp(dir, "reverse");
+    if (L->dry) return FY_OK;
+    float *wd = pu_const_f32(W), *rd = pu_const_f32(Rw), *bd = B ? pu_const_f32(B) : NULL;
+    if (!wd || !rd || (B && !bd)) {
+        free(wd), free(rd), free(bd);
+        return nomem(L->err);
+    }
+    /* ONNX gate order i, o, f, c; TFLite's inputs are i, f, c, o */
+    static const int onnx_gate[4] = {0, 2, 3, 1};
+    struct ir_tensor *dir_out[2];
+    int64_t yd3[3] = {T, Bn, H};
+    for (int dd = 0; dd < D && !st; dd++) {
+        bool rev = reverse || dd == 1;
+        struct ir_tensor *xin = X;
+        /* time-major [T, B, I] in, [T, B, H] out */
+        if (layout) {
+            static const int p[3] = {1, 0, 2};
+            xin = transpose(L, "time_major", X, p, NULL, "LSTM layout=1 to time-major");
+            if (!xin) {
+                st = st_of(L);
+                break;
+            }
+        }
+        if (rev) {
+            struct ir_tensor *ax = ci32(L, (int64_t[]){0}, 1);
+            struct ir_tensor *xr = like(L, "reversed", xin);
+            if (!ax || !xr || !binary(L, IR_OP_TFL_REVERSE_V2, "reverse", xin, ax, xr)) {
+                st = st_of(L);
+                break;
+            }
+            xin = xr;
+        }
+        struct ir_node *k = node(L, IR_OP_TFL_UNIDIRECTIONAL_SEQUENCE_LSTM, D == 2 ? (dd ? "backward" : "forward") : "", 24, 1);
+        struct ir_tensor *out = tmp(L, "lstm_out", IR_F32, 3, yd3);
+        if (!k || !out || pu_out(k, 0, out, L->err)) {
+            st = st_of(L);
+            break;
+        }
+        k->inputs[0] = xin;
+        for (int g = 0; g < 4 && !st; g++) {
+            int og = onnx_gate[g];
+            int64_t wdm[2] = {H, I}, rdm[2] = {H, H};
+            struct ir_tensor *wi = cf32(L, "input_weights", 2, wdm, wd + ((int64_t)dd * 4 * H + og * H) * I);
+            struct ir_tensor *ri = wi ? cf32(L, "recurrent_weights", 2, rdm, rd + ((int64_t)dd * 4 * H + og * H) * H) : NULL;
+            float *bias = malloc(sizeof(float) * (size_t)H);
+            if (!bias) {
+                st = nomem(L->err);
+                break;
+            }
+            for (int64_t j = 0; j < H; j++)
+                bias[j] = bd ? bd[dd * 8 * H + og * H + j] + bd[dd * 8 * H + 4 * H + og * H + j] : 0.0f;
+            struct ir_tensor *bi = ri ? cf32(L, "gate_bias", 1, &H, bias) : NULL;
+            free(bias);
+            if (!bi) {
+                st = st_of(L);
+                break;
+            }
+            k->inputs[1 + g] = wi;
+            k->inputs[5 + g] = ri;
+            k->inputs[12 + g] = bi;
+        }
+        if (st) break;
+        int64_t sd[2] = {Bn, H};
+        struct ir_tensor *hs = tmp(L, "output_state", IR_F32, 2, sd);
+        struct ir_tensor *cs = tmp(L, "cell_state", IR_F32, 2, sd);
+        if (!hs || !cs) {
+            st = st_of(L);
+            break;
+        }
+        hs->is_variable = cs->is_variable = true;
+        k->inputs[18] = hs;
+        k->inputs[19] = cs;
+        k->activation = IR_ACT_TANH;
+        if (pu_set_int(k, "time_major", 1, L->err) || pu_set_float(k, "cell_clip", 0, L->err) ||
+            pu_set_float(k, "proj_clip", 0, L->err)) {
+            st = st_of(L);
+            break;
+        }
+        if (rev) {
+            struct ir_tensor *ax = ci32(L, (int64_t[]){0}, 1);
+            struct ir_tensor *o2 = tmp(L, "lstm_out", IR_F32, 3, yd3);
+            if (!ax || !o2 || !binary(L, IR_OP_TFL_REVERSE_V2, "unreverse", out, ax, o2)) {
+                st = st_of(L);
+                break;
+            }
+            out = o2;
+        }
+        dir_out[dd] = out;
+    }
+    free(wd), free(rd), free(bd);
+    if (st) return st;
+    /* Y: [T, D, B, H] (layout 0) or [B, T, D, H] (layout 1) */
+    struct ir_tensor *ycat;
+    int64_t y4[4] = {T, D, Bn, H};
+    if (D == 1) {
+        ycat = reshape(L, "num_directions", dir_out[0], 4, y4, NULL);
+    } else {
+        int64_t e4[4] = {T, 1, Bn, H};
+        struct ir_tensor *a = reshape(L, "fw_dir", dir_out[0], 4, e4, NULL);
+        struct ir_tensor *b = a ? reshape(L, "bw_dir", dir_out[1], 4, e4, NULL) : NULL;
+        ycat = b ? tmp(L, "directions", IR_F32, 4, y4) : NULL;
+        struct ir_node *c = ycat ? node(L, IR_OP_TFL_CONCATENATION, "directions", 2, 1) : NULL;
+        if (!c || pu_out(c, 0, ycat, L->err) || pu_set_int(c, "axis", 1, L->err)) return st_of(L);
+        c->inputs[0] = a;
+        c->inputs[1] = b;
+    }
+    if (!ycat) return st_of(L);
+    if (Y && used(L, Y)) {
+        if (layout) {
+            static const int p[4] = {2, 0, 1, 3};
+            if (!transpose(L, "batch_major", ycat, p, Y, "LSTM layout=1 output")) return st_of(L);
+        } else {
+            if (!reshape(L, "Y", ycat, 4, y4, Y)) return st_of(L);
+        }
+    }
+    if (Yh && used(L, Yh)) {
+        /* last step of the forward pass, first step of the reverse one */
+        struct ir_tensor *parts[2];
+        for (int dd = 0; dd < D; dd++) {
+            bool rev = reverse || dd == 1;
+            int64_t b3[3] = {rev ? 0 : T - 1, 0, 0}, s3[3] = {1, Bn, H};
+            struct ir_tensor *tb = ci32(L, b3, 3), *ts = tb ? ci32(L, s3, 3) : NULL;
+            int64_t pd[3] = {1, Bn, H};
+            parts[dd] = ts ? tmp(L, "last_h", IR_F32, 3, pd) : NULL;
+            if (!parts[dd] || !emit(L, IR_OP_TFL_SLICE, "last_h", parts[dd], 3, dir_out[dd], tb, ts, NULL))
+                return st_of(L);
+        }
+        int64_t hd[3] = {D, Bn, H};
+        if (layout) hd[0] = Bn, hd[1] = D;
+        if (D == 1) {
+            if (!reshape(L, "Y_h", parts[0], 3, hd, Yh)) return st_of(L);
+        } else {
+            int64_t cd[3] = {2, Bn, H};
+            struct ir_tensor *cc = tmp(L, "Y_h_dirs", IR_F32, 3, cd);
+            struct ir_node *c = cc ? node(L, IR_OP_TFL_CONCATENATION, "Y_h", 2, 1) : NULL;
+            if (!c || pu_out(c, 0, cc, L->err) || pu_set_int(c, "axis", 0, L->err)) return st_of(L);
+            c->inputs[0] = parts[0];
+            c->inputs[1] = parts[1];
+            if (layout) {
+                static const int p[3] = {1, 0, 2};
+                if (!transpose(L, "Y_h_batch_major", cc, p, Yh, "LSTM layout=1 Y_h")) return st_of(L);
+            } else if (!reshape(L, "Y_h", cc, 3, hd, Yh)) {
+                return st_of(L);
+            }
+        }
+    }
+    return note_decomp(L, D == 2 ? "2 UNIDIRECTIONAL_SEQUENCE_LSTM, REVERSE_V2, CONCATENATION"
+                                 : reverse ? "UNIDIRECTIONAL_SEQUENCE_LSTM, REVERSE_V2"
+                                           : "UNIDIRECTIONAL_SEQUENCE_LSTM");
+}
+
+/* ---- the op table ---- */
+
+static fy_status lower_node(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    if (n->op == IR_OP_OPAQUE)
+        return unsupported(L, "op '%s%s%s' is unknown to ferry and has no TFLite builtin",
+                           n->domain[0] ? n->domain : "", n->domain[0] ? "::" : "", n->op_type);
+    if (n->domain[0] && strcmp(n->domain, "ai.onnx"))
+        return unsupported(L, "domain '%s'", n->domain);
+    if (pu_is_tfl(n->op)) return FY_OK; /* already TFLite */
+    if (unary_map(n->op) != IR_OP_OPAQUE) return lower_unary(L);
+    if (binary_map(n->op) != IR_OP_OPAQUE) return lower_binary(L);
+    switch (n->op) {
+    case IR_OP_LEAKY_RELU: case IR_OP_ELU: case IR_OP_GELU: case IR_OP_RECIPROCAL:
+    case IR_OP_SOFTPLUS: case IR_OP_SOFTSIGN: case IR_OP_SWISH: case IR_OP_MISH:
+    case IR_OP_HARD_SIGMOID: case IR_OP_CELU: case IR_OP_SELU: case IR_OP_THRESHOLDED_RELU:
+    case IR_OP_SHRINK:
+        return lower_activation_like(L);
+    case IR_OP_CLIP: return lower_clip(L);
+    case IR_OP_P_RELU: return lower_prelu(L);
+    case IR_OP_IDENTITY: case IR_OP_DROPOUT: return lower_alias(L);
+    case IR_OP_CAST: case IR_OP_CAST_LIKE: return lower_cast(L);
+    case IR_OP_CONV: return lower_conv(L);
+    case IR_OP_MAX_POOL: case IR_OP_AVERAGE_POOL: return lower_pool(L);
+    case IR_OP_GLOBAL_AVERAGE_POOL: case IR_OP_GLOBAL_MAX_POOL: return lower_global_pool(L);
+    case IR_OP_GEMM: return lower_gemm(L);
+    case IR_OP_MAT_MUL: return lower_matmul(L);
+    case IR_OP_RESHAPE: case IR_OP_FLATTEN: case IR_OP_SQUEEZE: case IR_OP_UNSQUEEZE:
+        return lower_reshape_like(L);
+    case IR_OP_TRANSPOSE: return lower_transpose(L);
+    case IR_OP_CONCAT: return lower_concat(L);
+    case IR_OP_SPLIT: return lower_split(L);
+    case IR_OP_SLICE: return lower_slice(L);
+    case IR_OP_GATHER: return lower_gather(L);
+    case IR_OP_REDUCE_MEAN: case IR_OP_REDUCE_SUM: case IR_OP_REDUCE_MAX: case IR_OP_REDUCE_MIN:
+    case IR_OP_REDUCE_PROD: case IR_OP_REDUCE_SUM_SQUARE: case IR_OP_REDUCE_L2:
+        return lower_reduce(L);
+    case IR_OP_ARG_MAX: case IR_OP_ARG_MIN: return lower_argmax(L);
+    case IR_OP_SOFTMAX: case IR_OP_LOG_SOFTMAX: return lower_softmax(L);
+    case IR_OP_PAD: return lower_pad(L);
+    case IR_OP_WHERE: return lower_where(L);
+    case IR_OP_EXPAND: return lower_expand(L);
+    case IR_OP_TILE: return lower_tile(L);
+    case IR_OP_RESIZE: case IR_OP_UPSAMPLE: return lower_resize(L);
+    case IR_OP_LRN: return lower_lrn(L);
+    case IR_OP_DEPTH_TO_SPACE: case IR_OP_SPACE_TO_DEPTH: return lower_depth_space(L);
+    case IR_OP_LAYER_NORMALIZATION: return lower_layernorm(L);
+    case IR_OP_INSTANCE_NORMALIZATION: return lower_instnorm(L);
+    case IR_OP_GROUP_NORMALIZATION: return lower_groupnorm(L);
+    case IR_OP_LSTM: return lower_lstm(L);
+    case IR_OP_BATCH_NORMALIZATION:
+        return unsupported(L, "parameters are not constant, or training mode: nothing to fold "
+                              "into and no TFLite builtin");
+    case IR_OP_ERF:
+        return unsupported(L, "no TFLite builtin (Erf is converted only as part of GELU, "
+                              "x*0.5*(1+erf(x/sqrt(2))))");
+    case IR_OP_IF: case IR_OP_LOOP: case IR_OP_SCAN:
+        return unsupported(L, "control flow: the converter does not emit TFLite IF/WHILE "
+                              "subgraphs");
+    case IR_OP_QUANTIZE_LINEAR: case IR_OP_DEQUANTIZE_LINEAR: case IR_OP_DYNAMIC_QUANTIZE_LINEAR:
+    case IR_OP_Q_LINEAR_CONV: case IR_OP_Q_LINEAR_MAT_MUL: case IR_OP_CONV_INTEGER:
+    case IR_OP_MAT_MUL_INTEGER:
+        return unsupported(L, "quantized ONNX graphs are not converted to TFLite (float32 only)");
+    case IR_OP_GRID_SAMPLE:
+        return unsupported(L, "no TFLite builtin and no exact composition of builtins");
+    case IR_OP_CONV_TRANSPOSE:
+        return unsupported(L, "ConvTranspose is not lowered to TRANSPOSE_CONV yet");
+    default: break;
+    }
+    return unsupported(L, "no TFLite mapping in ferry");
+}
+
+/* ---- exporter patterns ---- */
+
+static struct ir_node *only_user(struct lw *L, const struct ir_tensor *t)
+{
+    return t ? pu_single_user(&L->uses, t) : NULL;
+}
+
+static bool is_op(const struct ir_node *n, enum ir_op op) { return n && n->op == op; }
+
+/* The other input of a binary node (the one that is not t). */
+static struct ir_tensor *other(const struct ir_node *n, const struct ir_tensor *t)
+{
+    if (n->n_inputs != 2) return NULL;
+    return n->inputs[0] == t ? n->inputs[1] : n->inputs[1] == t ? n->inputs[0] : NULL;
+}
+
+static bool near(double a, double b) { return fabs(a - b) <= 1e-4 * fabs(b); }
+
+/* Reduce axes of a ReduceMean node (normalized), count or -1. */
+static int mean_axes(struct lw *L, const struct ir_node *n, int64_t *axes)
+{
+    if (!is_op(n, IR_OP_REDUCE_MEAN) || !n->inputs[0] || n->inputs[0]->rank < 1) return -1;
+    if (pu_attr_int(n, "keepdims", 1) == 0) return -1;
+    struct ir_node *save = L->n;
+    L->n = (struct ir_node *)(uintptr_t)n;
+    int c = reduce_axes(L, n->inputs[0], axes);
+    L->n = save;
+    return c;
+}
+
+/* ReduceMean → Sub → Pow(2) → ReduceMean → Add(eps) → Sqrt → Div, then
+ * optionally Mul(γ) and Add(β): one LayerNormalization over the trailing
+ * axes. The Div (or the Mul/Add after it) becomes the node. */
+static fy_status match_layernorm(struct lw *L, struct ir_node *m1)
+{
+    int64_t ax[R], ax2[R];
+    int na = mean_axes(L, m1, ax);
+    struct ir_tensor *x = m1->inputs[0];
+    if (na < 1 || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
+    for (int i = 0; i < na; i++)
+        if (ax[i] != x->rank - na + i) return FY_OK;
+    /* Sub(x, mean): the mean's readers are the Sub only */
+    struct ir_node *sub = only_user(L, m1->outputs[0]);
+    if (!is_op(sub, IR_OP_SUB) || sub->inputs[0] != x || sub->inputs[1] != m1->outputs[0]) return FY_OK;
+    struct ir_tensor *d = sub->outputs[0];
+    /* d read by Pow and Div */
+    int b = L->uses.offset[d->id], e = L->uses.offset[d->id + 1];
+    if (e - b != 2 || L->uses.is_output[d->id]) return FY_OK;
+    struct ir_node *pw = NULL, *dv = NULL;
+    for (int k = b; k < e; k++) {
+        struct ir_node *u = L->uses.node[k];
+        if (u->op == IR_OP_POW && u->inputs[0] == d) pw = u;
+        else if (u->op == IR_OP_DIV && u->inputs[0] == d) dv = u;
+        else if (u->op == IR_OP_MUL && u->inputs[0] == d && u->inputs[1] == d) pw = u;
+    }
+    double v;
+    if (!pw || !dv) return FY_OK;
+    if (pw->op == IR_OP_POW && (!pu_const_scalar(pw->inputs[1], &v) || v != 2)) return FY_OK;
+    struct ir_node *m2 = only_user(L, pw->outputs[0]);
+    int na2 = mean_axes(L, m2, ax2);
+    if (na2 != na || m2->inputs[0] != pw->outputs[0]) return FY_OK;
+    for (int i = 0; i < na; i++)
+        if (ax2[i] != ax[i]) return FY_OK;
+    struct ir_node *ad = only_user(L, m2->outputs[0]);
+    double eps;
+    if (!is_op(ad, IR_OP_ADD) || !pu_const_scalar(other(ad, m2->outputs[0]), &eps)) return FY_OK;
+    struct ir_node *sq = only_user(L, ad->outputs[0]);
+    if (!is_op(sq, IR_OP_SQRT) || only_user(L, sq->outputs[0]) != dv || dv->inputs[1] != sq->outputs[0])
+        return FY_OK;
+    /* optional affine */
+    struct ir_node *last = dv;
+    struct ir_tensor *gamma = NULL, *beta = NULL;
+    struct ir_node *mul = only_user(L, dv->outputs[0]);
+    int64_t D = 1;
+    for (int i = 0; i < na; i++) D *= x->dims[x->rank - na + i].value;
+    if (is_op(mul, IR_OP_MUL)) {
+        struct ir_tensor *g = other(mul, dv->outputs[0]);
+        if (pu_is_const(g) && (int64_t)pu_numel(g) == D && g->rank <= na) {
+            gamma = g;
+            last = mul;
+            struct ir_node *add = only_user(L, mul->outputs[0]);
+            if (is_op(add, IR_OP_ADD)) {
+                struct ir_tensor *bb = other(add, mul->outputs[0]);
+                if (pu_is_const(bb) && (int64_t)pu_numel(bb) == D && bb->rank <= na) {
+                    beta = bb;
+                    last = add;
+                }
+            }
+        }
+    }
+    if (last->activation != IR_ACT_NONE || m1->activation || sub->activation || dv->activation)
+        return FY_OK;
+    /* the last node becomes LayerNormalization(x, γ, β) over the trailing axes */
+    struct ir_graph *g = L->g;
+    int64_t dd[R];
+    for (int i = 0; i < na; i++) dd[i] = x->dims[x->rank - na + i].value;
+    float *gv = gamma ? pu_const_f32(gamma) : NULL, *bv = beta ? pu_const_f32(beta) : NULL;
+    float *ones = NULL, *zeros = NULL;
+    if (!gamma) {
+        ones = malloc(sizeof(float) * (size_t)D);
+        if (ones)
+            for (int64_t i = 0; i < D; i++) ones[i] = 1.0f;
+    }
+    if (!beta) zeros = calloc((size_t)D, sizeof(float));
+    struct ir_tensor *gt = NULL, *bt = NULL;
+    if ((gamma && !gv) || (beta && !bv) || (!gamma && !ones) || (!beta && !zeros)) {
+        free(gv), free(bv), free(ones), free(zeros);
+        return nomem(L->err);
+    }
+    gt = pu_const(g, gamma ? gamma->name : "ln_gamma", IR_F32, na, dd, gamma ? gv : ones, L->err);
+    bt = gt ? pu_const(g, beta ? beta->name : "ln_beta", IR_F32, na, dd, beta ? bv : zeros, L->err) : NULL;
+    free(gv), free(bv), free(ones), free(zeros);
+    if (!bt) return st_of(L);
+    struct ir_node *ln = pu_node(g, IR_OP_LAYER_NORMALIZATION, pu_node_label(last), 3, 1, L->err);
+    if (!ln) return st_of(L);
+    struct ir_tensor *y = last->outputs[0];
+    pu_detach_output(y);
+    ln->inputs[0] = x;
+    ln->inputs[1] = gt;
+    ln->inputs[2] = bt;
+    if (pu_out(ln, 0, y, L->err) || pu_set_int(ln, "axis", x->rank - na, L->err) ||
+        pu_set_float(ln, "epsilon", (float)eps, L->err))
+        return st_of(L);
+    L->r->changes++;
+    return pass_note(L->r, &L->r->decompositions, pu_node_label(m1), "ReduceMean",
+                     "LayerNormalization pattern (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, "
+                     "Div%s) recognised, lowered as one normalization",
+                     gamma ? (beta ? ", Mul, Add" : ", Mul") : "")
+               ? nomem(L->err)
+               : FY_OK;
+}
+
+/* x / √2 → Erf → + 1 → · x → · ½ (any order of the two Muls): GELU. */
+static fy_status match_gelu(struct lw *L, struct ir_node *erf)
+{
+    if (!is_op(erf, IR_OP_ERF)) return FY_OK;
+    struct ir_node *div = erf->inputs[0] ? erf->inputs[0]->producer : NULL;
+    double v;
+    struct ir_tensor *x;
+    if (is_op(div, IR_OP_DIV) && pu_const_scalar(div->inputs[1], &v) && near(v, sqrt(2.0)))
+        x = div->inputs[0];
+    else if (is_op(div, IR_OP_MUL) && pu_const_scalar(other(div, div->inputs[0]), &v) &&
+             near(v, 1 / sqrt(2.0)))
+        x = pu_is_const(div->inputs[0]) ? div->inputs[1] : div->inputs[0];
+    else
+        return FY_OK;
+    if (only_user(L, div->outputs[0]) != erf) return FY_OK;
+    struct ir_node *add = only_user(L, erf->outputs[0]);
+    if (!is_op(add, IR_OP_ADD) || !pu_const_scalar(other(add, erf->outputs[0]), &v) || v != 1)
+        return FY_OK;
+    struct ir_node *m1 = only_user(L, add->outputs[0]);
+    if (!is_op(m1, IR_OP_MUL)) return FY_OK;
+    struct ir_tensor *o1 = other(m1, add->outputs[0]);
+    struct ir_node *last;
+    if (o1 == x) {
+        /* (1+erf)·x, then ·½ */
+        struct ir_node *m2 = only_user(L, m1->outputs[0]);
+        if (!is_op(m2, IR_OP_MUL) || !pu_const_scalar(other(m2, m1->outputs[0]), &v) || v != 0.5)
+            return FY_OK;
+        last = m2;
+    } else {
+        /* (x·½)·(1+erf) */
+        struct ir_node *h = o1 ? o1->producer : NULL;
+        if (!is_op(h, IR_OP_MUL) || !pu_const_scalar(other(h, x), &v) || v != 0.5) return FY_OK;
+        last = m1;
+    }
+    if (last->activation != IR_ACT_NONE || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
+    struct ir_node *gl = pu_node(L->g, IR_OP_GELU, pu_node_label(last), 1, 1, L->err);
+    if (!gl) return st_of(L);
+    struct ir_tensor *y = last->outputs[0];
+    pu_detach_output(y);
+    gl->inputs[0] = x;
+    if (pu_out(gl, 0, y, L->err) || pu_set_str(gl, "approximate", "none", L->err)) return st_of(L);
+    L->r->changes++;
+    return pass_note(L->r, &L->r->decompositions, pu_node_label(erf), "Erf",
+                     "GELU pattern x*0.5*(1+erf(x/sqrt(2))) recognised: GELU")
+               ? nomem(L->err)
+               : FY_OK;
+}
+
+/* 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): GELU(approximate). */
+static fy_status match_gelu_tanh(struct lw *L, struct ir_node *th)
+{
+    if (!is_op(th, IR_OP_TANH)) return FY_OK;
+    struct ir_node *ms = th->inputs[0]->producer;
+    double v;
+    if (!is_op(ms, IR_OP_MUL)) return FY_OK;
+    struct ir_tensor *inner = pu_is_const(ms->inputs[0]) ? ms->inputs[1] : ms->inputs[0];
+    if (!pu_const_scalar(other(ms, inner), &v) || !near(v, sqrt(2.0 / M_PI))) return FY_OK;
+    struct ir_node *ad = inner->producer;
+    if (!is_op(ad, IR_OP_ADD)) return FY_OK;
+    /* x + 0.044715·x³ : one input is x, the other a Mul(c, x³) */
+    struct ir_tensor *x = NULL;
+    for (int i = 0; i < 2 && !x; i++) {
+        struct ir_node *cm = ad->inputs[1 - i]->producer;
+        if (!is_op(cm, IR_OP_MUL)) continue;
+        struct ir_tensor *cube = pu_is_const(cm->inputs[0]) ? cm->inputs[1] : cm->inputs[0];
+        if (!pu_const_scalar(other(cm, cube), &v) || !near(v, 0.044715)) continue;
+        struct ir_node *pw = cube->producer;
+        double e;
+        if (is_op(pw, IR_OP_POW) && pw->inputs[0] == ad->inputs[i] &&
+            pu_const_scalar(pw->inputs[1], &e) && e == 3)
+            x = ad->inputs[i];
+    }
+    if (!x) return FY_OK;
+    struct ir_node *a1 = only_user(L, th->outputs[0]);
+    if (!is_op(a1, IR_OP_ADD) || !pu_const_scalar(other(a1, th->outputs[0]), &v) || v != 1)
+        return FY_OK;
+    struct ir_node *m1 = only_user(L, a1->outputs[0]);
+    if (!is_op(m1, IR_OP_MUL)) return FY_OK;
+    struct ir_tensor *o1 = other(m1, a1->outputs[0]);
+    struct ir_node *last;
+    if (o1 == x) {
+        struct ir_node *m2 = only_user(L, m1->outputs[0]);
+        if (!is_op(m2, IR_OP_MUL) || !pu_const_scalar(other(m2, m1->outputs[0]), &v) || v != 0.5)
+            return FY_OK;
+        last = m2;
+    } else {
+        struct ir_node *h = o1 ? o1->producer : NULL;
+        if (!is_op(h, IR_OP_MUL) || !pu_const_scalar(other(h, x), &v) || v != 0.5) return FY_OK;
+        last = m1;
+    }
+    if (last->activation != IR_ACT_NONE || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
+    struct ir_node *gl = pu_node(L->g, IR_OP_GELU, pu_node_label(last), 1, 1, L->err);
+    if (!gl) return st_of(L);
+    struct ir_tensor *y = last->outputs[0];
+    pu_detach_output(y);
+    gl->inputs[0] = x;
+    if (pu_out(gl, 0, y, L->err) || pu_set_str(gl, "approximate", "tanh", L->err)) return st_of(L);
+    L->r->changes++;
+    return pass_note(L->r, &L->r->decompositions, pu_node_label(th), "Tanh",
+                     "tanh GELU pattern recognised: GELU(approximate)")
+               ? nomem(L->err)
+               : FY_OK;
+}
+
+static fy_status rebuild_uses(struct lw *L)
+{
+    pu_uses_free(&L->uses);
+    return pu_uses_build(L->g, &L->uses, L->err);
+}
+
+static fy_status patterns(struct lw *L)
+{
+    fy_status st = rebuild_uses(L);
+    int nn = L->g->n_nodes;
+    for (int i = 0; i < nn && !st; i++) {
+        struct ir_node *n = L->g->nodes[i];
+        if (n->op == IR_OP_REDUCE_MEAN) {
+            st = match_layernorm(L, n);
+            if (!st) st = rebuild_uses(L);
+        } else if (n->op == IR_OP_ERF) {
+            st = match_gelu(L, n);
+            if (!st) st = rebuild_uses(L);
+        } else if (n->op == IR_OP_TANH) {
+            st = match_gelu_tanh(L, n);
+            if (!st) st = rebuild_uses(L);
+        }
+    }
+    if (!st) st = pu_sweep(L->g, L->err);
+    if (!st) st = rebuild_uses(L);
+    return st;
+}
+
+/* MatMul (constant [K, N] weights) whose only reader is Add(·, bias[N]). */
+static void find_bias_adds(struct lw *L)
+{
+    for (int i = 0; i < L->g->n_nodes; i++) {
+        struct ir_node *mm = L->g->nodes[i];
+        if (mm->op != IR_OP_MAT_MUL || !pu_is_const(mm->inputs[1]) || mm->inputs[1]->rank != 2 ||
+            mm->activation != IR_ACT_NONE || !mm->outputs[0])
+            continue;
+        struct ir_node *add = only_user(L, mm->outputs[0]);
+        if (!is_op(add, IR_OP_ADD)) continue;
+        struct ir_tensor *b = other(add, mm->outputs[0]);
+        int64_t N = mm->inputs[1]->dims[1].value;
+        if (!pu_is_const(b) || b->dtype != IR_F32 || (int64_t)pu_numel(b) != N) continue;
+        bool ok = true;
+        for (int k = 0; k < b->rank - 1; k++)
+            if (b->dims[k].value != 1) ok = false;
+        if (!ok || !pu_static(add->outputs[0]) || add->outputs[0]->rank != mm->outputs[0]->rank)
+            continue;
+        L->bias_add[mm->id] = add;
+        L->absorbed[add->id] = true;
+    }
+}
+
+static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_error *err)
+{
+    struct lw L = {0};
+    L.m = m;
+    L.g = m->graph;
+    L.r = r;
+    L.err = err;
+    fy_status st = patterns(&L);
+    if (st) goto out;
+    L.bias_add = calloc((size_t)L.g->n_nodes + 1, sizeof *L.bias_add);
+    L.absorbed = calloc((size_t)L.g->n_nodes + 1, sizeof *L.absorbed);
+    if (!L.bias_add || !L.absorbed) {
+        st = nomem(err);
+        goto out;
+    }
+    find_bias_adds(&L);
+
+    /* 1. check every node; refuse with the whole list */
+    struct ir_node **order;
+    st = ir_graph_topo_order(L.g, &order, err);
+    if (st) goto out;
+    int nn = L.g->n_nodes, n_bad = 0;
+    L.dry = true;
+    for (int k = 0; k < nn; k++) {
+        struct ir_node *n = order[k];
+        if (L.absorbed[n->id]) continue;
+        L.n = n;
+        L.label = pu_node_label(n);
+        L.opset = ir_model_opset(m, n->domain);
+        L.why[0] = 0;
+        fy_status s = lower_node(&L);
+        if (s == FY_EUNSUPPORTED) {
+            if (pass_note(r, &r->unsupported, L.label, n->op_type, "%s", L.why)) {
+                st = nomem(err);
+                goto out;
+            }
+            n_bad++;
+        } else if (s) {
+            st = s;
+            goto out;
+        }
+    }
+    for (int i = 0; i < L.g->n_inputs; i++) {
+        struct ir_tensor *t = L.g->inputs[i];
+        if (t->kind == IR_TENSOR_CONST) continue;
+        if (!pu_static(t) || !tfl_dtype_ok(t->dtype)) {
+            if (pass_note(r, &r->unsupported, t->name, "(input)",
+                          "%s", !pu_static(t) ? "no static shape" : "type has no TFLite kernel")) {
+                st = nomem(err);
+                goto out;
+            }
+            n_bad++;
+        }
+    }
+    if (n_bad) {
+        const struct pass_note *f = &r->unsupported.items[0];
+        st = err_fmt(err, FY_EUNSUPPORTED,
+                     "%d node%s cannot be converted to TFLite builtins (no Flex ops): first '%s' "
+                     "(%s): %s%s",
+                     n_bad, n_bad == 1 ? "" : "s", f->node, f->op, f->text,
+                     n_bad > 1 ? "; the report lists all" : "");
+        goto out;
+    }
+
+    /* 2. lower */
+    L.dry = false;
+    for (int k = 0; k < nn; k++) {
+        struct ir_node *n = order[k];
+        if (L.absorbed[n->id] || pu_is_tfl(n->op)) continue;
+        L.n = n;
+        L.label = pu_node_label(n);
+        L.opset = ir_model_opset(m, n->domain);
+        L.why[0] = 0;
+        /* outputs move to the new nodes; the old node is swept */
+        struct ir_tensor *outs[64], *dummies[64];
+        int no = n->n_outputs < 64 ? n->n_outputs : 64;
+        for (int i = 0; i < no; i++) {
+            outs[i] = n->outputs[i];
+            if (outs[i]) pu_detach_output(outs[i]);
+            dummies[i] = n->outputs[i];
+            n->outputs[i] = outs[i]; /* what the lowering reads; producers are the new nodes */
+        }
+        L.act_done = false;
+        fy_status s = lower_node(&L);
+        for (int i = 0; i < no; i++) n->outputs[i] = dummies[i];
+        if (s) {
+            st = s == FY_EUNSUPPORTED
+                     ? err_node(err, FY_EINTERNAL, L.label, n->op_type,
+                                "lowering failed after the check passed: %s", L.why)
+                     : s;
+            goto out;
+        }
+        /* the source node's fused activation, where the lowering left it */
+        struct ir_tensor *y = outs[0];
+        if (n->activation != IR_ACT_NONE && !L.act_done && y && y->producer) {
+            struct ir_node *p = y->producer;
+            if (p->activation == IR_ACT_NONE && tfl_fusable(p->op)) {
+                p->activation = n->activation;
+            } else if (p->activation != n->activation) {
+                struct ir_tensor *pre = like(&L, "pre_activation", y);
+                if (!pre) {
+                    st = st_of(&L);
+                    goto out;
+                }
+                for (int i = 0; i < p->n_outputs; i++)
+                    if (p->outputs[i] == y) p->outputs[i] = pre;
+                pre->producer = p;
+                y->producer = NULL;
+                if (!unary(&L, act_op(n->activation), "activation", pre, y)) {
+                    st = st_of(&L);
+                    goto out;
+                }
+            }
+        }
+        r->changes++;
+    }
+    st = pu_sweep(L.g, err);
+out:
+    pu_uses_free(&L.uses);
+    free(L.bias_add);
+    free(L.absorbed);
+    return st;
+}
+
+const struct pass pass_lower_tflite = {"lower_tflite", lower_run};
