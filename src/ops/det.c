@@ -53,8 +53,8 @@ fy_status det_eval(struct op_ctx *c)
     int64_t m = x->dims[x->rank - 1];
     if (y->numel == 0) return FY_OK; /* m may be large when the batch is empty */
     size_t mm = (size_t)(m * m);
-    double *a = rx_scratch(c, (mm ? mm : 1) * sizeof(double));
-    double *out = rx_scratch(c, (size_t)(y->numel ? y->numel : 1) * sizeof(double));
+    double *a = op_scratch(c, (mm ? mm : 1) * sizeof(double));
+    double *out = op_scratch(c, (size_t)(y->numel ? y->numel : 1) * sizeof(double));
     if (!a || !out) return FY_ENOMEM;
     for (uint64_t b = 0; b < y->numel; b++) {
         rx_read_f64(x, b * mm, (int64_t)mm, a);

@@ -400,9 +400,9 @@ static fy_status einsum_gemm(struct op_ctx *c, const struct einsum_bind *b,
     }
     int64_t B = size[EG_BATCH], M = size[EG_M], N = size[EG_N], K = size[EG_K];
     if (B * M * N * K == 0) return FY_OK;
-    float *pa = rx_scratch(c, (size_t)(B * M * K) * sizeof(float));
-    float *pb = rx_scratch(c, (size_t)(B * K * N) * sizeof(float));
-    float *pc = rx_scratch(c, (size_t)(B * M * N) * sizeof(float));
+    float *pa = op_scratch(c, (size_t)(B * M * K) * sizeof(float));
+    float *pb = op_scratch(c, (size_t)(B * K * N) * sizeof(float));
+    float *pc = op_scratch(c, (size_t)(B * M * N) * sizeof(float));
     if (!pa || !pb || !pc) return FY_ENOMEM;
     int order[EINSUM_MAX_LABELS], n = 0;
     for (int i = 0; i < nl[EG_BATCH]; i++) order[n++] = lab[EG_BATCH][i];
@@ -442,7 +442,7 @@ fy_status einsum_eval(struct op_ctx *c)
     fy_status st = einsum_bind(c, &b, false);
     if (st) return st;
     if (y->numel == 0) return FY_OK;
-    struct einsum_job *j = rx_scratch(c, sizeof *j);
+    struct einsum_job *j = op_scratch(c, sizeof *j);
     if (!j) return FY_ENOMEM;
     memset(j, 0, sizeof *j);
     j->n_ops = p->n_operands;
@@ -465,7 +465,7 @@ fy_status einsum_eval(struct op_ctx *c)
     for (int k = 0; k < j->n_ops; k++) {
         const struct op_tensor *t = c->in[k];
         if (j->is_int) {
-            int64_t *v = rx_scratch(c, (size_t)t->numel * sizeof(int64_t));
+            int64_t *v = op_scratch(c, (size_t)t->numel * sizeof(int64_t));
             if (!v) return FY_ENOMEM;
             rx_read_i64(t, 0, (int64_t)t->numel, v);
             j->vi[k] = v;
@@ -489,8 +489,8 @@ fy_status einsum_eval(struct op_ctx *c)
         for (int k = 0; k < j->n_ops; k++) j->sum_stride[k][j->n_sum] = lstride[k][l];
         j->n_sum++;
     }
-    if (j->is_int) j->yi = rx_scratch(c, (size_t)y->numel * sizeof(int64_t));
-    else j->yf = rx_scratch(c, (size_t)y->numel * sizeof(double));
+    if (j->is_int) j->yi = op_scratch(c, (size_t)y->numel * sizeof(int64_t));
+    else j->yf = op_scratch(c, (size_t)y->numel * sizeof(double));
     if (!j->yi && !j->yf) return FY_ENOMEM;
     int64_t per = 1;
     for (int s = 0; s < j->n_sum; s++) per *= j->sum_dim[s];

@@ -240,7 +240,7 @@ fy_status grid_sample_eval(struct op_ctx *c)
     }
     j.x = rx_load_f64(c, x);
     j.grid = rx_load_f64(c, grid);
-    j.y = rx_scratch(c, (size_t)y->numel * sizeof(double));
+    j.y = op_scratch(c, (size_t)y->numel * sizeof(double));
     if (!j.x || !j.grid || !j.y) return FY_ENOMEM;
     op_parallel_for(c, j.N * j.out_size, 1024 / (j.C ? j.C : 1) + 1, gs_range, &j);
     rx_write_f64(y, 0, (int64_t)y->numel, j.y);

@@ -114,10 +114,10 @@ static fy_status nms_run(struct op_ctx *c, int64_t *out, int64_t *count)
     *count = 0;
     if (a.max_out == 0 || S == 0) return FY_OK;
     size_t ns = (size_t)S;
-    struct nms_box *boxes = rx_scratch(c, ns * sizeof *boxes);
-    int64_t *idx = rx_scratch(c, ns * sizeof(int64_t));
-    int64_t *tmp = rx_scratch(c, ns * sizeof(int64_t));
-    int64_t *sel = rx_scratch(c, ns * sizeof(int64_t));
+    struct nms_box *boxes = op_scratch(c, ns * sizeof *boxes);
+    int64_t *idx = op_scratch(c, ns * sizeof(int64_t));
+    int64_t *tmp = op_scratch(c, ns * sizeof(int64_t));
+    int64_t *sel = op_scratch(c, ns * sizeof(int64_t));
     if (!boxes || !idx || !tmp || !sel) return FY_ENOMEM;
     const float *bx = bt->data, *sc = st_->data;
     for (int64_t b = 0; b < B; b++) {

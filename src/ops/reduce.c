@@ -4,8 +4,18 @@
  * and Det in their own files (see reduce.h). Also the helpers reduce.h
  * declares for both the reduce and image families.
  *
- * Reductions accumulate float types in double and integer types in int64
- * (wrapping, as numpy does), so sums of integers stay exact. */
+ * Reduce*: axes are an attribute before opset 18 (13 for ReduceSum) and
+ * input 1 from then on, where noop_with_empty_axes = 1 turns "no axes" into
+ * a reduction over no dims (the identity, plus the op's elementwise part:
+ * LogSum gives log x, SumSquare x^2); otherwise no axes means all of them.
+ * A reduction over an empty set gives the op's identity: 0 for the sums,
+ * 1 for the product, -inf for Max / LogSum / LogSumExp (an integer type's
+ * minimum for Max), +inf for Min; Mean is 0/0, NaN, as in numpy (ONNX
+ * leaves it undefined). NaN propagates through Max and Min.
+ *
+ * Float types accumulate in double and integer types in int64 (wrapping, as
+ * numpy does), so sums of integers stay exact; L2, LogSum and LogSumExp of
+ * integers go through double. */
 #include "ops/reduce.h"
 
 #include <math.h>
@@ -15,15 +25,6 @@
 #include "core/half.h"
 
 /* ======================= shared helpers ======================= */
-
-void *rx_scratch(struct op_ctx *c, size_t bytes)
-{
-    if (bytes > SIZE_MAX - 128) {
-        op_fail(c, FY_ENOMEM, "scratch request of %zu bytes is too large", bytes);
-        return NULL;
-    }
-    return op_scratch(c, bytes + 64);
-}
 
 const struct op_tensor *rx_in(const struct op_ctx *c, int i)
 {
@@ -107,7 +108,7 @@ void rx_write_f64(struct op_tensor *t, uint64_t first, int64_t n, const double *
 const double *rx_load_f64(struct op_ctx *c, const struct op_tensor *t)
 {
     if (t->dtype == IR_F64) return t->data;
-    double *v = rx_scratch(c, (size_t)t->numel * sizeof(double));
+    double *v = op_scratch(c, (size_t)t->numel * sizeof(double));
     if (v) rx_read_f64(t, 0, (int64_t)t->numel, v);
     return v;
 }
@@ -119,21 +120,6 @@ const char *rx_shape_str(const struct op_tensor *t, char *buf, size_t cap)
         k += (size_t)snprintf(buf + k, cap - k, "%s%lld", d ? "," : "", (long long)t->dims[d]);
     if (k < cap) snprintf(buf + k, cap - k, "]");
     return buf;
-}
-
-fy_status rx_read_scalar_f64(const struct op_ctx *c, int input, const char *what, double *out)
-{
-    const struct op_tensor *t = rx_in(c, input);
-    if (!t) return op_fail(c, FY_EINVALID, "%s (input %d) is missing", what, input);
-    if (t->numel != 1)
-        return op_fail(c, FY_EINVALID, "%s has %llu elements; expected a scalar", what,
-                       (unsigned long long)t->numel);
-    if (t->dtype == IR_STRING || t->dtype == IR_C64 || t->dtype == IR_C128 ||
-        t->dtype == IR_I4 || t->dtype == IR_U4 || t->dtype == IR_UNDEFINED)
-        return op_fail(c, FY_EINVALID, "%s has type %s; expected a number", what,
-                       ir_dtype_name(t->dtype));
-    *out = op_get_f64(t, 0);
-    return FY_OK;
 }
 
 /* ======================= Reduce* ======================= */
@@ -263,6 +249,9 @@ static fy_status reduce_infer(struct op_ctx *c)
         st = op_expect_dtype(c, 0, math, 8);
     }
     if (st) return st;
+    if (!p->axes_input && rx_in(c, 1))
+        return op_fail(c, FY_EINVALID, "has input 1; before opset %d %s takes axes as attribute",
+                       c->node->op == IR_OP_REDUCE_SUM ? 13 : 18, c->node->op_type);
     bool reduced[OP_MAX_RANK];
     st = reduce_axes(c, reduced, true);
     if (st) return st;
@@ -719,11 +708,11 @@ static fy_status reduce_eval(struct op_ctx *c)
                 p->kind != RED_LSE;
     size_t n = (size_t)pl.n_out;
     if (j.use_int) {
-        j.acc_i = rx_scratch(c, n * sizeof(int64_t));
+        j.acc_i = op_scratch(c, n * sizeof(int64_t));
         if (!j.acc_i) return FY_ENOMEM;
     } else {
-        j.acc_f = rx_scratch(c, n * sizeof(double));
-        j.shift = p->kind == RED_LSE ? rx_scratch(c, n * sizeof(double)) : NULL;
+        j.acc_f = op_scratch(c, n * sizeof(double));
+        j.shift = p->kind == RED_LSE ? op_scratch(c, n * sizeof(double)) : NULL;
         if (!j.acc_f || (p->kind == RED_LSE && !j.shift)) return FY_ENOMEM;
     }
     /* work items of roughly 32K input elements each at the least */
@@ -929,7 +918,7 @@ static fy_status cumsum_eval(struct op_ctx *c)
     double *yf = NULL;
     if (is_f) {
         xf = rx_load_f64(c, x);
-        yf = rx_scratch(c, (size_t)y->numel * sizeof(double));
+        yf = op_scratch(c, (size_t)y->numel * sizeof(double));
         if (!xf || !yf) return FY_ENOMEM;
     }
     for (int64_t o = 0; o < outer; o++)

@@ -13,9 +13,6 @@
 
 /* ---- helpers shared by the reduce and image families ---- */
 
-/* op_scratch with 64 spare bytes: op_scratch (interp.c) can hand back up to
- * 56 bytes less than asked for (its header is counted in the rounding). */
-void *rx_scratch(struct op_ctx *c, size_t bytes);
 /* Input i, or NULL when left out (or beyond the node's inputs). */
 const struct op_tensor *rx_in(const struct op_ctx *c, int i);
 bool rx_is_float(enum ir_dtype t);
@@ -30,8 +27,6 @@ void rx_write_f64(struct op_tensor *t, uint64_t first, int64_t n, const double *
 const double *rx_load_f64(struct op_ctx *c, const struct op_tensor *t);
 /* Shape as "[1,3,224,224]" for messages. */
 const char *rx_shape_str(const struct op_tensor *t, char *buf, size_t cap);
-/* Reads a scalar (or one-element) input of a float or integer type. */
-fy_status rx_read_scalar_f64(const struct op_ctx *c, int input, const char *what, double *out);
 
 /* ---- Softmax, LogSoftmax, Hardmax (softmax.c) ---- */
 

@@ -372,12 +372,12 @@ static fy_status rs_build_taps(struct op_ctx *c, const struct rs_geom *g, int d,
                        d, nd);
     int64_t n = (int64_t)nd;
     t->max_taps = n;
-    t->first = rx_scratch(c, (size_t)(out + 1) * sizeof(int64_t));
-    t->off = rx_scratch(c, (size_t)(out * n + 1) * sizeof(int64_t));
-    t->w = rx_scratch(c, (size_t)(out * n + 1) * sizeof(double));
-    t->ext = rx_scratch(c, (size_t)(out + 1) * sizeof(bool));
-    double *wk = rx_scratch(c, (size_t)n * sizeof(double));
-    int64_t *ik = rx_scratch(c, (size_t)n * sizeof(int64_t));
+    t->first = op_scratch(c, (size_t)(out + 1) * sizeof(int64_t));
+    t->off = op_scratch(c, (size_t)(out * n + 1) * sizeof(int64_t));
+    t->w = op_scratch(c, (size_t)(out * n + 1) * sizeof(double));
+    t->ext = op_scratch(c, (size_t)(out + 1) * sizeof(bool));
+    double *wk = op_scratch(c, (size_t)n * sizeof(double));
+    int64_t *ik = op_scratch(c, (size_t)n * sizeof(int64_t));
     if (!t->first || !t->off || !t->w || !t->ext || !wk || !ik) return FY_ENOMEM;
     int64_t k = 0;
     for (int64_t o = 0; o < out; o++) {
@@ -573,7 +573,7 @@ fy_status resize_eval(struct op_ctx *c)
     struct rs_geom g;
     fy_status st = rs_geom(c, &g);
     if (st) return st;
-    struct rs_job *j = rx_scratch(c, sizeof *j);
+    struct rs_job *j = op_scratch(c, sizeof *j);
     if (!j) return FY_ENOMEM;
     memset(j, 0, sizeof *j);
     j->rank = g.rank;
@@ -602,7 +602,7 @@ fy_status resize_eval(struct op_ctx *c)
         j->yb = y->data;
     } else {
         j->x = rx_load_f64(c, x);
-        j->y = rx_scratch(c, (size_t)y->numel * sizeof(double));
+        j->y = op_scratch(c, (size_t)y->numel * sizeof(double));
         if (!j->x || !j->y) return FY_ENOMEM;
     }
     op_parallel_for(c, rows, 8192 / j->row_len + 1, rs_range, j);

@@ -99,7 +99,7 @@ fy_status roi_align_eval(struct op_ctx *c)
     }
     if (yt->numel == 0) return FY_OK;
     const double *x = rx_load_f64(c, xt), *rois = rx_load_f64(c, rois_t);
-    double *y = rx_scratch(c, (size_t)yt->numel * sizeof(double));
+    double *y = op_scratch(c, (size_t)yt->numel * sizeof(double));
     if (!x || !rois || !y) return FY_ENOMEM;
     double offset = p->half_pixel ? 0.5 : 0.0, scale = p->spatial_scale;
     struct ra_sample *s = NULL;
@@ -130,7 +130,7 @@ fy_status roi_align_eval(struct op_ctx *c)
         size_t ns = (size_t)(ph_n * pw_n * gh * gw);
         if (ns > cap) {
             cap = ns;
-            s = rx_scratch(c, cap * sizeof *s);
+            s = op_scratch(c, cap * sizeof *s);
             if (!s) return FY_ENOMEM;
         }
         size_t k = 0;

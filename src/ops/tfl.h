@@ -33,6 +33,11 @@ struct tfl_conv_params { /* CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV */
     int depth_multiplier;
 };
 
+struct tfl_conv3d_params {
+    int padding;
+    int stride[3], dilation[3]; /* depth, height, width */
+};
+
 struct tfl_fc_params {
     bool keep_num_dims;
     enum ir_dtype quantized_bias_type; /* bias type when the bias is absent */
@@ -88,8 +93,7 @@ fy_status tfl_need_quant(struct op_ctx *c, const struct op_tensor *t, const char
 /* The output dtype the model declares for output i, or fallback. */
 enum ir_dtype tfl_declared_dtype(const struct op_ctx *c, int i, enum ir_dtype fallback);
 /* Clamp bounds of a quantized output for the node's fused activation. */
-void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo,
-                   int32_t *hi);
+void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo, int32_t *hi);
 /* Saturation bounds of an integer type. */
 void tfl_int_range(enum ir_dtype t, int32_t *lo, int32_t *hi);
 bool tfl_is_quant_int(enum ir_dtype t); /* int8, uint8, int16 */
@@ -105,8 +109,7 @@ fy_status tfl_parse_tensor_type(const struct ir_node *n, const char *name, enum 
 
 /* TFLite's output size and leading padding for one spatial dim. */
 int64_t tfl_out_size(int padding, int64_t in, int64_t filter, int stride, int dilation);
-int tfl_pad_before(int stride, int dilation, int64_t in, int64_t filter, int64_t out,
-                   int *offset);
+int tfl_pad_before(int stride, int dilation, int64_t in, int64_t filter, int64_t out, int *offset);
 
 /* Element-wise broadcast iteration over an output of `rank` dims: calls
  * fn(arg, out_index, a_index, b_index) for every output element in order. */
@@ -125,14 +128,16 @@ fy_status tfl_dwconv_infer(struct op_ctx *c);
 fy_status tfl_dwconv_eval(struct op_ctx *c);
 fy_status tfl_tconv_infer(struct op_ctx *c);
 fy_status tfl_tconv_eval(struct op_ctx *c);
+fy_status tfl_conv3d_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err);
+fy_status tfl_conv3d_infer(struct op_ctx *c);
+fy_status tfl_conv3d_eval(struct op_ctx *c);
 
 /* tfl_fc.c */
-fy_status tfl_fc_parse(const struct ir_node *n, int64_t opset, void *params,
-                       struct fy_error *err);
+fy_status tfl_fc_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_fc_infer(struct op_ctx *c);
 fy_status tfl_fc_eval(struct op_ctx *c);
-fy_status tfl_bmm_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status tfl_bmm_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_bmm_infer(struct op_ctx *c);
 fy_status tfl_bmm_eval(struct op_ctx *c);
 
@@ -200,8 +205,7 @@ fy_status tfl_softmax_infer(struct op_ctx *c);
 fy_status tfl_softmax_eval(struct op_ctx *c);
 fy_status tfl_log_softmax_eval(struct op_ctx *c);
 fy_status tfl_l2norm_eval(struct op_ctx *c);
-fy_status tfl_lrn_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status tfl_lrn_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_lrn_eval(struct op_ctx *c);
 
 /* tfl_shape.c */
@@ -290,8 +294,7 @@ fy_status tfl_sum_eval(struct op_ctx *c);
 fy_status tfl_reduce_max_eval(struct op_ctx *c);
 fy_status tfl_reduce_min_eval(struct op_ctx *c);
 fy_status tfl_reduce_prod_eval(struct op_ctx *c);
-fy_status tfl_arg_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status tfl_arg_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_arg_infer(struct op_ctx *c);
 fy_status tfl_arg_max_eval(struct op_ctx *c);
 fy_status tfl_arg_min_eval(struct op_ctx *c);
@@ -304,8 +307,7 @@ fy_status tfl_resize_bilinear_eval(struct op_ctx *c);
 fy_status tfl_resize_nearest_eval(struct op_ctx *c);
 
 /* tfl_rnn.c */
-fy_status tfl_rnn_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err);
+fy_status tfl_rnn_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_svdf_infer(struct op_ctx *c);
 fy_status tfl_svdf_eval(struct op_ctx *c);
 fy_status tfl_lstm_infer(struct op_ctx *c);

@@ -17,7 +17,8 @@
  *    difference, squared, then the output multiplier;
  *  - MAXIMUM/MINIMUM compare raw values (TFLite requires equal quantization).
  * Float kernels leave the fused activation to the interpreter; int32
- * outputs clamp to it here (the interpreter only touches float32). */
+ * outputs clamp to it here (the interpreter only touches float32), as
+ * TFLite does (TFLite Micro's int32 ADD ignores it). */
 #include <math.h>
 #include <string.h>
 
@@ -72,30 +73,53 @@ struct bin {
 static int64_t qv(const struct op_tensor *t, uint64_t i)
 {
     switch (t->dtype) {
-    case IR_I8: return ((const int8_t *)t->data)[i];
-    case IR_U8: return ((const uint8_t *)t->data)[i];
-    case IR_I16: return ((const int16_t *)t->data)[i];
-    case IR_I32: return ((const int32_t *)t->data)[i];
-    case IR_I64: return ((const int64_t *)t->data)[i];
-    case IR_BOOL: return ((const uint8_t *)t->data)[i] != 0;
-    default: return 0;
+    case IR_I8:
+        return ((const int8_t *)t->data)[i];
+    case IR_U8:
+        return ((const uint8_t *)t->data)[i];
+    case IR_I16:
+        return ((const int16_t *)t->data)[i];
+    case IR_I32:
+        return ((const int32_t *)t->data)[i];
+    case IR_I64:
+        return ((const int64_t *)t->data)[i];
+    case IR_BOOL:
+        return ((const uint8_t *)t->data)[i] != 0;
+    default:
+        return 0;
     }
 }
 
 static void qset(struct op_tensor *t, uint64_t i, int64_t v)
 {
     switch (t->dtype) {
-    case IR_I8: ((int8_t *)t->data)[i] = (int8_t)v; break;
-    case IR_U8: ((uint8_t *)t->data)[i] = (uint8_t)v; break;
-    case IR_I16: ((int16_t *)t->data)[i] = (int16_t)v; break;
-    case IR_I32: ((int32_t *)t->data)[i] = (int32_t)v; break;
-    case IR_I64: ((int64_t *)t->data)[i] = v; break;
-    case IR_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
-    default: break;
+    case IR_I8:
+        ((int8_t *)t->data)[i] = (int8_t)v;
+        break;
+    case IR_U8:
+        ((uint8_t *)t->data)[i] = (uint8_t)v;
+        break;
+    case IR_I16:
+        ((int16_t *)t->data)[i] = (int16_t)v;
+        break;
+    case IR_I32:
+        ((int32_t *)t->data)[i] = (int32_t)v;
+        break;
+    case IR_I64:
+        ((int64_t *)t->data)[i] = v;
+        break;
+    case IR_BOOL:
+        ((uint8_t *)t->data)[i] = v != 0;
+        break;
+    default:
+        break;
     }
 }
 
-static int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+static int32_t clamp32(int32_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
 
 /* ADD/SUB/SQUARED_DIFFERENCE: both inputs rescaled to a common scale */
 static void q_addsub(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
@@ -143,7 +167,10 @@ static void q_div(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
     const int headroom = a ? __builtin_clrsb(a) : 31;
     const int32_t unscaled = tfq_mbqm_gt1(a, b_inv, headroom);
     const int total_shift = p->y_shift - recip_shift - headroom;
-    int32_t r = tfq_wadd(tfq_mbqm_lt1(unscaled, p->y_mult, total_shift), p->y_off);
+    /* TFLite shifts right here (MultiplyByQuantizedMultiplierSmallerThanOneExp)
+     * and asserts total_shift <= 0; tfq_mbqm is the same for those and
+     * stays exact when a tiny quotient makes the shift positive */
+    int32_t r = tfq_wadd(tfq_mbqm(unscaled, p->y_mult, total_shift), p->y_off);
     qset(p->y, o, clamp32(r, p->lo, p->hi));
 }
 
@@ -175,20 +202,35 @@ static void plain(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
         const float a = ((const float *)p->a->data)[ia], b = ((const float *)p->b->data)[ib];
         float r = 0;
         switch (p->op) {
-        case IR_OP_TFL_ADD: r = a + b; break;
-        case IR_OP_TFL_SUB: r = a - b; break;
-        case IR_OP_TFL_MUL: r = a * b; break;
-        case IR_OP_TFL_DIV: r = a / b; break;
-        case IR_OP_TFL_SQUARED_DIFFERENCE: r = (a - b) * (a - b); break;
-        case IR_OP_TFL_POW: r = powf(a, b); break;
-        case IR_OP_TFL_FLOOR_DIV: r = floorf(a / b); break;
+        case IR_OP_TFL_ADD:
+            r = a + b;
+            break;
+        case IR_OP_TFL_SUB:
+            r = a - b;
+            break;
+        case IR_OP_TFL_MUL:
+            r = a * b;
+            break;
+        case IR_OP_TFL_DIV:
+            r = a / b;
+            break;
+        case IR_OP_TFL_SQUARED_DIFFERENCE:
+            r = (a - b) * (a - b);
+            break;
+        case IR_OP_TFL_POW:
+            r = powf(a, b);
+            break;
+        case IR_OP_TFL_FLOOR_DIV:
+            r = floorf(a / b);
+            break;
         case IR_OP_TFL_FLOOR_MOD: {
             /* TFLite: fmod, then shifted to take the divisor's sign */
             r = fmodf(a, b);
             if (r != 0 && ((r < 0) != (b < 0))) r += b;
             break;
         }
-        default: break;
+        default:
+            break;
         }
         ((float *)p->y->data)[o] = r;
         return;
@@ -197,9 +239,15 @@ static void plain(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
     const bool is32 = p->y->dtype == IR_I32;
     int64_t r = 0;
     switch (p->op) {
-    case IR_OP_TFL_ADD: r = (int64_t)((uint64_t)a + (uint64_t)b); break;
-    case IR_OP_TFL_SUB: r = (int64_t)((uint64_t)a - (uint64_t)b); break;
-    case IR_OP_TFL_MUL: r = (int64_t)((uint64_t)a * (uint64_t)b); break;
+    case IR_OP_TFL_ADD:
+        r = (int64_t)((uint64_t)a + (uint64_t)b);
+        break;
+    case IR_OP_TFL_SUB:
+        r = (int64_t)((uint64_t)a - (uint64_t)b);
+        break;
+    case IR_OP_TFL_MUL:
+        r = (int64_t)((uint64_t)a * (uint64_t)b);
+        break;
     case IR_OP_TFL_SQUARED_DIFFERENCE: {
         uint64_t d = (uint64_t)a - (uint64_t)b;
         r = (int64_t)(d * d);
@@ -216,8 +264,10 @@ static void plain(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
             r = p->op == IR_OP_TFL_FLOOR_MOD ? 0 : a; /* wraps */
             break;
         }
-        if (p->op == IR_OP_TFL_DIV) r = a / b;
-        else if (p->op == IR_OP_TFL_FLOOR_DIV) r = floordiv64(a, b);
+        if (p->op == IR_OP_TFL_DIV)
+            r = a / b;
+        else if (p->op == IR_OP_TFL_FLOOR_DIV)
+            r = floordiv64(a, b);
         else {
             r = a % b;
             if (r != 0 && ((r < 0) != (b < 0))) r += b;
@@ -238,7 +288,8 @@ static void plain(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
         r = acc;
         break;
     }
-    default: break;
+    default:
+        break;
     }
     if (is32) r = (int32_t)r; /* int32 arithmetic wraps */
     if (r < p->ilo) r = p->ilo;
@@ -253,10 +304,17 @@ static void int_act(const struct op_ctx *c, struct bin *p)
     p->ilo = INT64_MIN;
     p->ihi = INT64_MAX;
     switch (c->node->activation) {
-    case IR_ACT_RELU: p->ilo = 0; break;
-    case IR_ACT_RELU6: p->ilo = 0, p->ihi = 6; break;
-    case IR_ACT_RELU_N1_TO_1: p->ilo = -1, p->ihi = 1; break;
-    default: break;
+    case IR_ACT_RELU:
+        p->ilo = 0;
+        break;
+    case IR_ACT_RELU6:
+        p->ilo = 0, p->ihi = 6;
+        break;
+    case IR_ACT_RELU_N1_TO_1:
+        p->ilo = -1, p->ihi = 1;
+        break;
+    default:
+        break;
     }
 }
 
@@ -279,9 +337,9 @@ static void setup(struct op_ctx *c, struct bin *p)
 static fy_status finish(struct op_ctx *c, const struct bin *p)
 {
     if (p->div_by_zero)
-        return op_fail(c, FY_EINVALID, p->op == IR_OP_TFL_POW
-                                           ? "integer POW with a negative exponent"
-                                           : "integer division by zero");
+        return op_fail(c, FY_EINVALID,
+                       p->op == IR_OP_TFL_POW ? "integer POW with a negative exponent"
+                                              : "integer division by zero");
     return FY_OK;
 }
 
@@ -348,8 +406,7 @@ fy_status tfl_div_eval(struct op_ctx *c)
         tfl_broadcast2(p.a, p.b, p.y, plain, &p);
         return finish(c, &p);
     }
-    double real =
-        (double)(tfl_scale(p.a) / (tfl_scale(p.b) * tfl_scale(p.y))); /* float quotient */
+    double real = (double)(tfl_scale(p.a) / (tfl_scale(p.b) * tfl_scale(p.y))); /* float quotient */
     tfq_quantize_multiplier(real, &p.y_mult, &p.y_shift);
     tfl_broadcast2(p.a, p.b, p.y, q_div, &p);
     return finish(c, &p);
@@ -368,8 +425,7 @@ fy_status tfl_squared_difference_eval(struct op_ctx *c)
     const double twice_max = 2.0 * (double)(sa > sb ? sa : sb);
     tfq_quantize_multiplier((double)sa / twice_max, &p.a_mult, &p.a_shift);
     tfq_quantize_multiplier((double)sb / twice_max, &p.b_mult, &p.b_shift);
-    tfq_quantize_multiplier(twice_max * twice_max /
-                                (double)((float)(1 << (p.left_shift * 2)) * sy),
+    tfq_quantize_multiplier(twice_max * twice_max / (double)((float)(1 << (p.left_shift * 2)) * sy),
                             &p.y_mult, &p.y_shift);
     /* TFLite Micro clamps to the type's range: no fused activation here */
     tfl_int_range(p.y->dtype, &p.lo, &p.hi);
@@ -385,7 +441,10 @@ fy_status tfl_maximum_eval(struct op_ctx *c)
     return FY_OK;
 }
 
-fy_status tfl_minimum_eval(struct op_ctx *c) { return tfl_maximum_eval(c); }
+fy_status tfl_minimum_eval(struct op_ctx *c)
+{
+    return tfl_maximum_eval(c);
+}
 
 fy_status tfl_pow_eval(struct op_ctx *c)
 {
@@ -395,8 +454,14 @@ fy_status tfl_pow_eval(struct op_ctx *c)
     return finish(c, &p);
 }
 
-fy_status tfl_floor_div_eval(struct op_ctx *c) { return tfl_pow_eval(c); }
-fy_status tfl_floor_mod_eval(struct op_ctx *c) { return tfl_pow_eval(c); }
+fy_status tfl_floor_div_eval(struct op_ctx *c)
+{
+    return tfl_pow_eval(c);
+}
+fy_status tfl_floor_mod_eval(struct op_ctx *c)
+{
+    return tfl_pow_eval(c);
+}
 
 /* ---- comparisons and logic ---- */
 
@@ -431,13 +496,26 @@ static void compare(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
     }
     bool r = false;
     switch (p->op) {
-    case IR_OP_TFL_EQUAL: r = cmp == 0; break;
-    case IR_OP_TFL_NOT_EQUAL: r = cmp != 0; break;
-    case IR_OP_TFL_LESS: r = cmp == -1; break;
-    case IR_OP_TFL_LESS_EQUAL: r = cmp == -1 || cmp == 0; break;
-    case IR_OP_TFL_GREATER: r = cmp == 1; break;
-    case IR_OP_TFL_GREATER_EQUAL: r = cmp == 1 || cmp == 0; break;
-    default: break;
+    case IR_OP_TFL_EQUAL:
+        r = cmp == 0;
+        break;
+    case IR_OP_TFL_NOT_EQUAL:
+        r = cmp != 0;
+        break;
+    case IR_OP_TFL_LESS:
+        r = cmp == -1;
+        break;
+    case IR_OP_TFL_LESS_EQUAL:
+        r = cmp == -1 || cmp == 0;
+        break;
+    case IR_OP_TFL_GREATER:
+        r = cmp == 1;
+        break;
+    case IR_OP_TFL_GREATER_EQUAL:
+        r = cmp == 1 || cmp == 0;
+        break;
+    default:
+        break;
     }
     ((uint8_t *)p->y->data)[o] = r;
 }
@@ -577,11 +655,13 @@ fy_status tfl_add_n_eval(struct op_ctx *c)
     for (uint64_t i = 0; i < o->numel; i++) {
         if (o->dtype == IR_F32) {
             float s = ((const float *)c->in[0]->data)[i];
-            for (int k = 1; k < c->n_inputs; k++) s += ((const float *)c->in[k]->data)[i];
+            for (int k = 1; k < c->n_inputs; k++)
+                s += ((const float *)c->in[k]->data)[i];
             ((float *)o->data)[i] = s;
         } else {
             uint32_t s = (uint32_t)((const int32_t *)c->in[0]->data)[i];
-            for (int k = 1; k < c->n_inputs; k++) s += (uint32_t)((const int32_t *)c->in[k]->data)[i];
+            for (int k = 1; k < c->n_inputs; k++)
+                s += (uint32_t)((const int32_t *)c->in[k]->data)[i];
             ((int32_t *)o->data)[i] = (int32_t)s;
         }
     }

@@ -24,8 +24,7 @@
 
 #include "ops/tfl.h"
 
-fy_status tfl_conv_parse(const struct ir_node *n, int64_t opset, void *params,
-                         struct fy_error *err)
+fy_status tfl_conv_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_conv_params *p = params;
@@ -45,9 +44,8 @@ enum conv_kind { CONV, DWCONV, TCONV };
 /* The arithmetic a node runs, decided in infer from the dtypes. */
 enum conv_arith { ARITH_F32, ARITH_I8, ARITH_U8, ARITH_I16_32, ARITH_I16_64 };
 
-static fy_status check_types(struct op_ctx *c, const struct op_tensor *x,
-                             const struct op_tensor *w, const struct op_tensor *b,
-                             enum conv_kind kind)
+static fy_status check_types(struct op_ctx *c, const struct op_tensor *x, const struct op_tensor *w,
+                             const struct op_tensor *b, enum conv_kind kind)
 {
     const char *what = kind == TCONV ? "input 2" : "input 0";
     switch (x->dtype) {
@@ -99,10 +97,14 @@ static enum conv_arith arith_of(const struct op_tensor *x, const struct op_tenso
                                 const struct ir_node *n, enum conv_kind kind)
 {
     switch (x->dtype) {
-    case IR_F32: return ARITH_F32;
-    case IR_I8: return ARITH_I8;
-    case IR_U8: return ARITH_U8;
-    default: break;
+    case IR_F32:
+        return ARITH_F32;
+    case IR_I8:
+        return ARITH_I8;
+    case IR_U8:
+        return ARITH_U8;
+    default:
+        break;
     }
     if (kind == DWCONV) return ARITH_I16_64;
     if (b) return b->dtype == IR_I32 ? ARITH_I16_32 : ARITH_I16_64;
@@ -120,11 +122,11 @@ struct conv_job {
     enum conv_arith arith;
     const struct op_tensor *x, *w, *b;
     struct op_tensor *y;
-    int64_t n, h, wd, c;        /* input */
-    int64_t kh, kw, wc;         /* filter spatial dims and its input channels */
-    int64_t oh, ow, oc;         /* output */
-    int64_t groups, per_group;  /* CONV_2D groups: output channels per group */
-    int64_t dm;                 /* DEPTHWISE multiplier */
+    int64_t n, h, wd, c;       /* input */
+    int64_t kh, kw, wc;        /* filter spatial dims and its input channels */
+    int64_t oh, ow, oc;        /* output */
+    int64_t groups, per_group; /* CONV_2D groups: output channels per group */
+    int64_t dm;                /* DEPTHWISE multiplier */
     int sh, sw, dh, dw, ph, pw;
     int32_t x_off, w_off, y_off, lo, hi;
     const int32_t *mult;
@@ -140,30 +142,45 @@ static int64_t bias_i(const struct op_tensor *b, int64_t o)
 {
     if (!b) return 0;
     switch (b->dtype) {
-    case IR_I32: return ((const int32_t *)b->data)[o];
-    case IR_I64: return ((const int64_t *)b->data)[o];
-    case IR_I16: return ((const int16_t *)b->data)[o];
-    default: return 0;
+    case IR_I32:
+        return ((const int32_t *)b->data)[o];
+    case IR_I64:
+        return ((const int64_t *)b->data)[o];
+    case IR_I16:
+        return ((const int16_t *)b->data)[o];
+    default:
+        return 0;
     }
 }
 
 static int64_t get_q(const void *p, enum ir_dtype t, int64_t i)
 {
     switch (t) {
-    case IR_I8: return ((const int8_t *)p)[i];
-    case IR_U8: return ((const uint8_t *)p)[i];
-    case IR_I16: return ((const int16_t *)p)[i];
-    default: return 0;
+    case IR_I8:
+        return ((const int8_t *)p)[i];
+    case IR_U8:
+        return ((const uint8_t *)p)[i];
+    case IR_I16:
+        return ((const int16_t *)p)[i];
+    default:
+        return 0;
     }
 }
 
 static void put_q(void *p, enum ir_dtype t, int64_t i, int32_t v)
 {
     switch (t) {
-    case IR_I8: ((int8_t *)p)[i] = (int8_t)v; break;
-    case IR_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case IR_I16: ((int16_t *)p)[i] = (int16_t)v; break;
-    default: break;
+    case IR_I8:
+        ((int8_t *)p)[i] = (int8_t)v;
+        break;
+    case IR_U8:
+        ((uint8_t *)p)[i] = (uint8_t)v;
+        break;
+    case IR_I16:
+        ((int16_t *)p)[i] = (int16_t)v;
+        break;
+    default:
+        break;
     }
 }
 
@@ -212,9 +229,8 @@ static void conv_rows(void *arg, int64_t begin, int64_t end)
                         const int64_t ix = ix0 + kx * j->dw;
                         if (ix < 0 || ix >= j->wd) continue;
                         const int64_t xi = ((b * j->h + iy) * j->wd + ix) * j->c + c0;
-                        const int64_t wi = j->kind == CONV
-                                               ? wbase + (ky * j->kw + kx) * j->wc
-                                               : (ky * j->kw + kx) * j->oc + wbase;
+                        const int64_t wi = j->kind == CONV ? wbase + (ky * j->kw + kx) * j->wc
+                                                           : (ky * j->kw + kx) * j->oc + wbase;
                         if (j->arith == ARITH_F32) {
                             const float *xf = (const float *)xd + xi;
                             const float *wf = (const float *)wd + wi;
@@ -316,15 +332,20 @@ static fy_status conv_common_infer(struct op_ctx *c, enum conv_kind kind)
     if (b && b->numel != (uint64_t)oc)
         return op_fail(c, FY_EINVALID, "bias has %llu values for %lld output channels",
                        (unsigned long long)b->numel, (long long)oc);
-    int64_t dims[4] = {x->dims[0],
-                       tfl_out_size(p->padding, x->dims[1], w->dims[1], p->stride_h, p->dilation_h),
-                       tfl_out_size(p->padding, x->dims[2], w->dims[2], p->stride_w, p->dilation_w),
-                       oc};
+    int64_t dims[4] = {
+        x->dims[0], tfl_out_size(p->padding, x->dims[1], w->dims[1], p->stride_h, p->dilation_h),
+        tfl_out_size(p->padding, x->dims[2], w->dims[2], p->stride_w, p->dilation_w), oc};
     return op_set_output(c, 0, x->dtype, 4, dims); /* TFLite: output type = input type */
 }
 
-fy_status tfl_conv2d_infer(struct op_ctx *c) { return conv_common_infer(c, CONV); }
-fy_status tfl_dwconv_infer(struct op_ctx *c) { return conv_common_infer(c, DWCONV); }
+fy_status tfl_conv2d_infer(struct op_ctx *c)
+{
+    return conv_common_infer(c, CONV);
+}
+fy_status tfl_dwconv_infer(struct op_ctx *c)
+{
+    return conv_common_infer(c, DWCONV);
+}
 
 static fy_status conv_common_eval(struct op_ctx *c, enum conv_kind kind)
 {
@@ -356,8 +377,14 @@ static fy_status conv_common_eval(struct op_ctx *c, enum conv_kind kind)
     return FY_OK;
 }
 
-fy_status tfl_conv2d_eval(struct op_ctx *c) { return conv_common_eval(c, CONV); }
-fy_status tfl_dwconv_eval(struct op_ctx *c) { return conv_common_eval(c, DWCONV); }
+fy_status tfl_conv2d_eval(struct op_ctx *c)
+{
+    return conv_common_eval(c, CONV);
+}
+fy_status tfl_dwconv_eval(struct op_ctx *c)
+{
+    return conv_common_eval(c, DWCONV);
+}
 
 /* ---- TRANSPOSE_CONV ---- */
 
@@ -416,11 +443,15 @@ fy_status tfl_tconv_eval(struct op_ctx *c)
     /* scatter every input value through the filter into an accumulator */
     float *accf = NULL;
     int64_t *acci = NULL;
-    if (j.arith == ARITH_F32) accf = op_scratch(c, sizeof(float) * total);
-    else acci = op_scratch(c, sizeof(int64_t) * total);
+    if (j.arith == ARITH_F32)
+        accf = op_scratch(c, sizeof(float) * total);
+    else
+        acci = op_scratch(c, sizeof(int64_t) * total);
     if (!accf && !acci) return op_fail(c, FY_ENOMEM, "out of memory");
-    if (accf) memset(accf, 0, sizeof(float) * total);
-    else memset(acci, 0, sizeof(int64_t) * total);
+    if (accf)
+        memset(accf, 0, sizeof(float) * total);
+    else
+        memset(acci, 0, sizeof(int64_t) * total);
     for (int64_t b = 0; b < N; b++)
         for (int64_t iy = 0; iy < H; iy++)
             for (int64_t ix = 0; ix < W; ix++)
@@ -461,5 +492,94 @@ fy_status tfl_tconv_eval(struct op_ctx *c)
             put_q(j.y->data, j.y->dtype, (int64_t)i, requant(&j, acc, o));
         }
     }
+    return FY_OK;
+}
+
+/* ---- CONV_3D (float32): input [N, D, H, W, C], filter [KD, KH, KW, C, O],
+ * bias [O]?; the sum runs over (kd, ky, kx, c) in float32, then + bias ---- */
+
+fy_status tfl_conv3d_parse(const struct ir_node *n, int64_t opset, void *params,
+                           struct fy_error *err)
+{
+    (void)opset;
+    struct tfl_conv3d_params *p = params;
+    fy_status st = tfl_parse_padding(n, &p->padding, err);
+    if (!st) st = tfl_parse_int(n, "stride_d", 1, 1, 1 << 20, &p->stride[0], err);
+    if (!st) st = tfl_parse_int(n, "stride_h", 1, 1, 1 << 20, &p->stride[1], err);
+    if (!st) st = tfl_parse_int(n, "stride_w", 1, 1, 1 << 20, &p->stride[2], err);
+    if (!st) st = tfl_parse_int(n, "dilation_d_factor", 1, 1, 1 << 20, &p->dilation[0], err);
+    if (!st) st = tfl_parse_int(n, "dilation_h_factor", 1, 1, 1 << 20, &p->dilation[1], err);
+    if (!st) st = tfl_parse_int(n, "dilation_w_factor", 1, 1, 1 << 20, &p->dilation[2], err);
+    return st;
+}
+
+fy_status tfl_conv3d_infer(struct op_ctx *c)
+{
+    const struct tfl_conv3d_params *p = c->params;
+    const struct op_tensor *x = c->in[0], *w = c->n_inputs > 1 ? c->in[1] : NULL;
+    const struct op_tensor *b = c->n_inputs > 2 ? c->in[2] : NULL;
+    if (!x || !w) return op_fail(c, FY_EINVALID, "input and filter are required");
+    if (x->dtype != IR_F32 || w->dtype != IR_F32 || (b && b->dtype != IR_F32))
+        return op_fail(c, FY_EUNSUPPORTED, "CONV_3D is supported for float32 only");
+    if (x->rank != 5 || w->rank != 5)
+        return op_fail(c, FY_EINVALID, "input has rank %d and filter rank %d; both must be 5",
+                       x->rank, w->rank);
+    if (w->dims[3] != x->dims[4])
+        return op_fail(c, FY_EINVALID, "filter has %lld input channels; the input has %lld",
+                       (long long)w->dims[3], (long long)x->dims[4]);
+    if (b && b->numel != (uint64_t)w->dims[4])
+        return op_fail(c, FY_EINVALID, "bias has %llu values for %lld output channels",
+                       (unsigned long long)b->numel, (long long)w->dims[4]);
+    int64_t dims[5] = {x->dims[0], 0, 0, 0, w->dims[4]};
+    for (int k = 0; k < 3; k++)
+        dims[1 + k] =
+            tfl_out_size(p->padding, x->dims[1 + k], w->dims[k], p->stride[k], p->dilation[k]);
+    return op_set_output(c, 0, IR_F32, 5, dims);
+}
+
+fy_status tfl_conv3d_eval(struct op_ctx *c)
+{
+    const struct tfl_conv3d_params *p = c->params;
+    const struct op_tensor *x = c->in[0], *w = c->in[1];
+    const struct op_tensor *b = c->n_inputs > 2 ? c->in[2] : NULL;
+    struct op_tensor *y = c->out[0];
+    const int64_t N = x->dims[0], C = x->dims[4], O = w->dims[4];
+    int64_t in[3], k[3], out[3];
+    int pad[3];
+    for (int i = 0; i < 3; i++) {
+        in[i] = x->dims[1 + i];
+        k[i] = w->dims[i];
+        out[i] = y->dims[1 + i];
+        pad[i] = tfl_pad_before(p->stride[i], p->dilation[i], in[i], k[i], out[i], NULL);
+    }
+    const float *xd = x->data, *wd = w->data;
+    float *yd = y->data;
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t od = 0; od < out[0]; od++)
+            for (int64_t oy = 0; oy < out[1]; oy++)
+                for (int64_t ox = 0; ox < out[2]; ox++)
+                    for (int64_t o = 0; o < O; o++) {
+                        float total = 0.0f;
+                        for (int64_t kd = 0; kd < k[0]; kd++) {
+                            const int64_t id = od * p->stride[0] - pad[0] + kd * p->dilation[0];
+                            if (id < 0 || id >= in[0]) continue;
+                            for (int64_t ky = 0; ky < k[1]; ky++) {
+                                const int64_t iy = oy * p->stride[1] - pad[1] + ky * p->dilation[1];
+                                if (iy < 0 || iy >= in[1]) continue;
+                                for (int64_t kx = 0; kx < k[2]; kx++) {
+                                    const int64_t ix =
+                                        ox * p->stride[2] - pad[2] + kx * p->dilation[2];
+                                    if (ix < 0 || ix >= in[2]) continue;
+                                    const float *xp =
+                                        xd + (((n * in[0] + id) * in[1] + iy) * in[2] + ix) * C;
+                                    const float *wp = wd + ((kd * k[1] + ky) * k[2] + kx) * C * O;
+                                    for (int64_t ci = 0; ci < C; ci++)
+                                        total += xp[ci] * wp[ci * O + o];
+                                }
+                            }
+                        }
+                        yd[(((n * out[0] + od) * out[1] + oy) * out[2] + ox) * O + o] =
+                            total + (b ? ((const float *)b->data)[o] : 0.0f);
+                    }
     return FY_OK;
 }

@@ -20,8 +20,7 @@
 
 #include "ops/tfl.h"
 
-fy_status tfl_fc_parse(const struct ir_node *n, int64_t opset, void *params,
-                       struct fy_error *err)
+fy_status tfl_fc_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_fc_params *p = params;
@@ -55,8 +54,10 @@ fy_status tfl_fc_infer(struct op_ctx *c)
     switch (x->dtype) {
     case IR_F32:
         if (w->dtype != IR_F32 || (b && b->dtype != IR_F32))
-            return op_fail(c, FY_EUNSUPPORTED, "weights %s with a float32 input: hybrid kernels "
-                           "are not supported", ir_dtype_name(w->dtype));
+            return op_fail(c, FY_EUNSUPPORTED,
+                           "weights %s with a float32 input: hybrid kernels "
+                           "are not supported",
+                           ir_dtype_name(w->dtype));
         break;
     case IR_I8:
     case IR_U8:
@@ -68,8 +69,10 @@ fy_status tfl_fc_infer(struct op_ctx *c)
         break;
     case IR_I16:
         if (w->dtype != IR_I8)
-            return op_fail(c, FY_EUNSUPPORTED, "weights are %s with an int16 input; expected "
-                           "int8", ir_dtype_name(w->dtype));
+            return op_fail(c, FY_EUNSUPPORTED,
+                           "weights are %s with an int16 input; expected "
+                           "int8",
+                           ir_dtype_name(w->dtype));
         if (b && b->dtype != IR_I32 && b->dtype != IR_I64)
             return op_fail(c, FY_EINVALID, "bias is %s; expected int64 or int32",
                            ir_dtype_name(b->dtype));
@@ -84,12 +87,12 @@ fy_status tfl_fc_infer(struct op_ctx *c)
         if (!st) st = tfl_need_quant(c, c->out[0], "output 0");
         if (st) return st;
         if (w->quant->count > 1 && w->quant->count != O)
-            return op_fail(c, FY_EINVALID, "weights have %d scales for %lld units",
-                           w->quant->count, (long long)O);
+            return op_fail(c, FY_EINVALID, "weights have %d scales for %lld units", w->quant->count,
+                           (long long)O);
         yt = tfl_declared_dtype(c, 0, x->dtype);
         if (!tfl_is_quant_int(yt))
-            return op_fail(c, FY_EUNSUPPORTED, "output type %s with a %s input",
-                           ir_dtype_name(yt), ir_dtype_name(x->dtype));
+            return op_fail(c, FY_EUNSUPPORTED, "output type %s with a %s input", ir_dtype_name(yt),
+                           ir_dtype_name(x->dtype));
     }
     int64_t dims[OP_MAX_RANK];
     int rank;
@@ -121,20 +124,31 @@ struct fc_job {
 static int64_t qget(const void *p, enum ir_dtype t, int64_t i)
 {
     switch (t) {
-    case IR_I8: return ((const int8_t *)p)[i];
-    case IR_U8: return ((const uint8_t *)p)[i];
-    case IR_I16: return ((const int16_t *)p)[i];
-    default: return 0;
+    case IR_I8:
+        return ((const int8_t *)p)[i];
+    case IR_U8:
+        return ((const uint8_t *)p)[i];
+    case IR_I16:
+        return ((const int16_t *)p)[i];
+    default:
+        return 0;
     }
 }
 
 static void qput(void *p, enum ir_dtype t, int64_t i, int32_t v)
 {
     switch (t) {
-    case IR_I8: ((int8_t *)p)[i] = (int8_t)v; break;
-    case IR_U8: ((uint8_t *)p)[i] = (uint8_t)v; break;
-    case IR_I16: ((int16_t *)p)[i] = (int16_t)v; break;
-    default: break;
+    case IR_I8:
+        ((int8_t *)p)[i] = (int8_t)v;
+        break;
+    case IR_U8:
+        ((uint8_t *)p)[i] = (uint8_t)v;
+        break;
+    case IR_I16:
+        ((int16_t *)p)[i] = (int16_t)v;
+        break;
+    default:
+        break;
     }
 }
 
@@ -148,7 +162,8 @@ static void fc_rows(void *arg, int64_t begin, int64_t end)
                 const float *x = (const float *)j->x->data + r * K;
                 const float *w = (const float *)j->w->data + o * K;
                 float total = 0.0f;
-                for (int64_t k = 0; k < K; k++) total += x[k] * w[k];
+                for (int64_t k = 0; k < K; k++)
+                    total += x[k] * w[k];
                 float bias = j->b ? ((const float *)j->b->data)[o] : 0.0f;
                 ((float *)j->y->data)[r * O + o] = total + bias;
                 continue;
@@ -222,8 +237,7 @@ fy_status tfl_fc_eval(struct op_ctx *c)
 
 /* ---- BATCH_MATMUL (float32) ---- */
 
-fy_status tfl_bmm_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status tfl_bmm_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_int_params *p = params;
@@ -245,8 +259,8 @@ fy_status tfl_bmm_infer(struct op_ctx *c)
         return op_fail(c, FY_EUNSUPPORTED, "inputs are %s and %s; only float32 is supported",
                        ir_dtype_name(a->dtype), ir_dtype_name(b->dtype));
     if (a->rank < 2 || b->rank < 2)
-        return op_fail(c, FY_EINVALID, "inputs have ranks %d and %d; both need at least 2",
-                       a->rank, b->rank);
+        return op_fail(c, FY_EINVALID, "inputs have ranks %d and %d; both need at least 2", a->rank,
+                       b->rank);
     const int64_t m = p->v[0] ? a->dims[a->rank - 1] : a->dims[a->rank - 2];
     const int64_t k = p->v[0] ? a->dims[a->rank - 2] : a->dims[a->rank - 1];
     const int64_t kb = p->v[1] ? b->dims[b->rank - 1] : b->dims[b->rank - 2];
@@ -281,7 +295,8 @@ fy_status tfl_bmm_eval(struct op_ctx *c)
     const int64_t a_rows = a->dims[a->rank - 2], a_cols = a->dims[a->rank - 1];
     const int64_t b_rows = b->dims[b->rank - 2], b_cols = b->dims[b->rank - 1];
     uint64_t batches = 1;
-    for (int d = 0; d < r; d++) batches *= (uint64_t)y->dims[d];
+    for (int d = 0; d < r; d++)
+        batches *= (uint64_t)y->dims[d];
     const float *ad = a->data, *bd = b->data;
     float *yd = y->data;
     for (uint64_t bi = 0; bi < batches; bi++) {

@@ -67,7 +67,8 @@ fy_status tfl_resize_bilinear_eval(struct op_ctx *c)
     struct op_tensor *y = c->out[0];
     const int64_t N = x->dims[0], H = x->dims[1], W = x->dims[2], C = x->dims[3];
     const int64_t OH = y->dims[1], OW = y->dims[2];
-    const float hs = resize_scale(H, OH, p->align_corners), ws = resize_scale(W, OW, p->align_corners);
+    const float hs = resize_scale(H, OH, p->align_corners),
+                ws = resize_scale(W, OW, p->align_corners);
     const float *in = x->data;
     float *out = y->data;
     for (int64_t b = 0; b < N; b++)
@@ -85,9 +86,9 @@ fy_status tfl_resize_bilinear_eval(struct op_ctx *c)
                     const float v10 = in[((b * H + y1) * W + x0) * C + ch];
                     const float v01 = in[((b * H + y0) * W + x1) * C + ch];
                     const float v11 = in[((b * H + y1) * W + x1) * C + ch];
-                    out[((b * OH + oy) * OW + ox) * C + ch] =
-                        v00 * (1 - dy) * (1 - dx) + v10 * dy * (1 - dx) + v01 * (1 - dy) * dx +
-                        v11 * dy * dx;
+                    out[((b * OH + oy) * OW + ox) * C + ch] = v00 * (1 - dy) * (1 - dx) +
+                                                              v10 * dy * (1 - dx) +
+                                                              v01 * (1 - dy) * dx + v11 * dy * dx;
                 }
             }
         }

@@ -10,8 +10,7 @@
 
 #include "ops/tfl.h"
 
-fy_status tfl_pool_parse(const struct ir_node *n, int64_t opset, void *params,
-                         struct fy_error *err)
+fy_status tfl_pool_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_pool_params *p = params;
@@ -36,9 +35,9 @@ fy_status tfl_pool_infer(struct op_ctx *c)
         st = tfl_need_quant(c, c->out[0], "output 0");
         if (st) return st;
     }
-    int64_t dims[4] = {x->dims[0], tfl_out_size(p->padding, x->dims[1], p->filter_h, p->stride_h, 1),
-                       tfl_out_size(p->padding, x->dims[2], p->filter_w, p->stride_w, 1),
-                       x->dims[3]};
+    int64_t dims[4] = {
+        x->dims[0], tfl_out_size(p->padding, x->dims[1], p->filter_h, p->stride_h, 1),
+        tfl_out_size(p->padding, x->dims[2], p->filter_w, p->stride_w, 1), x->dims[3]};
     return op_set_output(c, 0, x->dtype, 4, dims);
 }
 
@@ -69,10 +68,11 @@ static fy_status pool_eval(struct op_ctx *c, enum pool_kind kind)
                         float sum = 0.0f, count = 0.0f, max = -INFINITY;
                         for (int64_t fy = fy0; fy < fy1; fy++)
                             for (int64_t fx = fx0; fx < fx1; fx++) {
-                                const float v =
-                                    xf[((b * H + iy0 + fy) * W + ix0 + fx) * C + ch];
-                                if (kind == POOL_L2) sum += v * v;
-                                else sum += v;
+                                const float v = xf[((b * H + iy0 + fy) * W + ix0 + fx) * C + ch];
+                                if (kind == POOL_L2)
+                                    sum += v * v;
+                                else
+                                    sum += v;
                                 if (v > max) max = v;
                                 count += 1.0f;
                             }
@@ -85,16 +85,19 @@ static fy_status pool_eval(struct op_ctx *c, enum pool_kind kind)
                     int64_t sum = 0, max = INT64_MIN, count = 0;
                     for (int64_t fy = fy0; fy < fy1; fy++)
                         for (int64_t fx = fx0; fx < fx1; fx++) {
-                            const int64_t v =
-                                op_get_i64(x, (uint64_t)(((b * H + iy0 + fy) * W + ix0 + fx) * C + ch));
+                            const int64_t v = op_get_i64(
+                                x, (uint64_t)(((b * H + iy0 + fy) * W + ix0 + fx) * C + ch));
                             sum += v;
                             if (v > max) max = v;
                             count++;
                         }
                     int64_t r;
-                    if (count == 0) r = 0;
-                    else if (kind == POOL_MAX) r = max;
-                    else r = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+                    if (count == 0)
+                        r = 0;
+                    else if (kind == POOL_MAX)
+                        r = max;
+                    else
+                        r = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
                     r = r < lo ? lo : (r > hi ? hi : r);
                     op_set_i64(y, o, r);
                 }
@@ -102,6 +105,15 @@ static fy_status pool_eval(struct op_ctx *c, enum pool_kind kind)
     return FY_OK;
 }
 
-fy_status tfl_avgpool_eval(struct op_ctx *c) { return pool_eval(c, POOL_AVG); }
-fy_status tfl_maxpool_eval(struct op_ctx *c) { return pool_eval(c, POOL_MAX); }
-fy_status tfl_l2pool_eval(struct op_ctx *c) { return pool_eval(c, POOL_L2); }
+fy_status tfl_avgpool_eval(struct op_ctx *c)
+{
+    return pool_eval(c, POOL_AVG);
+}
+fy_status tfl_maxpool_eval(struct op_ctx *c)
+{
+    return pool_eval(c, POOL_MAX);
+}
+fy_status tfl_l2pool_eval(struct op_ctx *c)
+{
+    return pool_eval(c, POOL_L2);
+}

@@ -31,7 +31,8 @@ fy_status tfl_reduce_parse(const struct ir_node *n, int64_t opset, void *params,
 static fy_status reduced_axes(struct op_ctx *c, bool *red)
 {
     const struct op_tensor *x = c->in[0], *a = c->in[1];
-    for (int d = 0; d < OP_MAX_RANK; d++) red[d] = false;
+    for (int d = 0; d < OP_MAX_RANK; d++)
+        red[d] = false;
     if (a->dtype != IR_I32 && a->dtype != IR_I64)
         return op_fail(c, FY_EINVALID, "axes have type %s", ir_dtype_name(a->dtype));
     for (uint64_t i = 0; i < a->numel; i++) {
@@ -66,8 +67,10 @@ fy_status tfl_reduce_infer(struct op_ctx *c)
     int64_t dims[OP_MAX_RANK];
     int n = 0;
     for (int d = 0; d < x->rank; d++) {
-        if (!red[d]) dims[n++] = x->dims[d];
-        else if (p->v[0]) dims[n++] = 1;
+        if (!red[d])
+            dims[n++] = x->dims[d];
+        else if (p->v[0])
+            dims[n++] = 1;
     }
     return op_set_output(c, 0, x->dtype, n, dims);
 }
@@ -102,8 +105,8 @@ static fy_status reduce_eval(struct op_ctx *c, enum red_kind kind)
     if (x->dtype == IR_F32) {
         float *acc = y->data;
         for (uint64_t i = 0; i < ny; i++)
-            acc[i] = kind == RED_MAX   ? -INFINITY
-                     : kind == RED_MIN ? INFINITY
+            acc[i] = kind == RED_MAX    ? -INFINITY
+                     : kind == RED_MIN  ? INFINITY
                      : kind == RED_PROD ? 1.0f
                                         : 0.0f;
         const float *xf = x->data;
@@ -112,10 +115,18 @@ static fy_status reduce_eval(struct op_ctx *c, enum red_kind kind)
             const float v = xf[i];
             switch (kind) {
             case RED_SUM:
-            case RED_MEAN: acc[o] += v; break;
-            case RED_MAX: acc[o] = v > acc[o] ? v : acc[o]; break;
-            case RED_MIN: acc[o] = v < acc[o] ? v : acc[o]; break;
-            case RED_PROD: acc[o] *= v; break;
+            case RED_MEAN:
+                acc[o] += v;
+                break;
+            case RED_MAX:
+                acc[o] = v > acc[o] ? v : acc[o];
+                break;
+            case RED_MIN:
+                acc[o] = v < acc[o] ? v : acc[o];
+                break;
+            case RED_PROD:
+                acc[o] *= v;
+                break;
             }
             for (int d = x->rank - 1; d >= 0; d--) {
                 idx[d]++;
@@ -126,23 +137,35 @@ static fy_status reduce_eval(struct op_ctx *c, enum red_kind kind)
             }
         }
         if (kind == RED_MEAN && count)
-            for (uint64_t i = 0; i < ny; i++) acc[i] = acc[i] / (float)count;
+            for (uint64_t i = 0; i < ny; i++)
+                acc[i] = acc[i] / (float)count;
         return FY_OK;
     }
     /* integers: int64 accumulators, narrowed as TFLite's int32 sums wrap */
     int64_t *acc = op_scratch(c, sizeof(int64_t) * (size_t)(ny ? ny : 1));
     if (!acc) return op_fail(c, FY_ENOMEM, "out of memory");
     for (uint64_t i = 0; i < ny; i++)
-        acc[i] = kind == RED_MAX ? INT64_MIN : kind == RED_MIN ? INT64_MAX : kind == RED_PROD ? 1 : 0;
+        acc[i] = kind == RED_MAX    ? INT64_MIN
+                 : kind == RED_MIN  ? INT64_MAX
+                 : kind == RED_PROD ? 1
+                                    : 0;
     uint64_t o = 0;
     for (uint64_t i = 0; i < x->numel; i++) {
         const int64_t v = op_get_i64(x, i);
         switch (kind) {
         case RED_SUM:
-        case RED_MEAN: acc[o] = (int64_t)((uint64_t)acc[o] + (uint64_t)v); break;
-        case RED_MAX: acc[o] = v > acc[o] ? v : acc[o]; break;
-        case RED_MIN: acc[o] = v < acc[o] ? v : acc[o]; break;
-        case RED_PROD: acc[o] = (int64_t)((uint64_t)acc[o] * (uint64_t)v); break;
+        case RED_MEAN:
+            acc[o] = (int64_t)((uint64_t)acc[o] + (uint64_t)v);
+            break;
+        case RED_MAX:
+            acc[o] = v > acc[o] ? v : acc[o];
+            break;
+        case RED_MIN:
+            acc[o] = v < acc[o] ? v : acc[o];
+            break;
+        case RED_PROD:
+            acc[o] = (int64_t)((uint64_t)acc[o] * (uint64_t)v);
+            break;
         }
         for (int d = x->rank - 1; d >= 0; d--) {
             idx[d]++;
@@ -184,16 +207,30 @@ static fy_status reduce_eval(struct op_ctx *c, enum red_kind kind)
     return FY_OK;
 }
 
-fy_status tfl_mean_eval(struct op_ctx *c) { return reduce_eval(c, RED_MEAN); }
-fy_status tfl_sum_eval(struct op_ctx *c) { return reduce_eval(c, RED_SUM); }
-fy_status tfl_reduce_max_eval(struct op_ctx *c) { return reduce_eval(c, RED_MAX); }
-fy_status tfl_reduce_min_eval(struct op_ctx *c) { return reduce_eval(c, RED_MIN); }
-fy_status tfl_reduce_prod_eval(struct op_ctx *c) { return reduce_eval(c, RED_PROD); }
+fy_status tfl_mean_eval(struct op_ctx *c)
+{
+    return reduce_eval(c, RED_MEAN);
+}
+fy_status tfl_sum_eval(struct op_ctx *c)
+{
+    return reduce_eval(c, RED_SUM);
+}
+fy_status tfl_reduce_max_eval(struct op_ctx *c)
+{
+    return reduce_eval(c, RED_MAX);
+}
+fy_status tfl_reduce_min_eval(struct op_ctx *c)
+{
+    return reduce_eval(c, RED_MIN);
+}
+fy_status tfl_reduce_prod_eval(struct op_ctx *c)
+{
+    return reduce_eval(c, RED_PROD);
+}
 
 /* ---- ARG_MAX, ARG_MIN ---- */
 
-fy_status tfl_arg_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status tfl_arg_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_int_params *p = params;
@@ -214,7 +251,8 @@ fy_status tfl_arg_infer(struct op_ctx *c)
     fy_status st = op_axis(c, op_get_i64(c->in[1], 0), x->rank, "axis", &axis);
     if (st) return st;
     const enum ir_dtype t = tfl_declared_dtype(c, 0, (enum ir_dtype)p->v[0]);
-    if (t != IR_I32 && t != IR_I64) return op_fail(c, FY_EINVALID, "output_type must be int32/int64");
+    if (t != IR_I32 && t != IR_I64)
+        return op_fail(c, FY_EINVALID, "output_type must be int32/int64");
     int64_t dims[OP_MAX_RANK];
     int n = 0;
     for (int d = 0; d < x->rank; d++)
@@ -228,8 +266,10 @@ static fy_status arg_eval(struct op_ctx *c, bool is_max)
     int64_t a = op_get_i64(c->in[1], 0);
     const int axis = (int)(a < 0 ? a + x->rank : a);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)x->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)x->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
     const int64_t n = x->dims[axis];
     const bool fl = ir_dtype_table[x->dtype].is_float;
     for (uint64_t o = 0; o < outer; o++)
@@ -252,5 +292,11 @@ static fy_status arg_eval(struct op_ctx *c, bool is_max)
     return FY_OK;
 }
 
-fy_status tfl_arg_max_eval(struct op_ctx *c) { return arg_eval(c, true); }
-fy_status tfl_arg_min_eval(struct op_ctx *c) { return arg_eval(c, false); }
+fy_status tfl_arg_max_eval(struct op_ctx *c)
+{
+    return arg_eval(c, true);
+}
+fy_status tfl_arg_min_eval(struct op_ctx *c)
+{
+    return arg_eval(c, false);
+}

@@ -32,8 +32,7 @@
 
 #include "ops/tfl.h"
 
-fy_status tfl_rnn_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status tfl_rnn_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_rnn_params *p = params;
@@ -55,12 +54,14 @@ fy_status tfl_svdf_infer(struct op_ctx *c)
     const struct op_tensor *b = c->n_inputs > 3 ? c->in[3] : NULL;
     const struct op_tensor *s = c->n_inputs > 4 ? c->in[4] : NULL;
     if (!x || !wf || !wt || !s)
-        return op_fail(c, FY_EINVALID, "input, weights_feature, weights_time and state are required");
+        return op_fail(c, FY_EINVALID,
+                       "input, weights_feature, weights_time and state are required");
     if (x->rank != 2 || wf->rank != 2 || wt->rank != 2)
         return op_fail(c, FY_EINVALID, "input and weights must have rank 2");
     const int64_t B = x->dims[0], I = x->dims[1], F = wf->dims[0], M = wt->dims[1];
     if (p->rank <= 0 || F % p->rank)
-        return op_fail(c, FY_EINVALID, "%lld filters do not split by rank %d", (long long)F, p->rank);
+        return op_fail(c, FY_EINVALID, "%lld filters do not split by rank %d", (long long)F,
+                       p->rank);
     const int64_t U = F / p->rank;
     if (wf->dims[1] != I || wt->dims[0] != F)
         return op_fail(c, FY_EINVALID, "weights do not fit the input");
@@ -108,25 +109,29 @@ fy_status tfl_svdf_eval(struct op_ctx *c)
         float *scratch = op_scratch(c, sizeof(float) * (size_t)(B * F));
         if (!state || !scratch) return op_fail(c, FY_ENOMEM, "out of memory");
         memcpy(state, s->data, sizeof(float) * (size_t)n_state);
-        for (int64_t i = 0; i + 1 < n_state; i++) state[i] = state[i + 1];
+        for (int64_t i = 0; i + 1 < n_state; i++)
+            state[i] = state[i + 1];
         const float *xf = x->data, *w = wf->data, *t = wt->data;
         for (int64_t bb = 0; bb < B; bb++)
             for (int64_t f = 0; f < F; f++) {
                 float dot = 0.0f;
-                for (int64_t k = 0; k < I; k++) dot += w[f * I + k] * xf[bb * I + k];
+                for (int64_t k = 0; k < I; k++)
+                    dot += w[f * I + k] * xf[bb * I + k];
                 state[(bb * F + f) * M + M - 1] = dot;
             }
         for (int64_t bb = 0; bb < B; bb++)
             for (int64_t f = 0; f < F; f++) {
                 float acc = 0.0f;
-                for (int64_t m = 0; m < M; m++) acc += t[f * M + m] * state[(bb * F + f) * M + m];
+                for (int64_t m = 0; m < M; m++)
+                    acc += t[f * M + m] * state[(bb * F + f) * M + m];
                 scratch[bb * F + f] = acc;
             }
         float *out = y->data;
         for (int64_t bb = 0; bb < B; bb++)
             for (int64_t u = 0; u < U; u++) {
                 float v = b ? ((const float *)b->data)[u] : 0.0f;
-                for (int r = 0; r < p->rank; r++) v += scratch[bb * F + u * p->rank + r];
+                for (int r = 0; r < p->rank; r++)
+                    v += scratch[bb * F + u * p->rank + r];
                 out[bb * U + u] = v;
             }
         return FY_OK;
@@ -135,8 +140,10 @@ fy_status tfl_svdf_eval(struct op_ctx *c)
     int32_t *state = op_scratch(c, sizeof(int32_t) * (size_t)n_state);
     int32_t *scratch = op_scratch(c, sizeof(int32_t) * (size_t)(B * F));
     if (!state || !scratch) return op_fail(c, FY_ENOMEM, "out of memory");
-    for (int64_t i = 0; i < n_state; i++) state[i] = (int32_t)op_get_i64(s, (uint64_t)i);
-    for (int64_t i = 0; i + 1 < n_state; i++) state[i] = state[i + 1];
+    for (int64_t i = 0; i < n_state; i++)
+        state[i] = (int32_t)op_get_i64(s, (uint64_t)i);
+    for (int64_t i = 0; i + 1 < n_state; i++)
+        state[i] = state[i + 1];
     int32_t m1, m2;
     int s1, s2;
     tfq_quantize_multiplier((double)(tfl_scale(x) * tfl_scale(wf) / tfl_scale(s)), &m1, &s1);
@@ -160,14 +167,14 @@ fy_status tfl_svdf_eval(struct op_ctx *c)
         for (int64_t f = 0; f < F; f++) {
             int64_t acc = 0;
             for (int64_t m = 0; m < M; m++)
-                acc += op_get_i64(wt, (uint64_t)(f * M + m)) *
-                       (state[(bb * F + f) * M + m] - s_zp);
+                acc += op_get_i64(wt, (uint64_t)(f * M + m)) * (state[(bb * F + f) * M + m] - s_zp);
             scratch[bb * F + f] = (int32_t)acc;
         }
     for (int64_t bb = 0; bb < B; bb++)
         for (int64_t u = 0; u < U; u++) {
             uint32_t v = b ? (uint32_t)((const int32_t *)b->data)[u] : 0;
-            for (int r = 0; r < p->rank; r++) v += (uint32_t)scratch[bb * F + u * p->rank + r];
+            for (int r = 0; r < p->rank; r++)
+                v += (uint32_t)scratch[bb * F + u * p->rank + r];
             int32_t q = tfq_wadd(tfq_mbqm((int32_t)v, m2, s2), y_zp);
             q = q < -128 ? -128 : (q > 127 ? 127 : q);
             ((int8_t *)y->data)[bb * U + u] = (int8_t)q;
@@ -178,15 +185,31 @@ fy_status tfl_svdf_eval(struct op_ctx *c)
 /* ---- UNIDIRECTIONAL_SEQUENCE_LSTM ---- */
 
 enum { /* TFLite's input order */
-    L_INPUT = 0,
-    L_W_I = 1, L_W_F, L_W_C, L_W_O,  /* input-to-gate weights */
-    L_R_I = 5, L_R_F, L_R_C, L_R_O,  /* recurrent weights */
-    L_P_I = 9, L_P_F, L_P_O,         /* peephole (unsupported) */
-    L_B_I = 12, L_B_F, L_B_C, L_B_O, /* gate biases */
-    L_PROJ_W = 16, L_PROJ_B,         /* projection (unsupported) */
-    L_H = 18, L_C = 19,              /* output state, cell state */
-    L_LN_I = 20, L_LN_F, L_LN_C, L_LN_O,
-    L_COUNT = 24
+       L_INPUT = 0,
+       L_W_I = 1,
+       L_W_F,
+       L_W_C,
+       L_W_O, /* input-to-gate weights */
+       L_R_I = 5,
+       L_R_F,
+       L_R_C,
+       L_R_O, /* recurrent weights */
+       L_P_I = 9,
+       L_P_F,
+       L_P_O, /* peephole (unsupported) */
+       L_B_I = 12,
+       L_B_F,
+       L_B_C,
+       L_B_O, /* gate biases */
+       L_PROJ_W = 16,
+       L_PROJ_B, /* projection (unsupported) */
+       L_H = 18,
+       L_C = 19, /* output state, cell state */
+       L_LN_I = 20,
+       L_LN_F,
+       L_LN_C,
+       L_LN_O,
+       L_COUNT = 24
 };
 
 static const struct op_tensor *lin(const struct op_ctx *c, int i)
@@ -285,27 +308,36 @@ static float sigmoid_f(float v)
 static float cell_act_f(enum ir_activation a, float v)
 {
     switch (a) {
-    case IR_ACT_RELU: return v < 0 ? 0 : v;
-    case IR_ACT_RELU6: return v < 0 ? 0 : (v > 6 ? 6 : v);
-    case IR_ACT_RELU_N1_TO_1: return v < -1 ? -1 : (v > 1 ? 1 : v);
-    case IR_ACT_TANH: return tanhf(v);
-    case IR_ACT_SIGN_BIT: return signbit(v) ? 1.0f : 0.0f;
-    default: return v; /* NONE: TFLM only allows sigmoid and tanh */
+    case IR_ACT_RELU:
+        return v < 0 ? 0 : v;
+    case IR_ACT_RELU6:
+        return v < 0 ? 0 : (v > 6 ? 6 : v);
+    case IR_ACT_RELU_N1_TO_1:
+        return v < -1 ? -1 : (v > 1 ? 1 : v);
+    case IR_ACT_TANH:
+        return tanhf(v);
+    case IR_ACT_SIGN_BIT:
+        return signbit(v) ? 1.0f : 0.0f;
+    default:
+        return v; /* NONE: TFLM only allows sigmoid and tanh */
     }
 }
 
 struct lstm_q { /* integer parameters */
     int32_t in_m[4], in_s[4], rec_m[4], rec_s[4];
     int32_t x_off, h_off_in, w_off[4], r_off[4];
-    int32_t fc_m, fc_s;  /* forget * cell */
-    int32_t ic_m, ic_s;  /* input * cell gate */
-    int32_t oh_m, oh_s;  /* output * tanh(cell) -> hidden */
+    int32_t fc_m, fc_s; /* forget * cell */
+    int32_t ic_m, ic_s; /* input * cell gate */
+    int32_t oh_m, oh_s; /* output * tanh(cell) -> hidden */
     int32_t h_zp, h_lo, h_hi;
     int32_t tanh_mult, tanh_shift;
     int16_t clip;
 };
 
-static int16_t sat16(int32_t v) { return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v)); }
+static int16_t sat16(int32_t v)
+{
+    return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+}
 
 fy_status tfl_lstm_eval(struct op_ctx *c)
 {
@@ -320,7 +352,8 @@ fy_status tfl_lstm_eval(struct op_ctx *c)
                      BI[4] = {L_B_F, L_B_I, L_B_C, L_B_O};
     const size_t n_state = (size_t)(B * U);
     if (x->dtype == IR_F32) {
-        float *h = op_scratch(c, sizeof(float) * n_state), *cell = op_scratch(c, sizeof(float) * n_state);
+        float *h = op_scratch(c, sizeof(float) * n_state),
+              *cell = op_scratch(c, sizeof(float) * n_state);
         float *g = op_scratch(c, sizeof(float) * 4 * (size_t)U);
         if (!h || !cell || !g) return op_fail(c, FY_ENOMEM, "out of memory");
         memcpy(h, lin(c, L_H)->data, sizeof(float) * n_state);
@@ -334,9 +367,11 @@ fy_status tfl_lstm_eval(struct op_ctx *c)
                     const float *bias = lin(c, BI[k])->data;
                     for (int64_t u = 0; u < U; u++) {
                         float a = 0.0f, rr = 0.0f;
-                        for (int64_t i = 0; i < I; i++) a += xt[i] * w[u * I + i];
+                        for (int64_t i = 0; i < I; i++)
+                            a += xt[i] * w[u * I + i];
                         a += bias[u];
-                        for (int64_t j = 0; j < U; j++) rr += hb[j] * r[u * U + j];
+                        for (int64_t j = 0; j < U; j++)
+                            rr += hb[j] * r[u * U + j];
                         const float v = a + rr;
                         g[k * U + u] = k == 2 ? cell_act_f(c->node->activation, v) : sigmoid_f(v);
                     }
@@ -432,7 +467,8 @@ fy_status tfl_lstm_eval(struct op_ctx *c)
                     /* recurrent FC, no bias */
                     int64_t racc = 0;
                     for (int64_t j = 0; j < U; j++)
-                        racc += ((int64_t)r[u * U + j] + q.r_off[k]) * ((int64_t)hb[j] + q.h_off_in);
+                        racc +=
+                            ((int64_t)r[u * U + j] + q.r_off[k]) * ((int64_t)hb[j] + q.h_off_in);
                     int32_t rr = wide ? tfq_mbqm64(racc, q.rec_m[k], q.rec_s[k])
                                       : tfq_mbqm((int32_t)racc, q.rec_m[k], q.rec_s[k]);
                     rr = sat16(rr);
@@ -442,7 +478,8 @@ fy_status tfl_lstm_eval(struct op_ctx *c)
                 if (k == 2) { /* c = f * c + i * g, then the clip */
                     for (int64_t u = 0; u < U; u++) {
                         int32_t fc = sat16(tfq_mbqm((int32_t)g[u] * cb[u], q.fc_m, q.fc_s));
-                        int32_t ig = sat16(tfq_mbqm((int32_t)g[U + u] * g[2 * U + u], q.ic_m, q.ic_s));
+                        int32_t ig =
+                            sat16(tfq_mbqm((int32_t)g[U + u] * g[2 * U + u], q.ic_m, q.ic_s));
                         int16_t cv = sat16(fc + ig);
                         if (p->cell_clip > 0)
                             cv = cv > q.clip ? q.clip : (cv < -q.clip ? (int16_t)-q.clip : cv);

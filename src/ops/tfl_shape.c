@@ -16,7 +16,10 @@
 
 #include "ops/tfl.h"
 
-static size_t esize(enum ir_dtype t) { return (size_t)(ir_dtype_table[t].bits / 8); }
+static size_t esize(enum ir_dtype t)
+{
+    return (size_t)(ir_dtype_table[t].bits / 8);
+}
 
 static fy_status need_bytes(struct op_ctx *c, const struct op_tensor *t)
 {
@@ -41,7 +44,8 @@ static fy_status read_all_ints(struct op_ctx *c, int input, int64_t *out, int ca
     if (t->numel > (uint64_t)cap)
         return op_fail(c, FY_EUNSUPPORTED, "input %d has %llu values; at most %d are supported",
                        input, (unsigned long long)t->numel, cap);
-    for (uint64_t i = 0; i < t->numel; i++) out[i] = op_get_i64(t, i);
+    for (uint64_t i = 0; i < t->numel; i++)
+        out[i] = op_get_i64(t, i);
     *count = (int)t->numel;
     return FY_OK;
 }
@@ -177,8 +181,7 @@ fy_status tfl_transpose_infer(struct op_ctx *c)
     int n;
     st = read_all_ints(c, 1, perm, OP_MAX_RANK, &n);
     if (st) return st;
-    if (n != x->rank)
-        return op_fail(c, FY_EINVALID, "perm has %d values for rank %d", n, x->rank);
+    if (n != x->rank) return op_fail(c, FY_EINVALID, "perm has %d values for rank %d", n, x->rank);
     bool seen[OP_MAX_RANK] = {false};
     int64_t dims[OP_MAX_RANK];
     for (int d = 0; d < n; d++) {
@@ -201,7 +204,8 @@ static void permute_copy(const struct op_tensor *x, struct op_tensor *y, const i
         xs[d] = s;
         s *= x->dims[d];
     }
-    for (int d = 0; d < rank; d++) st[d] = xs[map[d]];
+    for (int d = 0; d < rank; d++)
+        st[d] = xs[map[d]];
     uint64_t off = 0;
     for (uint64_t i = 0; i < y->numel; i++) {
         memcpy((char *)y->data + i * es, (const char *)x->data + off * es, es);
@@ -221,7 +225,8 @@ fy_status tfl_transpose_eval(struct op_ctx *c)
     int n;
     read_all_ints(c, 1, perm, OP_MAX_RANK, &n);
     int map[OP_MAX_RANK];
-    for (int d = 0; d < n; d++) map[d] = (int)(perm[d] < 0 ? perm[d] + n : perm[d]);
+    for (int d = 0; d < n; d++)
+        map[d] = (int)(perm[d] < 0 ? perm[d] + n : perm[d]);
     if (c->out[0]->numel) permute_copy(c->in[0], c->out[0], map);
     return FY_OK;
 }
@@ -263,8 +268,8 @@ fy_status tfl_concat_infer(struct op_ctx *c)
                            x->rank);
         for (int d = 0; d < x->rank; d++)
             if (d != axis && t->dims[d] != x->dims[d])
-                return op_fail(c, FY_EINVALID, "input %d has dim %d = %lld; input 0 has %lld", i,
-                               d, (long long)t->dims[d], (long long)x->dims[d]);
+                return op_fail(c, FY_EINVALID, "input %d has dim %d = %lld; input 0 has %lld", i, d,
+                               (long long)t->dims[d], (long long)x->dims[d]);
         dims[axis] += t->dims[axis];
     }
     if (x->dtype == IR_U8 || x->dtype == IR_I8 || x->dtype == IR_I16) {
@@ -293,8 +298,10 @@ fy_status tfl_concat_eval(struct op_ctx *c)
     const int axis = (int)(p->v[0] < 0 ? p->v[0] + y->rank : p->v[0]);
     const size_t es = esize(y->dtype);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)y->dims[d];
-    for (int d = axis + 1; d < y->rank; d++) inner *= (uint64_t)y->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)y->dims[d];
+    for (int d = axis + 1; d < y->rank; d++)
+        inner *= (uint64_t)y->dims[d];
     char *out = y->data;
     const float ys = tfl_scale(y), inv = y->dtype == IR_U8 ? 1.0f / ys : 0.0f;
     const int32_t yz = tfl_zero_point(y);
@@ -308,7 +315,8 @@ fy_status tfl_concat_eval(struct op_ctx *c)
                 const float scale = tfl_scale(t) * inv;
                 const float bias = (float)(-tfl_zero_point(t)) * scale;
                 for (uint64_t k = 0; k < n; k++) {
-                    int32_t v = (int32_t)roundf((float)((const uint8_t *)src)[k] * scale + bias) + yz;
+                    int32_t v =
+                        (int32_t)roundf((float)((const uint8_t *)src)[k] * scale + bias) + yz;
                     ((uint8_t *)out)[k] = (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
                 }
             } else if (n) {
@@ -319,8 +327,7 @@ fy_status tfl_concat_eval(struct op_ctx *c)
     return FY_OK;
 }
 
-fy_status tfl_pack_parse(const struct ir_node *n, int64_t opset, void *params,
-                         struct fy_error *err)
+fy_status tfl_pack_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_int_params *p = params;
@@ -367,8 +374,10 @@ fy_status tfl_pack_eval(struct op_ctx *c)
     const int axis = (int)(p->v[0] < 0 ? p->v[0] + y->rank : p->v[0]);
     const size_t es = esize(y->dtype);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)y->dims[d];
-    for (int d = axis + 1; d < y->rank; d++) inner *= (uint64_t)y->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)y->dims[d];
+    for (int d = axis + 1; d < y->rank; d++)
+        inner *= (uint64_t)y->dims[d];
     char *out = y->data;
     for (uint64_t o = 0; o < outer; o++)
         for (int i = 0; i < c->n_inputs; i++) {
@@ -409,13 +418,16 @@ fy_status tfl_unpack_eval(struct op_ctx *c)
     const int axis = (int)(p->v[0] < 0 ? p->v[0] + x->rank : p->v[0]);
     const size_t es = esize(x->dtype);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)x->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)x->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
     for (int i = 0; i < c->n_outputs; i++) {
         if (!c->out[i]) continue;
         for (uint64_t o = 0; o < outer; o++)
             memcpy((char *)c->out[i]->data + o * inner * es,
-                   (const char *)x->data + ((o * (uint64_t)c->n_outputs + (uint64_t)i) * inner) * es,
+                   (const char *)x->data +
+                       ((o * (uint64_t)c->n_outputs + (uint64_t)i) * inner) * es,
                    inner * es);
     }
     return FY_OK;
@@ -453,7 +465,8 @@ fy_status tfl_split_infer(struct op_ctx *c)
                        (long long)x->dims[axis], n);
     int64_t sizes[64];
     if (n > 64) return op_fail(c, FY_EUNSUPPORTED, "more than 64 splits");
-    for (int i = 0; i < n; i++) sizes[i] = x->dims[axis] / n;
+    for (int i = 0; i < n; i++)
+        sizes[i] = x->dims[axis] / n;
     return split_shapes(c, x, axis, sizes);
 }
 
@@ -507,8 +520,10 @@ fy_status tfl_split_eval(struct op_ctx *c)
     int64_t a = op_get_i64(v ? c->in[2] : c->in[0], 0);
     axis = (int)(a < 0 ? a + x->rank : a);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)x->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)x->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
     const char *src = x->data;
     for (uint64_t o = 0; o < outer; o++)
         for (int i = 0; i < c->n_outputs; i++) {
@@ -562,7 +577,8 @@ static void box_copy(const struct op_tensor *x, struct op_tensor *y, const int64
         s *= x->dims[d];
     }
     int64_t off = 0;
-    for (int d = 0; d < rank; d++) off += begin[d] * xs[d];
+    for (int d = 0; d < rank; d++)
+        off += begin[d] * xs[d];
     for (uint64_t i = 0; i < y->numel; i++) {
         memcpy((char *)y->data + i * es, (const char *)x->data + (uint64_t)off * es, es);
         for (int d = rank - 1; d >= 0; d--) {
@@ -580,7 +596,8 @@ fy_status tfl_slice_eval(struct op_ctx *c)
     int64_t b[OP_MAX_RANK], one[OP_MAX_RANK];
     int nb;
     read_all_ints(c, 1, b, OP_MAX_RANK, &nb);
-    for (int d = 0; d < OP_MAX_RANK; d++) one[d] = 1;
+    for (int d = 0; d < OP_MAX_RANK; d++)
+        one[d] = 1;
     if (c->out[0]->numel) box_copy(c->in[0], c->out[0], b, one, c->in[0]->rank);
     return FY_OK;
 }
@@ -625,7 +642,8 @@ static fy_status ss_plan(struct op_ctx *c, struct ss_plan *pl)
         if (st) return st;
     } else {
         ns = nb;
-        for (int i = 0; i < ns; i++) ss[i] = 1;
+        for (int i = 0; i < ns; i++)
+            ss[i] = 1;
     }
     if (nb != ne || nb != ns)
         return op_fail(c, FY_EINVALID, "begin, end and strides have %d, %d and %d values", nb, ne,
@@ -702,14 +720,16 @@ static fy_status ss_plan(struct op_ctx *c, struct ss_plan *pl)
             b = s > 0 ? 0 : dim - 1;
         } else {
             if (b < 0) b += dim;
-            b = s > 0 ? (b < 0 ? 0 : (b > dim ? dim : b)) : (b < -1 ? -1 : (b > dim - 1 ? dim - 1 : b));
+            b = s > 0 ? (b < 0 ? 0 : (b > dim ? dim : b))
+                      : (b < -1 ? -1 : (b > dim - 1 ? dim - 1 : b));
         }
         if (em[d]) {
             e = s > 0 ? dim : -1;
         } else {
             if (p->offset) e += b;
             if (e < 0) e += dim;
-            e = s > 0 ? (e < 0 ? 0 : (e > dim ? dim : e)) : (e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e));
+            e = s > 0 ? (e < 0 ? 0 : (e > dim ? dim : e))
+                      : (e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e));
         }
         int64_t size = s > 0 ? (e - b + s - 1) / s : (b - e - s - 1) / (-s);
         pl->begin[d] = b;
@@ -719,7 +739,8 @@ static fy_status ss_plan(struct op_ctx *c, struct ss_plan *pl)
     pl->out_rank = 0;
     for (int i = 0; i < ng; i++) {
         if (gather[i] == -2) continue;
-        if (pl->out_rank >= OP_MAX_RANK) return op_fail(c, FY_EUNSUPPORTED, "output rank too large");
+        if (pl->out_rank >= OP_MAX_RANK)
+            return op_fail(c, FY_EUNSUPPORTED, "output rank too large");
         pl->out_dims[pl->out_rank++] = gather[i] == -1 ? 1 : pl->size[gather[i]];
     }
     return FY_OK;
@@ -783,7 +804,8 @@ fy_status tfl_pad_infer(struct op_ctx *c)
     int64_t b[OP_MAX_RANK], a[OP_MAX_RANK], dims[OP_MAX_RANK];
     st = read_paddings(c, b, a);
     if (st) return st;
-    for (int d = 0; d < x->rank; d++) dims[d] = x->dims[d] + b[d] + a[d];
+    for (int d = 0; d < x->rank; d++)
+        dims[d] = x->dims[d] + b[d] + a[d];
     if (c->n_inputs > 2 && c->in[2]) {
         if (c->in[2]->dtype != x->dtype || c->in[2]->numel != 1)
             return op_fail(c, FY_EINVALID, "constant_values must be one %s",
@@ -808,7 +830,8 @@ fy_status tfl_pad_eval(struct op_ctx *c)
         v.data = value;
         op_set_i64(&v, 0, tfl_zero_point(y));
     }
-    for (uint64_t i = 0; i < y->numel; i++) memcpy((char *)y->data + i * es, value, es);
+    for (uint64_t i = 0; i < y->numel; i++)
+        memcpy((char *)y->data + i * es, value, es);
     if (!x->numel) return FY_OK;
     /* copy the input into the interior box */
     int64_t ys[OP_MAX_RANK], idx[OP_MAX_RANK] = {0};
@@ -818,7 +841,8 @@ fy_status tfl_pad_eval(struct op_ctx *c)
         s *= y->dims[d];
     }
     int64_t off = 0;
-    for (int d = 0; d < y->rank; d++) off += b[d] * ys[d];
+    for (int d = 0; d < y->rank; d++)
+        off += b[d] * ys[d];
     for (uint64_t i = 0; i < x->numel; i++) {
         memcpy((char *)y->data + (uint64_t)off * es, (const char *)x->data + i * es, es);
         for (int d = x->rank - 1; d >= 0; d--) {
@@ -842,8 +866,10 @@ fy_status tfl_mirror_pad_parse(const struct ir_node *n, int64_t opset, void *par
     struct ir_bytes mode;
     fy_status st = op_attr_string(n, "mode", "REFLECT", &mode, err);
     if (st) return st;
-    if (op_bytes_eq(mode, "REFLECT")) p->v[0] = 0;
-    else if (op_bytes_eq(mode, "SYMMETRIC")) p->v[0] = 1;
+    if (op_bytes_eq(mode, "REFLECT"))
+        p->v[0] = 0;
+    else if (op_bytes_eq(mode, "SYMMETRIC"))
+        p->v[0] = 1;
     else
         return op_fail_node(n, err, FY_EINVALID, "mode '%.*s' is not REFLECT or SYMMETRIC",
                             (int)mode.size, (const char *)mode.data);
@@ -880,8 +906,10 @@ fy_status tfl_mirror_pad_eval(struct op_ctx *c)
             int64_t k = (int64_t)(rem % (uint64_t)y->dims[d]) - b[d];
             rem /= (uint64_t)y->dims[d];
             const int64_t n = x->dims[d];
-            if (k < 0) k = -k - 1 + off;
-            else if (k >= n) k = 2 * n - k - 1 - off;
+            if (k < 0)
+                k = -k - 1 + off;
+            else if (k >= n)
+                k = 2 * n - k - 1 - off;
             src += (uint64_t)k * stride;
             stride *= (uint64_t)n;
         }
@@ -924,7 +952,8 @@ fy_status tfl_gather_infer(struct op_ctx *c)
         return op_fail(c, FY_EINVALID, "batch_dims %lld is out of range", (long long)p->v[1]);
     int64_t dims[OP_MAX_RANK];
     int n = 0;
-    for (int d = 0; d < axis; d++) dims[n++] = x->dims[d];
+    for (int d = 0; d < axis; d++)
+        dims[n++] = x->dims[d];
     for (int d = (int)bd; d < ix->rank; d++) {
         if (n >= OP_MAX_RANK) return op_fail(c, FY_EUNSUPPORTED, "output rank too large");
         dims[n++] = ix->dims[d];
@@ -945,10 +974,14 @@ fy_status tfl_gather_eval(struct op_ctx *c)
     const int bd = (int)(p->v[1] < 0 ? p->v[1] + ix->rank : p->v[1]);
     const size_t es = esize(x->dtype);
     uint64_t batch = 1, outer = 1, inner = 1, per_batch_idx = 1;
-    for (int d = 0; d < bd; d++) batch *= (uint64_t)x->dims[d];
-    for (int d = bd; d < axis; d++) outer *= (uint64_t)x->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
-    for (int d = bd; d < ix->rank; d++) per_batch_idx *= (uint64_t)ix->dims[d];
+    for (int d = 0; d < bd; d++)
+        batch *= (uint64_t)x->dims[d];
+    for (int d = bd; d < axis; d++)
+        outer *= (uint64_t)x->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
+    for (int d = bd; d < ix->rank; d++)
+        per_batch_idx *= (uint64_t)ix->dims[d];
     const int64_t axis_n = x->dims[axis];
     char *out = y->data;
     for (uint64_t b = 0; b < batch; b++)
@@ -976,10 +1009,12 @@ fy_status tfl_gather_nd_infer(struct op_ctx *c)
     const struct op_tensor *x = c->in[0], *ix = c->in[1];
     if (ix->rank < 1) return op_fail(c, FY_EINVALID, "indices need rank >= 1");
     const int64_t k = ix->dims[ix->rank - 1];
-    if (k > x->rank) return op_fail(c, FY_EINVALID, "index depth %lld > rank %d", (long long)k, x->rank);
+    if (k > x->rank)
+        return op_fail(c, FY_EINVALID, "index depth %lld > rank %d", (long long)k, x->rank);
     int64_t dims[OP_MAX_RANK];
     int n = 0;
-    for (int d = 0; d < ix->rank - 1; d++) dims[n++] = ix->dims[d];
+    for (int d = 0; d < ix->rank - 1; d++)
+        dims[n++] = ix->dims[d];
     for (int d = (int)k; d < x->rank; d++) {
         if (n >= OP_MAX_RANK) return op_fail(c, FY_EUNSUPPORTED, "output rank too large");
         dims[n++] = x->dims[d];
@@ -994,7 +1029,8 @@ fy_status tfl_gather_nd_eval(struct op_ctx *c)
     const int k = (int)ix->dims[ix->rank - 1];
     const size_t es = esize(x->dtype);
     uint64_t inner = 1;
-    for (int d = k; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+    for (int d = k; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
     const uint64_t n = k ? ix->numel / (uint64_t)k : 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t src = 0;
@@ -1024,7 +1060,8 @@ fy_status tfl_tile_infer(struct op_ctx *c)
     int n;
     st = read_all_ints(c, 1, m, OP_MAX_RANK, &n);
     if (st) return st;
-    if (n != x->rank) return op_fail(c, FY_EINVALID, "multiples have %d values for rank %d", n, x->rank);
+    if (n != x->rank)
+        return op_fail(c, FY_EINVALID, "multiples have %d values for rank %d", n, x->rank);
     for (int d = 0; d < n; d++) {
         if (m[d] < 0) return op_fail(c, FY_EINVALID, "negative multiple");
         dims[d] = x->dims[d] * m[d];
@@ -1077,7 +1114,10 @@ fy_status tfl_broadcast_to_infer(struct op_ctx *c)
     return op_set_output(c, 0, x->dtype, n, dims);
 }
 
-fy_status tfl_broadcast_to_eval(struct op_ctx *c) { return tfl_tile_eval(c); }
+fy_status tfl_broadcast_to_eval(struct op_ctx *c)
+{
+    return tfl_tile_eval(c);
+}
 
 /* ---- SHAPE, FILL, RANGE ---- */
 
@@ -1106,7 +1146,8 @@ fy_status tfl_shape_infer(struct op_ctx *c)
 
 fy_status tfl_shape_eval(struct op_ctx *c)
 {
-    for (int d = 0; d < c->in[0]->rank; d++) op_set_i64(c->out[0], (uint64_t)d, c->in[0]->dims[d]);
+    for (int d = 0; d < c->in[0]->rank; d++)
+        op_set_i64(c->out[0], (uint64_t)d, c->in[0]->dims[d]);
     return FY_OK;
 }
 
@@ -1166,7 +1207,8 @@ fy_status tfl_range_eval(struct op_ctx *c)
     struct op_tensor *y = c->out[0];
     for (uint64_t i = 0; i < y->numel; i++) {
         if (y->dtype == IR_F32)
-            ((float *)y->data)[i] = (float)(op_get_f64(c->in[0], 0) + (double)i * op_get_f64(c->in[2], 0));
+            ((float *)y->data)[i] =
+                (float)(op_get_f64(c->in[0], 0) + (double)i * op_get_f64(c->in[2], 0));
         else
             op_set_i64(y, i, op_get_i64(c->in[0], 0) + (int64_t)i * op_get_i64(c->in[2], 0));
     }
@@ -1200,7 +1242,8 @@ fy_status tfl_reverse_eval(struct op_ctx *c)
     int n;
     read_all_ints(c, 1, axes, OP_MAX_RANK, &n);
     bool rev[OP_MAX_RANK] = {false};
-    for (int i = 0; i < n; i++) rev[axes[i] < 0 ? axes[i] + x->rank : axes[i]] = true;
+    for (int i = 0; i < n; i++)
+        rev[axes[i] < 0 ? axes[i] + x->rank : axes[i]] = true;
     const size_t es = esize(x->dtype);
     for (uint64_t i = 0; i < y->numel; i++) {
         uint64_t rem = i, src = 0, stride = 1;
@@ -1235,7 +1278,8 @@ static fy_status nhwc_input(struct op_ctx *c)
     fy_status st = need_input(c, 0);
     if (!st) st = need_bytes(c, c->in[0]);
     if (st) return st;
-    if (c->in[0]->rank != 4) return op_fail(c, FY_EINVALID, "input has rank %d; expected 4", c->in[0]->rank);
+    if (c->in[0]->rank != 4)
+        return op_fail(c, FY_EINVALID, "input has rank %d; expected 4", c->in[0]->rank);
     return FY_OK;
 }
 
@@ -1263,8 +1307,10 @@ fy_status tfl_depth_to_space_eval(struct op_ctx *c)
                 for (int64_t oc = 0; oc < OC; oc++) {
                     const int64_t iy = oy / b, ix = ox / b;
                     const int64_t ic = ((oy % b) * b + ox % b) * OC + oc;
-                    memcpy((char *)y->data + (size_t)(((n * y->dims[1] + oy) * y->dims[2] + ox) * OC + oc) * es,
-                           (const char *)x->data + (size_t)(((n * H + iy) * W + ix) * C + ic) * es, es);
+                    memcpy((char *)y->data +
+                               (size_t)(((n * y->dims[1] + oy) * y->dims[2] + ox) * OC + oc) * es,
+                           (const char *)x->data + (size_t)(((n * H + iy) * W + ix) * C + ic) * es,
+                           es);
                 }
     return FY_OK;
 }
@@ -1294,8 +1340,10 @@ fy_status tfl_space_to_depth_eval(struct op_ctx *c)
                 for (int64_t ic = 0; ic < C; ic++) {
                     const int64_t oy = iy / b, ox = ix / b;
                     const int64_t oc = ((iy % b) * b + ix % b) * C + ic;
-                    memcpy((char *)y->data + (size_t)(((n * y->dims[1] + oy) * y->dims[2] + ox) * OC + oc) * es,
-                           (const char *)x->data + (size_t)(((n * H + iy) * W + ix) * C + ic) * es, es);
+                    memcpy((char *)y->data +
+                               (size_t)(((n * y->dims[1] + oy) * y->dims[2] + ox) * OC + oc) * es,
+                           (const char *)x->data + (size_t)(((n * H + iy) * W + ix) * C + ic) * es,
+                           es);
                 }
     return FY_OK;
 }
@@ -1313,7 +1361,8 @@ static fy_status read_block(struct op_ctx *c, int64_t *block, int64_t *pads)
     st = read_all_ints(c, 2, v, 4, &n);
     if (st) return st;
     if (n != 4) return op_fail(c, FY_EINVALID, "crops/paddings need 2x2 values");
-    for (int i = 0; i < 4; i++) pads[i] = v[i];
+    for (int i = 0; i < 4; i++)
+        pads[i] = v[i];
     if (block[0] < 1 || block[1] < 1) return op_fail(c, FY_EINVALID, "block_shape must be >= 1");
     return FY_OK;
 }
@@ -1328,7 +1377,8 @@ fy_status tfl_batch_to_space_infer(struct op_ctx *c)
     st = read_block(c, b, cr);
     if (st) return st;
     const struct op_tensor *x = c->in[0];
-    if (x->dims[0] % (b[0] * b[1])) return op_fail(c, FY_EINVALID, "batch is not a multiple of the block");
+    if (x->dims[0] % (b[0] * b[1]))
+        return op_fail(c, FY_EINVALID, "batch is not a multiple of the block");
     int64_t dims[4] = {x->dims[0] / (b[0] * b[1]), x->dims[1] * b[0] - cr[0] - cr[1],
                        x->dims[2] * b[1] - cr[2] - cr[3], x->dims[3]};
     if (dims[1] < 0 || dims[2] < 0) return op_fail(c, FY_EINVALID, "crops exceed the size");
@@ -1353,7 +1403,8 @@ fy_status tfl_batch_to_space_eval(struct op_ctx *c)
             for (int64_t ix = 0; ix < W; ix++) {
                 const int64_t ox = ix * b[1] + sx - cr[2];
                 if (ox < 0 || ox >= y->dims[2]) continue;
-                memcpy((char *)y->data + (size_t)(((ob * y->dims[1] + oy) * y->dims[2] + ox) * C) * es,
+                memcpy((char *)y->data +
+                           (size_t)(((ob * y->dims[1] + oy) * y->dims[2] + ox) * C) * es,
                        (const char *)x->data + (size_t)(((ib * H + iy) * W + ix) * C) * es,
                        (size_t)C * es);
             }
@@ -1373,7 +1424,8 @@ fy_status tfl_space_to_batch_infer(struct op_ctx *c)
     if (st) return st;
     const struct op_tensor *x = c->in[0];
     const int64_t ph = x->dims[1] + pd[0] + pd[1], pw = x->dims[2] + pd[2] + pd[3];
-    if (ph % b[0] || pw % b[1]) return op_fail(c, FY_EINVALID, "padded size is not a multiple of the block");
+    if (ph % b[0] || pw % b[1])
+        return op_fail(c, FY_EINVALID, "padded size is not a multiple of the block");
     int64_t dims[4] = {x->dims[0] * b[0] * b[1], ph / b[0], pw / b[1], x->dims[3]};
     return op_set_output(c, 0, x->dtype, 4, dims);
 }
@@ -1399,9 +1451,11 @@ fy_status tfl_space_to_batch_eval(struct op_ctx *c)
         for (int64_t oy = 0; oy < y->dims[1]; oy++)
             for (int64_t ox = 0; ox < y->dims[2]; ox++) {
                 const int64_t iy = oy * b[0] + sy - pd[0], ix = ox * b[1] + sx - pd[2];
-                char *dst = (char *)y->data + (size_t)(((ob * y->dims[1] + oy) * y->dims[2] + ox) * C) * es;
+                char *dst =
+                    (char *)y->data + (size_t)(((ob * y->dims[1] + oy) * y->dims[2] + ox) * C) * es;
                 if (iy < 0 || iy >= H || ix < 0 || ix >= W) {
-                    for (int64_t k = 0; k < C; k++) memcpy(dst + (size_t)k * es, zero, es);
+                    for (int64_t k = 0; k < C; k++)
+                        memcpy(dst + (size_t)k * es, zero, es);
                 } else {
                     memcpy(dst, (const char *)x->data + (size_t)(((ib * H + iy) * W + ix) * C) * es,
                            (size_t)C * es);
@@ -1480,8 +1534,10 @@ fy_status tfl_cumsum_eval(struct op_ctx *c)
     int64_t a = op_get_i64(c->in[1], 0);
     const int axis = (int)(a < 0 ? a + x->rank : a);
     uint64_t outer = 1, inner = 1;
-    for (int d = 0; d < axis; d++) outer *= (uint64_t)x->dims[d];
-    for (int d = axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+    for (int d = 0; d < axis; d++)
+        outer *= (uint64_t)x->dims[d];
+    for (int d = axis + 1; d < x->rank; d++)
+        inner *= (uint64_t)x->dims[d];
     const int64_t n = x->dims[axis];
     for (uint64_t o = 0; o < outer; o++)
         for (uint64_t in = 0; in < inner; in++) {
@@ -1533,7 +1589,8 @@ fy_status tfl_matrix_diag_eval(struct op_ctx *c)
     const uint64_t mats = n ? x->numel / (uint64_t)n : 0;
     for (uint64_t m = 0; m < mats; m++)
         for (int64_t i = 0; i < n; i++)
-            memcpy((char *)y->data + ((m * (uint64_t)n + (uint64_t)i) * (uint64_t)n + (uint64_t)i) * es,
+            memcpy((char *)y->data +
+                       ((m * (uint64_t)n + (uint64_t)i) * (uint64_t)n + (uint64_t)i) * es,
                    (const char *)x->data + (m * (uint64_t)n + (uint64_t)i) * es, es);
     return FY_OK;
 }
@@ -1570,7 +1627,8 @@ fy_status tfl_topk_eval(struct op_ctx *c)
     if (!idx) return op_fail(c, FY_ENOMEM, "out of memory");
     for (uint64_t r = 0; r < rows; r++) {
         /* selection by insertion: stable, so equal values keep index order */
-        for (int64_t i = 0; i < n; i++) idx[i] = i;
+        for (int64_t i = 0; i < n; i++)
+            idx[i] = i;
         for (int64_t i = 1; i < n; i++) {
             const int64_t cur = idx[i];
             const double v = op_get_f64(x, r * (uint64_t)n + (uint64_t)cur);
@@ -1583,7 +1641,8 @@ fy_status tfl_topk_eval(struct op_ctx *c)
         }
         for (int64_t i = 0; i < k; i++) {
             const uint64_t o = r * (uint64_t)k + (uint64_t)i;
-            if (c->out[0]) op_set_f64(c->out[0], o, op_get_f64(x, r * (uint64_t)n + (uint64_t)idx[i]));
+            if (c->out[0])
+                op_set_f64(c->out[0], o, op_get_f64(x, r * (uint64_t)n + (uint64_t)idx[i]));
             if (c->n_outputs > 1 && c->out[1]) op_set_i64(c->out[1], o, idx[i]);
         }
     }

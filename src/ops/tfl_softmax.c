@@ -48,8 +48,14 @@ fy_status tfl_softmax_infer(struct op_ctx *c)
     return op_set_output(c, 0, yt, x->rank, x->dims);
 }
 
-static float expf_fn(float v) { return expf(v); }
-static float inv1p_fn(float v) { return 1.0f / (1.0f + v); }
+static float expf_fn(float v)
+{
+    return expf(v);
+}
+static float inv1p_fn(float v)
+{
+    return 1.0f / (1.0f + v);
+}
 
 static void softmax_int16(const struct op_ctx *c, float beta, uint64_t rows, int64_t depth)
 {
@@ -69,7 +75,8 @@ static void softmax_int16(const struct op_ctx *c, float beta, uint64_t rows, int
         const int16_t *xr = x + r * (uint64_t)depth;
         int16_t *yr = y + r * (uint64_t)depth;
         int16_t max = INT16_MIN;
-        for (int64_t k = 0; k < depth; k++) max = xr[k] > max ? xr[k] : max;
+        for (int64_t k = 0; k < depth; k++)
+            max = xr[k] > max ? xr[k] : max;
         int32_t sum = 0; /* Q16.15 */
         for (int64_t k = 0; k < depth; k++) {
             int32_t d = tfq_mbqm((int32_t)xr[k] - max, mult, shift) + 32767;
@@ -106,14 +113,15 @@ static void softmax_int8(const struct op_ctx *c, float beta, uint64_t rows, int6
     for (uint64_t r = 0; r < rows; r++) {
         const int8_t *xr = x + r * (uint64_t)depth;
         int8_t max = INT8_MIN;
-        for (int64_t k = 0; k < depth; k++) max = xr[k] > max ? xr[k] : max;
+        for (int64_t k = 0; k < depth; k++)
+            max = xr[k] > max ? xr[k] : max;
         int32_t sum = 0; /* Q12 */
         for (int64_t k = 0; k < depth; k++) {
             const int32_t d = (int32_t)xr[k] - max;
             if (d >= diff_min) {
                 const int32_t scaled = tfq_mbqm_gt1(d, mult, left_shift);
-                sum = tfq_wadd(sum, tfq_rdbpot(tfq_exp_on_negative_values(scaled, diff_bits),
-                                               accum_bits));
+                sum = tfq_wadd(
+                    sum, tfq_rdbpot(tfq_exp_on_negative_values(scaled, diff_bits), accum_bits));
             }
         }
         int bits_over_unit;
@@ -154,13 +162,15 @@ fy_status tfl_softmax_eval(struct op_ctx *c)
         const float *xr = xf + r * (uint64_t)depth;
         float *yr = y + r * (uint64_t)depth;
         float max = -INFINITY;
-        for (int64_t k = 0; k < depth; k++) max = xr[k] > max ? xr[k] : max;
+        for (int64_t k = 0; k < depth; k++)
+            max = xr[k] > max ? xr[k] : max;
         float sum = 0.0f;
         for (int64_t k = 0; k < depth; k++) {
             yr[k] = expf((xr[k] - max) * beta);
             sum += yr[k];
         }
-        for (int64_t k = 0; k < depth; k++) yr[k] = yr[k] / sum;
+        for (int64_t k = 0; k < depth; k++)
+            yr[k] = yr[k] / sum;
     }
     return FY_OK;
 }
@@ -176,11 +186,14 @@ fy_status tfl_log_softmax_eval(struct op_ctx *c)
     for (uint64_t r = 0; r < rows; r++) {
         const float *xr = xf + r * (uint64_t)depth;
         float max = -INFINITY;
-        for (int64_t k = 0; k < depth; k++) max = xr[k] > max ? xr[k] : max;
+        for (int64_t k = 0; k < depth; k++)
+            max = xr[k] > max ? xr[k] : max;
         float sum = 0.0f;
-        for (int64_t k = 0; k < depth; k++) sum += expf(xr[k] - max);
+        for (int64_t k = 0; k < depth; k++)
+            sum += expf(xr[k] - max);
         const float log_sum = logf(sum);
-        for (int64_t k = 0; k < depth; k++) y[r * (uint64_t)depth + (uint64_t)k] = xr[k] - max - log_sum;
+        for (int64_t k = 0; k < depth; k++)
+            y[r * (uint64_t)depth + (uint64_t)k] = xr[k] - max - log_sum;
     }
     return FY_OK;
 }
@@ -196,17 +209,18 @@ fy_status tfl_l2norm_eval(struct op_ctx *c)
     for (uint64_t r = 0; r < rows; r++) {
         const float *xr = xf + r * (uint64_t)depth;
         float sq = 0.0f;
-        for (int64_t k = 0; k < depth; k++) sq += xr[k] * xr[k];
+        for (int64_t k = 0; k < depth; k++)
+            sq += xr[k] * xr[k];
         float norm = sqrtf(sq);
         if (norm < 1e-6f) norm = 1e-6f; /* TFLite's epsilon */
-        for (int64_t k = 0; k < depth; k++) y[r * (uint64_t)depth + (uint64_t)k] = xr[k] / norm;
+        for (int64_t k = 0; k < depth; k++)
+            y[r * (uint64_t)depth + (uint64_t)k] = xr[k] / norm;
     }
     return FY_OK;
 }
 
 /* LOCAL_RESPONSE_NORMALIZATION: radius, bias, alpha, beta */
-fy_status tfl_lrn_parse(const struct ir_node *n, int64_t opset, void *params,
-                        struct fy_error *err)
+fy_status tfl_lrn_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_lrn_params *p = params;
@@ -232,7 +246,8 @@ fy_status tfl_lrn_eval(struct op_ctx *c)
             const int64_t lo = k - lp.radius < 0 ? 0 : k - lp.radius;
             const int64_t hi = k + lp.radius + 1 > depth ? depth : k + lp.radius + 1;
             float acc = 0.0f;
-            for (int64_t i = lo; i < hi; i++) acc += xr[i] * xr[i];
+            for (int64_t i = lo; i < hi; i++)
+                acc += xr[i] * xr[i];
             y[r * (uint64_t)depth + (uint64_t)k] = xr[k] * powf(lp.bias + lp.alpha * acc, -lp.beta);
         }
     }

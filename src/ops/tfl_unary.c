@@ -35,8 +35,7 @@ fy_status tfl_float_param_parse(const struct ir_node *n, int64_t opset, void *pa
     return op_attr_float(n, "alpha", 0.0f, &p->value, err);
 }
 
-fy_status tfl_gelu_parse(const struct ir_node *n, int64_t opset, void *params,
-                         struct fy_error *err)
+fy_status tfl_gelu_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
 {
     (void)opset;
     struct tfl_int_params *p = params;
@@ -63,8 +62,10 @@ static bool float_only_op(enum ir_op op)
     case IR_OP_TFL_ROUND:
     case IR_OP_TFL_HARD_SWISH:
     case IR_OP_TFL_GELU:
-    case IR_OP_TFL_ELU: return true;
-    default: return false;
+    case IR_OP_TFL_ELU:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -92,8 +93,8 @@ fy_status tfl_unary_infer(struct op_ctx *c)
             (op == IR_OP_TFL_ABS || op == IR_OP_TFL_SQUARE) &&
             (tfl_scale(x) != tfl_scale(c->out[0]) ||
              tfl_zero_point(x) != tfl_zero_point(c->out[0])))
-            return op_fail(c, FY_EUNSUPPORTED,
-                           "quantized %s with rescaling is not supported", c->node->op_type);
+            return op_fail(c, FY_EUNSUPPORTED, "quantized %s with rescaling is not supported",
+                           c->node->op_type);
     } else {
         static const enum ir_dtype ok[] = {IR_F32, IR_I8, IR_I16};
         fy_status st = op_expect_dtype(c, 0, ok, 3);
@@ -129,34 +130,57 @@ static float logistic_f(float v)
 static float unary_f(enum ir_op op, float x, const struct op_ctx *c)
 {
     switch (op) {
-    case IR_OP_TFL_ABS: return fabsf(x);
-    case IR_OP_TFL_NEG: return -x;
-    case IR_OP_TFL_EXP: return expf(x);
-    case IR_OP_TFL_LOG: return logf(x);
-    case IR_OP_TFL_SQRT: return sqrtf(x);
-    case IR_OP_TFL_RSQRT: return 1.0f / sqrtf(x);
-    case IR_OP_TFL_SQUARE: return x * x;
-    case IR_OP_TFL_SIN: return sinf(x);
-    case IR_OP_TFL_COS: return cosf(x);
-    case IR_OP_TFL_CEIL: return ceilf(x);
-    case IR_OP_TFL_FLOOR: return floorf(x);
-    case IR_OP_TFL_ROUND: return rintf(x); /* TFLite rounds half to even */
-    case IR_OP_TFL_SIGN: return (float)((x > 0) - (x < 0));
-    case IR_OP_TFL_LOGISTIC: return logistic_f(x);
-    case IR_OP_TFL_TANH: return tanhf(x);
-    case IR_OP_TFL_RELU: return x < 0 ? 0.0f : x;
-    case IR_OP_TFL_RELU6: return x < 0 ? 0.0f : (x > 6 ? 6.0f : x);
-    case IR_OP_TFL_RELU_N1_TO_1: return x < -1 ? -1.0f : (x > 1 ? 1.0f : x);
-    case IR_OP_TFL_RELU_0_TO_1: return x < 0 ? 0.0f : (x > 1 ? 1.0f : x);
-    case IR_OP_TFL_LEAKY_RELU: return x > 0 ? x : x * ((const struct tfl_float_param *)c->params)->value;
+    case IR_OP_TFL_ABS:
+        return fabsf(x);
+    case IR_OP_TFL_NEG:
+        return -x;
+    case IR_OP_TFL_EXP:
+        return expf(x);
+    case IR_OP_TFL_LOG:
+        return logf(x);
+    case IR_OP_TFL_SQRT:
+        return sqrtf(x);
+    case IR_OP_TFL_RSQRT:
+        return 1.0f / sqrtf(x);
+    case IR_OP_TFL_SQUARE:
+        return x * x;
+    case IR_OP_TFL_SIN:
+        return sinf(x);
+    case IR_OP_TFL_COS:
+        return cosf(x);
+    case IR_OP_TFL_CEIL:
+        return ceilf(x);
+    case IR_OP_TFL_FLOOR:
+        return floorf(x);
+    case IR_OP_TFL_ROUND:
+        return rintf(x); /* TFLite rounds half to even */
+    case IR_OP_TFL_SIGN:
+        return (float)((x > 0) - (x < 0));
+    case IR_OP_TFL_LOGISTIC:
+        return logistic_f(x);
+    case IR_OP_TFL_TANH:
+        return tanhf(x);
+    case IR_OP_TFL_RELU:
+        return x < 0 ? 0.0f : x;
+    case IR_OP_TFL_RELU6:
+        return x < 0 ? 0.0f : (x > 6 ? 6.0f : x);
+    case IR_OP_TFL_RELU_N1_TO_1:
+        return x < -1 ? -1.0f : (x > 1 ? 1.0f : x);
+    case IR_OP_TFL_RELU_0_TO_1:
+        return x < 0 ? 0.0f : (x > 1 ? 1.0f : x);
+    case IR_OP_TFL_LEAKY_RELU:
+        return x > 0 ? x : x * ((const struct tfl_float_param *)c->params)->value;
     case IR_OP_TFL_HARD_SWISH: {
         float r = x + 3.0f;
         r = r < 0 ? 0 : (r > 6 ? 6 : r);
         return x * r / 6.0f;
     }
-    case IR_OP_TFL_GELU: return gelu_f(x, ((const struct tfl_int_params *)c->params)->v[0] != 0);
-    case IR_OP_TFL_ELU: return x < 0 ? expm1f(x) : x;
-    default: return x;
+    case IR_OP_TFL_GELU:
+        return gelu_f(x, ((const struct tfl_int_params *)c->params)->v[0] != 0);
+    case IR_OP_TFL_ELU:
+        return x < 0 ? expm1f(x) : x;
+    default:
+        return x;
     }
 }
 
@@ -165,13 +189,20 @@ static fy_status float_eval(struct op_ctx *c)
     const float *x = c->in[0]->data;
     float *y = c->out[0]->data;
     const enum ir_op op = c->node->op;
-    for (uint64_t i = 0; i < c->out[0]->numel; i++) y[i] = unary_f(op, x[i], c);
+    for (uint64_t i = 0; i < c->out[0]->numel; i++)
+        y[i] = unary_f(op, x[i], c);
     return FY_OK;
 }
 
-static int64_t geti(const struct op_tensor *t, uint64_t i) { return op_get_i64(t, i); }
+static int64_t geti(const struct op_tensor *t, uint64_t i)
+{
+    return op_get_i64(t, i);
+}
 
-static void seti(struct op_tensor *t, uint64_t i, int64_t v) { op_set_i64(t, i, v); }
+static void seti(struct op_tensor *t, uint64_t i, int64_t v)
+{
+    op_set_i64(t, i, v);
+}
 
 fy_status tfl_unary_eval(struct op_ctx *c)
 {
@@ -185,11 +216,20 @@ fy_status tfl_unary_eval(struct op_ctx *c)
     for (uint64_t i = 0; i < y->numel; i++) {
         int64_t v = geti(x, i) - zp, r = v;
         switch (c->node->op) {
-        case IR_OP_TFL_ABS: r = v < 0 ? (int64_t)(0 - (uint64_t)v) : v; break;
-        case IR_OP_TFL_NEG: r = (int64_t)(0 - (uint64_t)v); break;
-        case IR_OP_TFL_SQUARE: r = (int64_t)((uint64_t)v * (uint64_t)v); break;
-        case IR_OP_TFL_SIGN: r = (v > 0) - (v < 0); break;
-        default: break;
+        case IR_OP_TFL_ABS:
+            r = v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
+            break;
+        case IR_OP_TFL_NEG:
+            r = (int64_t)(0 - (uint64_t)v);
+            break;
+        case IR_OP_TFL_SQUARE:
+            r = (int64_t)((uint64_t)v * (uint64_t)v);
+            break;
+        case IR_OP_TFL_SIGN:
+            r = (v > 0) - (v < 0);
+            break;
+        default:
+            break;
         }
         r += zp;
         if (y->dtype == IR_I8 || y->dtype == IR_I16) r = r < lo ? lo : (r > hi ? hi : r);
@@ -274,8 +314,14 @@ static fy_status logistic_tanh_eval(struct op_ctx *c, bool is_tanh)
     return FY_OK;
 }
 
-fy_status tfl_logistic_eval(struct op_ctx *c) { return logistic_tanh_eval(c, false); }
-fy_status tfl_tanh_eval(struct op_ctx *c) { return logistic_tanh_eval(c, true); }
+fy_status tfl_logistic_eval(struct op_ctx *c)
+{
+    return logistic_tanh_eval(c, false);
+}
+fy_status tfl_tanh_eval(struct op_ctx *c)
+{
+    return logistic_tanh_eval(c, true);
+}
 
 /* ---- RELU family ---- */
 
@@ -351,9 +397,18 @@ fy_status tfl_leaky_relu_eval(struct op_ctx *c)
     return FY_OK;
 }
 
-fy_status tfl_hard_swish_eval(struct op_ctx *c) { return float_eval(c); }
-fy_status tfl_gelu_eval(struct op_ctx *c) { return float_eval(c); }
-fy_status tfl_elu_eval(struct op_ctx *c) { return float_eval(c); }
+fy_status tfl_hard_swish_eval(struct op_ctx *c)
+{
+    return float_eval(c);
+}
+fy_status tfl_gelu_eval(struct op_ctx *c)
+{
+    return float_eval(c);
+}
+fy_status tfl_elu_eval(struct op_ctx *c)
+{
+    return float_eval(c);
+}
 
 /* ---- QUANTIZE ---- */
 
@@ -394,7 +449,8 @@ fy_status tfl_quantize_eval(struct op_ctx *c)
         uint64_t inner = 1;
         int64_t axis_n = 1;
         if (q->count > 1) {
-            for (int d = q->axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+            for (int d = q->axis + 1; d < x->rank; d++)
+                inner *= (uint64_t)x->dims[d];
             axis_n = x->dims[q->axis];
         }
         const float *in = x->data;
@@ -402,10 +458,14 @@ fy_status tfl_quantize_eval(struct op_ctx *c)
             const int64_t ch = q->count > 1 ? (int64_t)((i / inner) % (uint64_t)axis_n) : 0;
             const float t = roundf(in[i] / q->scale[ch]);
             int64_t v;
-            if (isnan(t)) v = 0;
-            else if (t >= 2147483648.0f) v = INT32_MAX;
-            else if (t < -2147483648.0f) v = INT32_MIN;
-            else v = (int32_t)t;
+            if (isnan(t))
+                v = 0;
+            else if (t >= 2147483648.0f)
+                v = INT32_MAX;
+            else if (t < -2147483648.0f)
+                v = INT32_MIN;
+            else
+                v = (int32_t)t;
             v += q->zero_point[ch];
             v = v < lo ? lo : (v > hi ? hi : v);
             op_set_i64(y, i, v);
@@ -449,14 +509,16 @@ fy_status tfl_dequantize_eval(struct op_ctx *c)
     float *y = c->out[0]->data;
     if (x->dtype == IR_F16) {
         const uint16_t *h = x->data;
-        for (uint64_t i = 0; i < x->numel; i++) y[i] = half_to_float(h[i]);
+        for (uint64_t i = 0; i < x->numel; i++)
+            y[i] = half_to_float(h[i]);
         return FY_OK;
     }
     const struct ir_quant *q = x->quant;
     uint64_t inner = 1;
     int64_t axis_n = 1;
     if (q->count > 1) {
-        for (int d = q->axis + 1; d < x->rank; d++) inner *= (uint64_t)x->dims[d];
+        for (int d = q->axis + 1; d < x->rank; d++)
+            inner *= (uint64_t)x->dims[d];
         axis_n = x->dims[q->axis];
     }
     for (uint64_t i = 0; i < x->numel; i++) {
@@ -516,7 +578,8 @@ fy_status tfl_logical_not_eval(struct op_ctx *c)
 {
     const uint8_t *x = c->in[0]->data;
     uint8_t *y = c->out[0]->data;
-    for (uint64_t i = 0; i < c->out[0]->numel; i++) y[i] = !x[i];
+    for (uint64_t i = 0; i < c->out[0]->numel; i++)
+        y[i] = !x[i];
     return FY_OK;
 }
 
@@ -536,6 +599,7 @@ fy_status tfl_zeros_like_eval(struct op_ctx *c)
 
 fy_status tfl_ones_like_eval(struct op_ctx *c)
 {
-    for (uint64_t i = 0; i < c->out[0]->numel; i++) op_set_i64(c->out[0], i, 1);
+    for (uint64_t i = 0; i < c->out[0]->numel; i++)
+        op_set_i64(c->out[0], i, 1);
     return FY_OK;
 }

@@ -32,22 +32,32 @@ enum ir_dtype tfl_declared_dtype(const struct op_ctx *c, int i, enum ir_dtype fa
 void tfl_int_range(enum ir_dtype t, int32_t *lo, int32_t *hi)
 {
     switch (t) {
-    case IR_I8: *lo = INT8_MIN, *hi = INT8_MAX; break;
-    case IR_U8: *lo = 0, *hi = UINT8_MAX; break;
-    case IR_I16: *lo = INT16_MIN, *hi = INT16_MAX; break;
-    default: *lo = INT32_MIN, *hi = INT32_MAX; break;
+    case IR_I8:
+        *lo = INT8_MIN, *hi = INT8_MAX;
+        break;
+    case IR_U8:
+        *lo = 0, *hi = UINT8_MAX;
+        break;
+    case IR_I16:
+        *lo = INT16_MIN, *hi = INT16_MAX;
+        break;
+    default:
+        *lo = INT32_MIN, *hi = INT32_MAX;
+        break;
     }
 }
 
-bool tfl_is_quant_int(enum ir_dtype t) { return t == IR_I8 || t == IR_U8 || t == IR_I16; }
+bool tfl_is_quant_int(enum ir_dtype t)
+{
+    return t == IR_I8 || t == IR_U8 || t == IR_I16;
+}
 
-void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo,
-                   int32_t *hi)
+void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo, int32_t *hi)
 {
     int32_t qmin, qmax;
     tfl_int_range(out->dtype, &qmin, &qmax);
-    tfq_activation_range((int)c->node->activation, tfl_scale(out), tfl_zero_point(out), qmin,
-                         qmax, lo, hi);
+    tfq_activation_range((int)c->node->activation, tfl_scale(out), tfl_zero_point(out), qmin, qmax,
+                         lo, hi);
 }
 
 fy_status tfl_parse_padding(const struct ir_node *n, int *padding, struct fy_error *err)
@@ -55,11 +65,13 @@ fy_status tfl_parse_padding(const struct ir_node *n, int *padding, struct fy_err
     struct ir_bytes s;
     fy_status st = op_attr_string(n, "padding", "SAME", &s, err); /* schema default SAME */
     if (st) return st;
-    if (op_bytes_eq(s, "SAME")) *padding = TFL_PAD_SAME;
-    else if (op_bytes_eq(s, "VALID")) *padding = TFL_PAD_VALID;
+    if (op_bytes_eq(s, "SAME"))
+        *padding = TFL_PAD_SAME;
+    else if (op_bytes_eq(s, "VALID"))
+        *padding = TFL_PAD_VALID;
     else
-        return op_fail_node(n, err, FY_EINVALID, "padding '%.*s' is not SAME or VALID",
-                            (int)s.size, (const char *)s.data);
+        return op_fail_node(n, err, FY_EINVALID, "padding '%.*s' is not SAME or VALID", (int)s.size,
+                            (const char *)s.data);
     return FY_OK;
 }
 
@@ -82,20 +94,19 @@ fy_status tfl_parse_tensor_type(const struct ir_node *n, const char *name, enum 
     static const struct {
         const char *name;
         enum ir_dtype dt;
-    } types[] = {{"FLOAT32", IR_F32}, {"FLOAT16", IR_F16}, {"FLOAT64", IR_F64},
-                 {"INT32", IR_I32},   {"UINT8", IR_U8},    {"INT64", IR_I64},
-                 {"BOOL", IR_BOOL},   {"INT16", IR_I16},   {"INT8", IR_I8},
-                 {"UINT32", IR_U32},  {"UINT16", IR_U16},  {"UINT64", IR_U64},
-                 {"BFLOAT16", IR_BF16}, {"INT4", IR_I4},   {"STRING", IR_STRING},
+    } types[] = {{"FLOAT32", IR_F32},     {"FLOAT16", IR_F16}, {"FLOAT64", IR_F64},
+                 {"INT32", IR_I32},       {"UINT8", IR_U8},    {"INT64", IR_I64},
+                 {"BOOL", IR_BOOL},       {"INT16", IR_I16},   {"INT8", IR_I8},
+                 {"UINT32", IR_U32},      {"UINT16", IR_U16},  {"UINT64", IR_U64},
+                 {"BFLOAT16", IR_BF16},   {"INT4", IR_I4},     {"STRING", IR_STRING},
                  {"NOTYPE", IR_UNDEFINED}};
     *out = IR_UNDEFINED;
     const struct ir_attr *a = ir_node_attr(n, name);
     if (!a) return FY_OK;
     if (a->type == IR_ATTR_INT) { /* tolerate the enum's number (TensorType order) */
-        static const enum ir_dtype by_code[] = {IR_F32, IR_F16, IR_I32, IR_U8,  IR_I64,
-                                                IR_STRING, IR_BOOL, IR_I16, IR_C64, IR_I8,
-                                                IR_F64, IR_C128, IR_U64, IR_UNDEFINED,
-                                                IR_U32, IR_U16, IR_I4, IR_BF16};
+        static const enum ir_dtype by_code[] = {
+            IR_F32, IR_F16, IR_I32,  IR_U8,  IR_I64,       IR_STRING, IR_BOOL, IR_I16, IR_C64,
+            IR_I8,  IR_F64, IR_C128, IR_U64, IR_UNDEFINED, IR_U32,    IR_U16,  IR_I4,  IR_BF16};
         if (a->v.i < 0 || a->v.i >= (int64_t)(sizeof by_code / sizeof by_code[0]))
             return op_fail_node(n, err, FY_EINVALID, "%s has unknown type code %lld", name,
                                 (long long)a->v.i);
@@ -117,13 +128,11 @@ fy_status tfl_parse_tensor_type(const struct ir_node *n, const char *name, enum 
 int64_t tfl_out_size(int padding, int64_t in, int64_t filter, int stride, int dilation)
 {
     int64_t eff = (filter - 1) * dilation + 1;
-    int64_t v = padding == TFL_PAD_SAME ? (in + stride - 1) / stride
-                                        : (in + stride - eff) / stride;
+    int64_t v = padding == TFL_PAD_SAME ? (in + stride - 1) / stride : (in + stride - eff) / stride;
     return v < 0 ? 0 : v;
 }
 
-int tfl_pad_before(int stride, int dilation, int64_t in, int64_t filter, int64_t out,
-                   int *offset)
+int tfl_pad_before(int stride, int dilation, int64_t in, int64_t filter, int64_t out, int *offset)
 {
     int64_t eff = (filter - 1) * dilation + 1;
     int64_t total = (out - 1) * stride + eff - in;
@@ -137,15 +146,18 @@ void tfl_broadcast2(const struct op_tensor *a, const struct op_tensor *b,
 {
     const uint64_t n = out->numel;
     if (a->numel == n && b->numel == n) {
-        for (uint64_t i = 0; i < n; i++) fn(arg, i, i, i);
+        for (uint64_t i = 0; i < n; i++)
+            fn(arg, i, i, i);
         return;
     }
     if (b->numel == 1 && a->numel == n) {
-        for (uint64_t i = 0; i < n; i++) fn(arg, i, i, 0);
+        for (uint64_t i = 0; i < n; i++)
+            fn(arg, i, i, 0);
         return;
     }
     if (a->numel == 1 && b->numel == n) {
-        for (uint64_t i = 0; i < n; i++) fn(arg, i, 0, i);
+        for (uint64_t i = 0; i < n; i++)
+            fn(arg, i, 0, i);
         return;
     }
     const int rank = out->rank;

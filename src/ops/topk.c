@@ -138,10 +138,10 @@ fy_status topk_eval(struct op_ctx *c)
     if (k == 0 || outer * inner == 0) return FY_OK;
     bool is_f = rx_is_float(x->dtype);
     size_t nn = (size_t)n;
-    int64_t *idx = rx_scratch(c, nn * sizeof(int64_t));
-    int64_t *tmp = rx_scratch(c, nn * sizeof(int64_t));
-    double *kf = is_f ? rx_scratch(c, nn * sizeof(double)) : NULL;
-    int64_t *ki = is_f ? NULL : rx_scratch(c, nn * sizeof(int64_t));
+    int64_t *idx = op_scratch(c, nn * sizeof(int64_t));
+    int64_t *tmp = op_scratch(c, nn * sizeof(int64_t));
+    double *kf = is_f ? op_scratch(c, nn * sizeof(double)) : NULL;
+    int64_t *ki = is_f ? NULL : op_scratch(c, nn * sizeof(int64_t));
     if (!idx || !tmp || (!kf && !ki)) return FY_ENOMEM;
     struct topk_line line = {.f = kf, .i = ki, .u64 = x->dtype == IR_U64, .largest = p->largest};
     size_t es = (size_t)ir_dtype_table[x->dtype].bits / 8;

@@ -196,15 +196,201 @@ out:
     return st;
 }
 
+/* ---- control flow with constant decisions ---- */
+
+/* Copies body's nodes into g (names prefixed): body input i is in[i], a
+ * value of the enclosing graph is g's tensor of that name, a constant is
+ * borrowed. out[i] gets what body output i became. FY_EUNSUPPORTED, with
+ * nothing copied, when the body has nested subgraphs. */
+static fy_status inline_graph(struct ir_graph *g, const struct ir_graph *body,
+                              struct ir_tensor *const *in, int n_in, struct ir_tensor **out,
+                              const char *prefix, struct fy_error *err)
+{
+    for (int i = 0; i < body->n_nodes; i++)
+        if (has_subgraph(body->nodes[i])) return FY_EUNSUPPORTED;
+    if (n_in > body->n_inputs) n_in = body->n_inputs;
+    struct ir_tensor **map = calloc((size_t)body->n_tensors + 1, sizeof *map);
+    if (!map) return nomem(err);
+    fy_status st = FY_OK;
+    for (int i = 0; i < n_in; i++) map[body->inputs[i]->id] = in[i];
+    for (int i = 0; i < body->n_tensors && !st; i++) {
+        struct ir_tensor *t = body->tensors[i];
+        if (map[i]) continue;
+        if (t->kind == IR_TENSOR_OUTER) {
+            map[i] = ir_graph_find_tensor(g, t->name);
+            if (!map[i]) st = err_fmt(err, FY_EINVALID, "subgraph reads '%s', which is not a value "
+                                                        "of the main graph", t->name);
+        } else if (t->kind == IR_TENSOR_CONST) {
+            char nm[600];
+            snprintf(nm, sizeof nm, "%s/%s", prefix, t->name);
+            struct ir_tensor *c = pu_tensor(g, nm, t->dtype, t->rank, NULL, err);
+            if (!c) {
+                st = err->status;
+                break;
+            }
+            c->rank = t->rank;
+            c->dims = t->dims;
+            c->data = t->data;
+            c->nbytes = t->nbytes;
+            c->strings = t->strings;
+            c->n_strings = t->n_strings;
+            st = ir_graph_add_initializer(g, c, err);
+            map[i] = c;
+        }
+    }
+    struct ir_node **order = NULL;
+    if (!st) st = ir_graph_topo_order(body, &order, err);
+    for (int k = 0; !st && k < body->n_nodes; k++) {
+        const struct ir_node *n = order[k];
+        char nm[600];
+        snprintf(nm, sizeof nm, "%s/%s", prefix, pu_node_label(n));
+        char *name = arena_strdup(&g->model->arena, nm);
+        struct ir_node *c = name ? ir_graph_add_node(g, n->op, n->op_type, n->domain, name,
+                                                     n->n_inputs, n->n_outputs, err)
+                                 : NULL;
+        if (!c) {
+            st = name ? err->status : nomem(err);
+            break;
+        }
+        c->attrs = n->attrs;
+        c->n_attrs = n->n_attrs;
+        c->cap_attrs = n->n_attrs;
+        c->activation = n->activation;
+        c->layout = n->layout;
+        c->rounding = n->rounding;
+        c->version = n->version;
+        for (int i = 0; i < n->n_inputs; i++) c->inputs[i] = n->inputs[i] ? map[n->inputs[i]->id] : NULL;
+        for (int i = 0; i < n->n_outputs && !st; i++) {
+            const struct ir_tensor *t = n->outputs[i];
+            if (!t) continue;
+            snprintf(nm, sizeof nm, "%s/%s", prefix, t->name);
+            struct ir_tensor *o = pu_tensor(g, nm, t->dtype, -1, NULL, err);
+            if (!o) {
+                st = err->status;
+                break;
+            }
+            o->rank = t->rank;
+            o->dims = t->dims;
+            map[t->id] = o;
+            st = ir_node_set_output(c, i, o, err);
+        }
+    }
+    for (int i = 0; !st && i < body->n_outputs; i++) {
+        out[i] = map[body->outputs[i]->id];
+        if (!out[i]) st = err_fmt(err, FY_EINVALID, "subgraph output '%s' is not computed",
+                                  body->outputs[i]->name);
+    }
+    free(map);
+    return st;
+}
+
+static const struct ir_graph *graph_attr(const struct ir_node *n, const char *name)
+{
+    const struct ir_attr *a = ir_node_attr(n, name);
+    return a && a->type == IR_ATTR_GRAPH ? a->v.g : NULL;
+}
+
+/* Whether a Loop body's condition output is always true (given a true
+ * condition coming in). */
+static bool body_cond_true(const struct ir_graph *body)
+{
+    if (body->n_outputs < 1 || body->n_inputs < 2) return false;
+    const struct ir_tensor *c = body->outputs[0];
+    for (int hops = 0; hops < 8 && c; hops++) {
+        if (c == body->inputs[1]) return true;
+        if (c->kind == IR_TENSOR_CONST || c->kind == IR_TENSOR_OUTER) {
+            const struct ir_tensor *v = c;
+            if (c->kind == IR_TENSOR_OUTER) v = ir_graph_resolve(body->parent, c->name);
+            double x;
+            return v && pu_const_scalar(v, &x) && x != 0;
+        }
+        const struct ir_node *p = c->producer;
+        if (!p || p->op != IR_OP_IDENTITY) return false;
+        c = p->inputs[0];
+    }
+    return false;
+}
+
+/* If with a constant condition: the branch it takes, inlined. Loop with a
+ * constant trip count, a condition that stays true and no scan outputs:
+ * unrolled. */
+static fy_status inline_control(struct ir_graph *g, struct pass_report *r, struct fy_error *err)
+{
+    int nn = g->n_nodes;
+    for (int i = 0; i < nn; i++) {
+        struct ir_node *n = g->nodes[i];
+        const char *label = pu_node_label(n);
+        double v;
+        if (n->op == IR_OP_IF && n->n_inputs == 1 && pu_const_scalar(n->inputs[0], &v)) {
+            const struct ir_graph *b = graph_attr(n, v != 0 ? "then_branch" : "else_branch");
+            if (!b || b->n_outputs != n->n_outputs || b->n_outputs > 64) continue;
+            struct ir_tensor *outs[64];
+            fy_status st = inline_graph(g, b, NULL, 0, outs, label, err);
+            if (st == FY_EUNSUPPORTED) continue;
+            if (st) return st;
+            for (int k = 0; k < n->n_outputs && !st; k++)
+                if (n->outputs[k]) st = pu_replace(g, n->outputs[k], outs[k], false, err);
+            if (st) return st;
+            r->changes++;
+            if (pass_note(r, &r->decompositions, label, "If", "condition is constant: the %s "
+                          "branch inlined", v != 0 ? "then" : "else"))
+                return nomem(err);
+        } else if (n->op == IR_OP_LOOP && n->n_inputs >= 2) {
+            const struct ir_graph *b = graph_attr(n, "body");
+            int N = n->n_inputs - 2;
+            if (!b || !n->inputs[0] || !pu_const_scalar(n->inputs[0], &v) || v < 0 || v > 1024 ||
+                b->n_outputs != 1 + N || n->n_outputs != N || N > 62 || b->n_inputs != 2 + N)
+                continue;
+            double c0 = 1;
+            if (n->inputs[1] && !pu_const_scalar(n->inputs[1], &c0)) continue;
+            if (c0 == 0 || !body_cond_true(b)) continue;
+            int M = (int)v;
+            struct ir_tensor *carried[64], *outs[64], *in[64];
+            for (int k = 0; k < N; k++) carried[k] = n->inputs[2 + k];
+            fy_status st = FY_OK;
+            bool skipped = false;
+            for (int it = 0; it < M && !st; it++) {
+                char pre[600];
+                snprintf(pre, sizeof pre, "%s/iter%d", label, it);
+                int64_t iv = it;
+                uint8_t tv = 1;
+                in[0] = pu_const(g, "iteration", IR_I64, 0, NULL, &iv, err);
+                in[1] = in[0] ? pu_const(g, "cond", IR_BOOL, 0, NULL, &tv, err) : NULL;
+                if (!in[1]) return err->status;
+                for (int k = 0; k < N; k++) in[2 + k] = carried[k];
+                st = inline_graph(g, b, in, 2 + N, outs, pre, err);
+                if (st == FY_EUNSUPPORTED) {
+                    skipped = true;
+                    st = FY_OK;
+                    break;
+                }
+                for (int k = 0; !st && k < N; k++) carried[k] = outs[1 + k];
+            }
+            if (st) return st;
+            if (skipped) continue;
+            for (int k = 0; k < N && !st; k++)
+                if (n->outputs[k]) st = pu_replace(g, n->outputs[k], carried[k], false, err);
+            if (st) return st;
+            r->changes++;
+            if (pass_note(r, &r->decompositions, label, "Loop",
+                          "constant trip count %d: the body unrolled", M))
+                return nomem(err);
+        }
+    }
+    return FY_OK;
+}
+
 static fy_status fold_constants_run(struct ir_model *m, struct pass_report *r,
                                     struct fy_error *err)
 {
     struct ir_graph *g = m->graph;
     for (int round = 0; round < 32; round++) {
         int changed = 0;
-        fy_status st = pu_infer_shapes(m, &changed, err);
-        if (st) return st;
         int before = r->changes;
+        fy_status st = inline_control(g, r, err);
+        if (!st) st = pu_sweep(g, err);
+        if (!st) st = pu_infer_shapes(m, &changed, err);
+        if (st) return st;
         st = fold_shapes(g, r, err);
         if (st) return st;
         struct ir_node **order;

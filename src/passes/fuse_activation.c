@@ -7,7 +7,8 @@
  * fused_activation_function and the kernels apply it): Conv (CONV_2D,
  * DEPTHWISE_CONV_2D), Gemm and MatMul with constant weights
  * (FULLY_CONNECTED), Add, Sub, Mul, Div, AveragePool and MaxPool
- * (the *_POOL_2D ops) and Concat (CONCATENATION).
+ * (the *_POOL_2D ops). CONCATENATION has the field too, but TFLite's float kernel
+ * refuses any activation there ("params->activation != kTfLiteActNone").
  *
  * Tanh is not fused: TFLite's float kernels take the activation range from
  * CalculateActivationRange, which knows RELU, RELU6 and RELU_N1_TO_1 only;
@@ -33,8 +34,7 @@ static bool producer_takes(const struct ir_node *p)
     case IR_OP_ADD:
     case IR_OP_SUB:
     case IR_OP_MUL:
-    case IR_OP_DIV:
-    case IR_OP_CONCAT: return true;
+    case IR_OP_DIV: return true;
     case IR_OP_AVERAGE_POOL:
     case IR_OP_MAX_POOL: return p->inputs[0] && p->inputs[0]->rank == 4 && p->n_outputs == 1;
     default: return false;

@@ -256,9 +256,8 @@ static bool tfl_fusable(enum ir_op op)
     case IR_OP_TFL_MUL:
     case IR_OP_TFL_DIV:
     case IR_OP_TFL_AVERAGE_POOL_2D:
-    case IR_OP_TFL_MAX_POOL_2D:
-    case IR_OP_TFL_CONCATENATION: return true;
-    default: return false;
+    case IR_OP_TFL_MAX_POOL_2D: return true;
+    default: return false; /* CONCATENATION: TFLite's float kernel refuses one */
     }
 }
 
@@ -965,23 +964,47 @@ static fy_status lower_pool(struct lw *L)
         bool any = w.pb[0] || w.pe[0] || w.pb[1] || w.pe[1];
         if (any) tp = TP_EXPLICIT; /* zeros counted: pad explicitly */
     }
-    if (!maxp && tp == TP_EXPLICIT && !include_pad)
-        return unsupported(L, "average pooling whose padding is neither TFLite's SAME nor VALID "
-                              "and excluded from the count (count_include_pad=0) has no exact "
-                              "TFLite form");
-    if (!maxp && tp == TP_EXPLICIT && ceil_mode)
-        return unsupported(L, "ceil_mode average pooling with partial windows");
+    /* padding excluded from the count, where TFLite's SAME does not say the
+     * same: zeros padded, AVERAGE_POOL_2D VALID (sum / k·k), then MUL by a
+     * constant map k·k / (window cells inside the input) */
+    bool correct = !maxp && tp == TP_EXPLICIT && !include_pad;
     if (L->dry) return FY_OK;
     const char *what = maxp ? "MAX_POOL_2D" : "AVERAGE_POOL_2D";
     struct ir_tensor *xin = to_nhwc(L, x, what);
     if (!xin) return st_of(L);
     if (tp == TP_EXPLICIT && !(xin = pad_nhwc(L, xin, &w, maxp, -FLT_MAX))) return st_of(L);
     struct ir_tensor *yn = nhwc_result(L, y);
-    struct ir_node *k = yn ? unary(L, maxp ? IR_OP_TFL_MAX_POOL_2D : IR_OP_TFL_AVERAGE_POOL_2D, "",
-                                   xin, yn)
+    struct ir_tensor *po = correct && yn ? like(L, "window_mean", yn) : yn;
+    struct ir_node *k = po ? unary(L, maxp ? IR_OP_TFL_MAX_POOL_2D : IR_OP_TFL_AVERAGE_POOL_2D,
+                                   correct ? "pool" : "", xin, po)
                            : NULL;
     if (!k || set_window_attrs(L, k, &w, tp, true)) return st_of(L);
-    k->activation = n->activation;
+    if (correct) {
+        int64_t OH = w.out[0], OW = w.out[1];
+        float *f = malloc(sizeof(float) * (size_t)(OH * OW));
+        if (!f) return nomem(L->err);
+        for (int64_t oh = 0; oh < OH; oh++)
+            for (int64_t ow = 0; ow < OW; ow++) {
+                int64_t h0 = oh * w.s[0] - w.pb[0], w0 = ow * w.s[1] - w.pb[1];
+                int64_t h1 = h0 + w.k[0], w1 = w0 + w.k[1];
+                if (h0 < 0) h0 = 0;
+                if (w0 < 0) w0 = 0;
+                if (h1 > w.in[0]) h1 = w.in[0];
+                if (w1 > w.in[1]) w1 = w.in[1];
+                int64_t cells = (h1 - h0) * (w1 - w0);
+                f[oh * OW + ow] = cells > 0 ? (float)(w.k[0] * w.k[1]) / (float)cells : 0.0f;
+            }
+        int64_t fd[4] = {1, OH, OW, 1};
+        struct ir_tensor *fc = cf32(L, "count_correction", 4, fd, f);
+        free(f);
+        struct ir_node *mul = fc ? binary(L, IR_OP_TFL_MUL, "", po, fc, yn) : NULL;
+        if (!mul) return st_of(L);
+        mul->activation = n->activation;
+        if (note_decomp(L, "PAD, AVERAGE_POOL_2D, MUL (padding left out of the count)"))
+            return st_of(L);
+    } else {
+        k->activation = n->activation;
+    }
     L->act_done = true;
     return from_nhwc(L, yn, y, what);
 }
@@ -1228,8 +1251,6 @@ static fy_status lower_concat(struct lw *L)
     k = 0;
     for (int i = 0; i < n->n_inputs; i++)
         if (n->inputs[i] && pu_numel(n->inputs[i])) c->inputs[k++] = n->inputs[i];
-    c->activation = n->activation;
-    L->act_done = true;
     return FY_OK;
 }
 
@@ -1847,6 +1868,206 @@ static fy_status lower_groupnorm(struct lw *L)
 
 /* ---- LSTM ---- */
 
+/* The LSTM written out in TFLite builtins, step by step: the input
+ * projection of every step at once (FULLY_CONNECTED), UNPACK into steps,
+ * then per step FULLY_CONNECTED(h, R), ADD, SPLIT into the i, o, f, c gates,
+ * LOGISTIC/TANH, c = f·c + i·g, h = o·tanh(c); the steps PACKed into Y. */
+static fy_status lower_lstm_unrolled(struct lw *L, int64_t T, int64_t Bn, int64_t I, int64_t H,
+                                     int D, bool reverse, int64_t layout)
+{
+    struct ir_node *n = L->n;
+    struct ir_tensor *X = n->inputs[0], *W = n->inputs[1], *Rw = n->inputs[2];
+    struct ir_tensor *B = n->n_inputs > 3 ? n->inputs[3] : NULL;
+    struct ir_tensor *h0 = n->n_inputs > 5 ? n->inputs[5] : NULL;
+    struct ir_tensor *c0 = n->n_inputs > 6 ? n->inputs[6] : NULL;
+    struct ir_tensor *Y = n->outputs[0], *Yh = n->n_outputs > 1 ? n->outputs[1] : NULL;
+    struct ir_tensor *Yc = n->n_outputs > 2 ? n->outputs[2] : NULL;
+    (void)I;
+    float *wd = pu_const_f32(W), *rd = pu_const_f32(Rw), *bd = B ? pu_const_f32(B) : NULL;
+    struct ir_tensor **hs = calloc((size_t)T + 1, sizeof *hs);
+    fy_status st = FY_OK;
+    if (!wd || !rd || (B && !bd) || !hs) {
+        st = nomem(L->err);
+        goto out;
+    }
+    struct ir_tensor *xin = X;
+    if (layout) {
+        static const int p[3] = {1, 0, 2};
+        xin = transpose(L, "time_major", X, p, NULL, "LSTM layout=1 to time-major");
+        if (!xin) goto fail;
+    }
+    int64_t bh[2] = {Bn, H}, b4h[2] = {Bn, 4 * H}, t4[3] = {T, Bn, 4 * H};
+    struct ir_tensor *ydir[2], *hlast[2], *clast[2];
+    for (int dd = 0; dd < D; dd++) {
+        bool rev = reverse || dd == 1;
+        /* input projection of all steps, biases folded in */
+        float *bias = malloc(sizeof(float) * (size_t)(4 * H));
+        if (!bias) {
+            st = nomem(L->err);
+            goto out;
+        }
+        for (int64_t j = 0; j < 4 * H; j++)
+            bias[j] = bd ? bd[dd * 8 * H + j] + bd[dd * 8 * H + 4 * H + j] : 0.0f;
+        int64_t wdm[2] = {4 * H, X->dims[2].value}, rdm[2] = {4 * H, H};
+        struct ir_tensor *wt = cf32(L, "input_weights", 2, wdm, wd + (int64_t)dd * 4 * H * wdm[1]);
+        struct ir_tensor *bt = wt ? cf32(L, "gate_bias", 1, &wdm[0], bias) : NULL;
+        struct ir_tensor *rt = bt ? cf32(L, "recurrent_weights", 2, rdm, rd + (int64_t)dd * 4 * H * H) : NULL;
+        free(bias);
+        struct ir_tensor *xp = rt ? tmp(L, "input_projection", IR_F32, 3, t4) : NULL;
+        struct ir_node *fc = xp ? emit(L, IR_OP_TFL_FULLY_CONNECTED, "input_projection", xp, 3, xin,
+                                       wt, bt, NULL)
+                                : NULL;
+        if (!fc || pu_set_int(fc, "keep_num_dims", 1, L->err)) goto fail;
+        struct ir_node *up = node(L, IR_OP_TFL_UNPACK, "steps", 1, (int)T);
+        if (!up || pu_set_int(up, "num", T, L->err) || pu_set_int(up, "axis", 0, L->err)) goto fail;
+        up->inputs[0] = xp;
+        struct ir_tensor **xs = calloc((size_t)T + 1, sizeof *xs);
+        if (!xs) {
+            st = nomem(L->err);
+            goto out;
+        }
+        for (int64_t t = 0; t < T; t++) {
+            xs[t] = tmp(L, "step_input", IR_F32, 2, b4h);
+            if (!xs[t] || pu_out(up, (int)t, xs[t], L->err)) {
+                free(xs);
+                goto fail;
+            }
+        }
+        /* initial state */
+        struct ir_tensor *h = NULL, *c = NULL;
+        for (int which = 0; which < 2; which++) {
+            struct ir_tensor *init = which ? c0 : h0, *cur;
+            if (init && !pu_const_all(init, 0)) {
+                int64_t b3[3] = {dd, 0, 0}, s3[3] = {1, Bn, H};
+                struct ir_tensor *tb = ci32(L, b3, 3), *ts = tb ? ci32(L, s3, 3) : NULL;
+                int64_t od[3] = {1, Bn, H};
+                struct ir_tensor *sl = ts ? tmp(L, which ? "initial_c" : "initial_h", IR_F32, 3, od) : NULL;
+                if (!sl || !emit(L, IR_OP_TFL_SLICE, which ? "initial_c" : "initial_h", sl, 3, init, tb, ts, NULL) ||
+                    !(cur = reshape(L, which ? "initial_c" : "initial_h", sl, 2, bh, NULL))) {
+                    free(xs);
+                    goto fail;
+                }
+            } else {
+                float *z = calloc((size_t)(Bn * H), sizeof(float));
+                cur = z ? cf32(L, which ? "zero_c" : "zero_h", 2, bh, z) : NULL;
+                free(z);
+                if (!cur) {
+                    free(xs);
+                    goto fail;
+                }
+            }
+            if (which) c = cur;
+            else h = cur;
+        }
+        struct ir_tensor *ax = ci32(L, (int64_t[]){1}, 1);
+        for (int64_t s = 0; s < T; s++) {
+            int64_t t = rev ? T - 1 - s : s;
+            struct ir_tensor *rec = tmp(L, "recurrent", IR_F32, 2, b4h);
+            struct ir_tensor *gs = tmp(L, "gates", IR_F32, 2, b4h);
+            struct ir_node *rfc = rec ? emit(L, IR_OP_TFL_FULLY_CONNECTED, "recurrent", rec, 3, h, rt, NULL, NULL) : NULL;
+            struct ir_node *sp = ax && gs && rfc && binary(L, IR_OP_TFL_ADD, "gates", xs[t], rec, gs)
+                                     ? node(L, IR_OP_TFL_SPLIT, "gates", 2, 4)
+                                     : NULL;
+            if (!sp || pu_set_int(sp, "num_splits", 4, L->err)) {
+                free(xs);
+                goto fail;
+            }
+            sp->inputs[0] = ax;
+            sp->inputs[1] = gs;
+            struct ir_tensor *gi[4], *ga[4];
+            static const char *const gname[4] = {"i", "o", "f", "c"};
+            for (int k = 0; k < 4; k++) {
+                gi[k] = tmp(L, gname[k], IR_F32, 2, bh);
+                ga[k] = tmp(L, gname[k], IR_F32, 2, bh);
+                if (!gi[k] || !ga[k] || pu_out(sp, k, gi[k], L->err) ||
+                    !unary(L, k == 3 ? IR_OP_TFL_TANH : IR_OP_TFL_LOGISTIC, gname[k], gi[k], ga[k])) {
+                    free(xs);
+                    goto fail;
+                }
+            }
+            struct ir_tensor *fc_ = tmp(L, "f_c", IR_F32, 2, bh), *ig = tmp(L, "i_g", IR_F32, 2, bh);
+            struct ir_tensor *cn = tmp(L, "c", IR_F32, 2, bh), *tc = tmp(L, "tanh_c", IR_F32, 2, bh);
+            struct ir_tensor *hn = tmp(L, "h", IR_F32, 2, bh);
+            if (!fc_ || !ig || !cn || !tc || !hn || !binary(L, IR_OP_TFL_MUL, "f_c", ga[2], c, fc_) ||
+                !binary(L, IR_OP_TFL_MUL, "i_g", ga[0], ga[3], ig) ||
+                !binary(L, IR_OP_TFL_ADD, "c", fc_, ig, cn) || !unary(L, IR_OP_TFL_TANH, "tanh_c", cn, tc) ||
+                !binary(L, IR_OP_TFL_MUL, "h", ga[1], tc, hn)) {
+                free(xs);
+                goto fail;
+            }
+            h = hn;
+            c = cn;
+            hs[t] = hn;
+        }
+        free(xs);
+        hlast[dd] = h;
+        clast[dd] = c;
+        /* Y of this direction: [T, 1, B, H] */
+        int64_t y3[3] = {T, Bn, H}, y4[4] = {T, 1, Bn, H};
+        struct ir_tensor *pk = tmp(L, "steps_out", IR_F32, 3, y3);
+        struct ir_node *pn = pk ? node(L, IR_OP_TFL_PACK, "steps_out", (int)T, 1) : NULL;
+        if (!pn || pu_out(pn, 0, pk, L->err) || pu_set_int(pn, "values_count", T, L->err) ||
+            pu_set_int(pn, "axis", 0, L->err))
+            goto fail;
+        for (int64_t t = 0; t < T; t++) pn->inputs[t] = hs[t];
+        ydir[dd] = reshape(L, "direction", pk, 4, y4, NULL);
+        if (!ydir[dd]) goto fail;
+    }
+    int64_t y4[4] = {T, D, Bn, H};
+    if (Y && used(L, Y)) {
+        struct ir_tensor *yc = D == 1 ? NULL : tmp(L, "directions", IR_F32, 4, y4);
+        if (D == 2) {
+            struct ir_node *cc = yc ? node(L, IR_OP_TFL_CONCATENATION, "directions", 2, 1) : NULL;
+            if (!cc || pu_out(cc, 0, yc, L->err) || pu_set_int(cc, "axis", 1, L->err)) goto fail;
+            cc->inputs[0] = ydir[0];
+            cc->inputs[1] = ydir[1];
+        } else {
+            yc = ydir[0];
+        }
+        if (layout) {
+            static const int p[4] = {2, 0, 1, 3};
+            if (!transpose(L, "batch_major", yc, p, Y, "LSTM layout=1 output")) goto fail;
+        } else if (!reshape(L, "Y", yc, 4, y4, Y)) {
+            goto fail;
+        }
+    }
+    for (int which = 0; which < 2; which++) {
+        struct ir_tensor *out = which ? Yc : Yh;
+        if (!out || !used(L, out)) continue;
+        struct ir_tensor **last = which ? clast : hlast;
+        int64_t od[3] = {D, Bn, H}, one[3] = {1, Bn, H};
+        struct ir_tensor *parts[2];
+        for (int dd = 0; dd < D; dd++)
+            if (!(parts[dd] = reshape(L, which ? "Y_c" : "Y_h", last[dd], 3, one, NULL))) goto fail;
+        struct ir_tensor *cat = parts[0];
+        if (D == 2) {
+            cat = tmp(L, which ? "Y_c" : "Y_h", IR_F32, 3, od);
+            struct ir_node *cc = cat ? node(L, IR_OP_TFL_CONCATENATION, which ? "Y_c" : "Y_h", 2, 1) : NULL;
+            if (!cc || pu_out(cc, 0, cat, L->err) || pu_set_int(cc, "axis", 0, L->err)) goto fail;
+            cc->inputs[0] = parts[0];
+            cc->inputs[1] = parts[1];
+        }
+        if (layout) {
+            static const int p[3] = {1, 0, 2};
+            if (!transpose(L, "batch_major", cat, p, out, "LSTM layout=1 state")) goto fail;
+        } else if (!reshape(L, which ? "Y_c" : "Y_h", cat, 3, od, out)) {
+            goto fail;
+        }
+    }
+    st = note_decomp(L, "LSTM written out step by step (FULLY_CONNECTED, UNPACK, per step "
+                        "FULLY_CONNECTED, ADD, SPLIT, LOGISTIC, TANH, MUL, ADD; PACK): its "
+                        "initial states or Y_c have no UNIDIRECTIONAL_SEQUENCE_LSTM form");
+    goto out;
+fail:
+    st = st_of(L);
+out:
+    free(wd);
+    free(rd);
+    free(bd);
+    free(hs);
+    return st;
+}
+
 static fy_status lower_lstm(struct lw *L)
 {
     struct ir_node *n = L->n;
@@ -1864,12 +2085,12 @@ static fy_status lower_lstm(struct lw *L)
     if (!pu_is_const(W) || !pu_is_const(Rw) || (B && !pu_is_const(B)))
         return unsupported(L, "weights are not constant");
     if (P && !pu_const_all(P, 0)) return unsupported(L, "peepholes (P)");
-    if (h0 && !pu_const_all(h0, 0))
-        return unsupported(L, "initial_h is not a constant zero (TFLite's LSTM state starts at "
-                              "zero in variable tensors)");
-    if (c0 && !pu_const_all(c0, 0)) return unsupported(L, "initial_c is not a constant zero");
-    if (Yc && used(L, Yc)) return unsupported(L, "the cell state output Y_c is used");
     if (pu_attr_int(n, "input_forget", 0)) return unsupported(L, "input_forget");
+    /* TFLite's LSTM keeps its state in variable tensors that start at zero
+     * and gives no cell state: other initial states, or Y_c, need the
+     * recurrence written out step by step */
+    bool unroll = (h0 && !pu_const_all(h0, 0)) || (c0 && !pu_const_all(c0, 0)) ||
+                  (Yc && used(L, Yc));
     if (ir_node_attr(n, "clip"))
         return unsupported(L, "clip (ONNX clips gate inputs; TFLite's cell_clip clips the cell)");
     const struct ir_attr *acts = ir_node_attr(n, "activations");
@@ -1892,7 +2113,11 @@ static fy_status lower_lstm(struct lw *L)
     const char *dir = pu_attr_str(n, "direction", "forward", db, sizeof db);
     int D = !strcmp(dir, "bidirectional") ? 2 : 1;
     bool reverse = !strcmp(dir, "reverse");
+    if (unroll && (int64_t)T * (D == 2 ? 2 : 1) > 1024)
+        return unsupported(L, "initial states or Y_c need the steps written out; %lld steps is "
+                              "too many", (long long)T);
     if (L->dry) return FY_OK;
+    if (unroll) return lower_lstm_unrolled(L, T, Bn, I, H, D, reverse, layout);
     float *wd = pu_const_f32(W), *rd = pu_const_f32(Rw), *bd = B ? pu_const_f32(B) : NULL;
     if (!wd || !rd || (B && !bd)) {
         free(wd), free(rd), free(bd);
@@ -2042,6 +2267,81 @@ static fy_status lower_lstm(struct lw *L)
                                            : "UNIDIRECTIONAL_SEQUENCE_LSTM");
 }
 
+/* BatchNormalization in training mode: the batch's own statistics, over
+ * every axis but the channel one; only Y may be used. */
+static fy_status lower_bn_training(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *y = n->outputs[0];
+    if ((st = need_float(L, x))) return st;
+    if (!pu_attr_int(n, "training_mode", 0))
+        return unsupported(L, "parameters are not constant: nothing to fold into and no TFLite "
+                              "builtin");
+    for (int i = 1; i < n->n_outputs; i++)
+        if (used(L, n->outputs[i]))
+            return unsupported(L, "training mode with the running statistics outputs used");
+    if (!pu_is_const(n->inputs[1]) || !pu_is_const(n->inputs[2]))
+        return unsupported(L, "scale and B are not constant");
+    if (x->rank < 2) return unsupported(L, "rank %d", x->rank);
+    if (L->dry) return FY_OK;
+    int64_t axes[R], cd[R];
+    int na = 0;
+    axes[na++] = 0;
+    for (int i = 2; i < x->rank; i++) axes[na++] = i;
+    cd[0] = x->dims[1].value;
+    for (int i = 1; i < x->rank - 1; i++) cd[i] = 1;
+    float *sc = pu_const_f32(n->inputs[1]), *bs = pu_const_f32(n->inputs[2]);
+    struct ir_tensor *g = sc ? cf32(L, "scale", x->rank - 1, cd, sc) : NULL;
+    struct ir_tensor *b = bs && g ? cf32(L, "shift", x->rank - 1, cd, bs) : NULL;
+    free(sc);
+    free(bs);
+    if (!b) return st_of(L);
+    st = normalize(L, x, axes, na, pu_attr_float(n, "epsilon", 1e-5f), g, b, y);
+    if (st) return st;
+    return note_decomp(L, "training-mode batch statistics: MEAN, SQUARED_DIFFERENCE, MEAN, ADD, "
+                          "RSQRT, SUB, MUL, MUL, ADD");
+}
+
+/* Attention (opset 23) on 4-D Q, K, V [B, heads, S, D] without mask, cache or
+ * causal masking: softmax(Q·Kᵀ·scale)·V. */
+static fy_status lower_attention(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *q = n->inputs[0], *k = n->inputs[1], *v = n->inputs[2], *y = n->outputs[0];
+    if ((st = need_float(L, q))) return st;
+    if (q->rank != 4 || k->rank != 4 || v->rank != 4)
+        return unsupported(L, "3-D (packed heads) inputs");
+    for (int i = 3; i < n->n_inputs; i++)
+        if (n->inputs[i]) return unsupported(L, "input %d (mask or cache) is given", i);
+    for (int i = 1; i < n->n_outputs; i++)
+        if (used(L, n->outputs[i])) return unsupported(L, "output %d (cache or QK) is used", i);
+    if (pu_attr_int(n, "is_causal", 0)) return unsupported(L, "is_causal");
+    if (pu_attr_float(n, "softcap", 0) != 0) return unsupported(L, "softcap");
+    if (q->dims[1].value != k->dims[1].value || k->dims[1].value != v->dims[1].value)
+        return unsupported(L, "grouped-query heads (%lld query, %lld key/value)",
+                           (long long)q->dims[1].value, (long long)k->dims[1].value);
+    if (L->dry) return FY_OK;
+    float scale = ir_node_attr(n, "scale") ? pu_attr_float(n, "scale", 1.0f)
+                                           : (float)(1.0 / sqrt((double)q->dims[3].value));
+    int64_t sd[4] = {q->dims[0].value, q->dims[1].value, q->dims[2].value, k->dims[2].value};
+    struct ir_tensor *s = tmp(L, "scores", IR_F32, 4, sd), *ss = tmp(L, "scaled", IR_F32, 4, sd);
+    struct ir_tensor *p = tmp(L, "probs", IR_F32, 4, sd);
+    struct ir_tensor *c = cf32_scalar(L, "scale", scale);
+    struct ir_tensor *ce = c ? expand_rank(L, c, 4) : NULL;
+    struct ir_node *m1 = s ? binary(L, IR_OP_TFL_BATCH_MATMUL, "qk", q, k, s) : NULL;
+    struct ir_node *sm;
+    if (!m1 || !ss || !p || !ce || pu_set_int(m1, "adj_y", 1, L->err) ||
+        !binary(L, IR_OP_TFL_MUL, "scale", s, ce, ss) ||
+        !(sm = unary(L, IR_OP_TFL_SOFTMAX, "softmax", ss, p)) ||
+        pu_set_float(sm, "beta", 1.0f, L->err) || !binary(L, IR_OP_TFL_BATCH_MATMUL, "", p, v, y))
+        return st_of(L);
+    return note_decomp(L, "BATCH_MATMUL, MUL, SOFTMAX, BATCH_MATMUL");
+}
+
 /* ---- the op table ---- */
 
 static fy_status lower_node(struct lw *L)
@@ -2093,15 +2393,19 @@ static fy_status lower_node(struct lw *L)
     case IR_OP_INSTANCE_NORMALIZATION: return lower_instnorm(L);
     case IR_OP_GROUP_NORMALIZATION: return lower_groupnorm(L);
     case IR_OP_LSTM: return lower_lstm(L);
-    case IR_OP_BATCH_NORMALIZATION:
-        return unsupported(L, "parameters are not constant, or training mode: nothing to fold "
-                              "into and no TFLite builtin");
+    case IR_OP_BATCH_NORMALIZATION: return lower_bn_training(L);
+    case IR_OP_ATTENTION: return lower_attention(L);
     case IR_OP_ERF:
         return unsupported(L, "no TFLite builtin (Erf is converted only as part of GELU, "
                               "x*0.5*(1+erf(x/sqrt(2))))");
-    case IR_OP_IF: case IR_OP_LOOP: case IR_OP_SCAN:
-        return unsupported(L, "control flow: the converter does not emit TFLite IF/WHILE "
-                              "subgraphs");
+    case IR_OP_IF:
+        return unsupported(L, "control flow: TFLite has IF, but ferry's converter does not "
+                              "emit subgraphs yet (an If whose condition folds to a constant "
+                              "is inlined)");
+    case IR_OP_LOOP: case IR_OP_SCAN:
+        return unsupported(L, "control flow: TFLite has WHILE, but ferry's converter does not "
+                              "emit subgraphs yet (a Loop with a constant trip count and no "
+                              "scan outputs is unrolled)");
     case IR_OP_QUANTIZE_LINEAR: case IR_OP_DEQUANTIZE_LINEAR: case IR_OP_DYNAMIC_QUANTIZE_LINEAR:
     case IR_OP_Q_LINEAR_CONV: case IR_OP_Q_LINEAR_MAT_MUL: case IR_OP_CONV_INTEGER:
     case IR_OP_MAT_MUL_INTEGER:

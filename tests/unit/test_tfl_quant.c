@@ -26,17 +26,17 @@ TEST(tfl_quantize_multiplier_powers_of_two)
 {
     /* quantization_util_test.cc, QuantizeMultiplierArray */
     static const double w[] = {-4, -2, -1, -0.5, -0.25, -0.125, 0, 0.125, 0.25, 0.5, 1, 2, 4};
-    static const int32_t q_want[] = {-1073741824, -1073741824, -1073741824, -1073741824,
-                                     -1073741824, -1073741824, 0,           1073741824,
-                                     1073741824,  1073741824,  1073741824,  1073741824,
-                                     1073741824};
+    static const int32_t q_want[] = {
+        -1073741824, -1073741824, -1073741824, -1073741824, -1073741824, -1073741824, 0,
+        1073741824,  1073741824,  1073741824,  1073741824,  1073741824,  1073741824};
     static const int s_want[] = {3, 2, 1, 0, -1, -2, 0, -2, -1, 0, 1, 2, 3};
     for (int i = 0; i < 13; i++) {
         int32_t q;
         int s;
         tfq_quantize_multiplier(w[i], &q, &s);
-        T_CHECK(q == q_want[i] && s == s_want[i], "QuantizeMultiplier(%g) = (%d, %d), want (%d, %d)",
-                w[i], q, s, q_want[i], s_want[i]);
+        T_CHECK(q == q_want[i] && s == s_want[i],
+                "QuantizeMultiplier(%g) = (%d, %d), want (%d, %d)", w[i], q, s, q_want[i],
+                s_want[i]);
     }
 }
 
@@ -76,8 +76,8 @@ TEST(tfl_rounding_divide_by_pot)
         int32_t x;
         int e;
         int32_t want;
-    } cases[] = {{5, 1, 3},   {-5, 1, -3}, {4, 1, 2},     {-4, 1, -2},  {6, 2, 2},
-                 {-6, 2, -2}, {7, 2, 2},   {-7, 2, -2},   {1, 1, 1},    {-1, 1, -1},
+    } cases[] = {{5, 1, 3},   {-5, 1, -3}, {4, 1, 2},          {-4, 1, -2},        {6, 2, 2},
+                 {-6, 2, -2}, {7, 2, 2},   {-7, 2, -2},        {1, 1, 1},          {-1, 1, -1},
                  {0, 5, 0},   {17, 0, 17}, {INT32_MAX, 31, 1}, {INT32_MIN, 31, -1}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int32_t got = tfq_rdbpot(cases[i].x, cases[i].e);
@@ -127,8 +127,8 @@ TEST(tfl_softmax_scaling_and_radius)
         int32_t q;
         int s;
         tfq_softmax_scaling(cases[i].beta, cases[i].scale, cases[i].bits, &q, &s);
-        T_CHECK(q == cases[i].q && s == cases[i].s, "scaling(%g, %g, %d) = (%d, %d)",
-                cases[i].beta, cases[i].scale, cases[i].bits, q, s);
+        T_CHECK(q == cases[i].q && s == cases[i].s, "scaling(%g, %g, %d) = (%d, %d)", cases[i].beta,
+                cases[i].scale, cases[i].bits, q, s);
     }
     /* quantization_util_test.cc, CalculateInputRadius (total bits 31) */
     T_CHECK(tfq_input_radius(4, 27, 31) == 15, "radius(4, 27)");
@@ -251,7 +251,10 @@ TEST(tfl_int16_sigmoid_table_functions)
     T_CHECK(worst_t <= 6, "tanh16 off by %d", worst_t);
 }
 
-static float expf_fn(float x) { return expf(x); }
+static float expf_fn(float x)
+{
+    return expf(x);
+}
 
 TEST(tfl_int16_lut)
 {
