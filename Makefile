@@ -61,8 +61,10 @@ release: $(BUILD)/release/ferry $(BUILD)/release/unit-tests $(release_TOOLS)
 asan: $(BUILD)/asan/ferry $(BUILD)/asan/unit-tests $(asan_TOOLS)
 
 DEMO_MODEL := fixtures/mnist-8.onnx
+DEMO_INPUT := fixtures/mnist-8-input0.npy
 demo: $(BUILD)/release/ferry
 	$(BUILD)/release/ferry inspect $(DEMO_MODEL)
+	$(BUILD)/release/ferry run $(DEMO_MODEL) -i $(DEMO_INPUT) -o $(BUILD)/demo --stats
 
 check:
 	bash scripts/install-deps.sh
