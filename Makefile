@@ -9,6 +9,8 @@
 # Parallel helpers may build in a tree of their own: make BUILD=build-x.
 
 BUILD ?= build
+# make V=1 shows whole command lines
+Q := $(if $(V),,@)
 CC ?= cc
 PYTHON ?= /usr/bin/python3
 
@@ -31,23 +33,28 @@ $(1)_OBJ_UNIT := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$(UNIT_SRC))
 
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$$(CC) $$($(2)) -c $$< -o $$@
+	@$$(if $(V),,printf '  CC    %-8s %s\n' $(1) $$<;)
+	$(Q)$$(CC) $$($(2)) -c $$< -o $$@
 
 $(BUILD)/$(1)/libferry.a: $$($(1)_OBJ_LIB)
 	@rm -f $$@
-	ar rcs $$@ $$^
+	@$$(if $(V),,printf '  AR    %-8s %s\n' $(1) $$@;)
+	$(Q)ar rcs $$@ $$^
 
 $(BUILD)/$(1)/ferry: $$($(1)_OBJ_CLI) $(BUILD)/$(1)/libferry.a
-	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+	@$$(if $(V),,printf '  LINK  %-8s %s\n' $(1) $$@;)
+	$(Q)$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
 
 $(BUILD)/$(1)/unit-tests: $$($(1)_OBJ_UNIT) $(BUILD)/$(1)/libferry.a
-	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+	@$$(if $(V),,printf '  LINK  %-8s %s\n' $(1) $$@;)
+	$(Q)$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
 
 # Test tools: one program per tests/tools/*.c, linked with the library.
 $(1)_TOOLS := $$(patsubst tests/tools/%.c,$(BUILD)/$(1)/tools/%,$(TOOL_SRC))
 $(BUILD)/$(1)/tools/%: $(BUILD)/$(1)/tests/tools/%.o $(BUILD)/$(1)/libferry.a
 	@mkdir -p $$(@D)
-	$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
+	@$$(if $(V),,printf '  LINK  %-8s %s\n' $(1) $$@;)
+	$(Q)$$(CC) $$($(2)) -o $$@ $$^ $(LDLIBS)
 
 -include $$($(1)_OBJ_LIB:.o=.d) $$($(1)_OBJ_CLI:.o=.d) $$($(1)_OBJ_UNIT:.o=.d) $$(patsubst %.c,$(BUILD)/$(1)/%.d,$(TOOL_SRC))
 endef
