@@ -153,6 +153,7 @@ struct frame {
     struct op_tensor **vals; /* by tensor id */
     bool *owned;             /* by tensor id: vals[i] allocated by this frame */
     bool *in_slab;           /* by tensor id: its data lives in the plan's slab */
+    struct op_tensor **views; /* by tensor id: input views with the model's quantization */
     int *left;               /* by tensor id: reads still to come */
 };
 
@@ -540,6 +541,12 @@ static void value_free(struct interp *ip, struct frame *f, int id)
     f->in_slab[id] = false;
 }
 
+/* Ops whose fused_activation_function is not applied to their output: the
+ * LSTM's is its cell and gate activation, used inside the kernel. */
+static const bool activation_is_internal[IR_OP_COUNT] = {
+    [IR_OP_TFL_UNIDIRECTIONAL_SEQUENCE_LSTM] = true,
+};
+
 /* A fused activation on a float output is applied here, once for every op;
  * quantized kernels fold it into their output clamp (as TFLite does), so
  * integer outputs are left alone. */
@@ -699,7 +706,8 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         }
     }
     if (!st) st = d->eval(&c);
-    if (!st && n->activation != IR_ACT_NONE) st = apply_fused_activation(&c);
+    if (!st && n->activation != IR_ACT_NONE && !activation_is_internal[n->op])
+        st = apply_fused_activation(&c);
     for (int i = 0; !st && i < n->n_outputs; i++)
         if (out[i] && out[i]->dtype == IR_STRING) st = strings_own(out[i], r->err);
     if (ip->opt.stats) {
@@ -804,7 +812,12 @@ static fy_status variable_init(const struct ir_tensor *t, struct op_tensor **out
         return st;
     }
     v->quant = t->quant;
-    if (t->data && t->nbytes == v->nbytes) memcpy(v->data, t->data, (size_t)v->nbytes);
+    /* TFLite Micro resets variables to the quantized zero (the zero point),
+     * not to raw 0, and ignores any stored initial value; so do we. */
+    if (t->quant && t->quant->count >= 1 && t->quant->zero_point && t->quant->zero_point[0]) {
+        int64_t zp = t->quant->zero_point[0];
+        for (uint64_t i = 0; i < v->numel; i++) op_set_i64(v, i, zp);
+    }
     *out = v;
     return FY_OK;
 }
@@ -820,9 +833,10 @@ static fy_status run_graph(struct interp_run *r, const struct prepared *p, struc
     f.vals = calloc((size_t)nt, sizeof *f.vals);
     f.owned = calloc((size_t)nt, sizeof *f.owned);
     f.in_slab = calloc((size_t)nt, sizeof *f.in_slab);
+    f.views = calloc((size_t)nt, sizeof *f.views);
     f.left = calloc((size_t)nt, sizeof *f.left);
     fy_status st = FY_OK;
-    if (!f.vals || !f.owned || !f.in_slab || !f.left) {
+    if (!f.vals || !f.owned || !f.in_slab || !f.views || !f.left) {
         st = nomem(r->err);
         goto out;
     }
@@ -843,14 +857,26 @@ static fy_status run_graph(struct interp_run *r, const struct prepared *p, struc
             st = check_input(t, v, r->err);
             if (st) goto out;
         }
+        if (!v->quant && t->quant) {
+            /* the caller's tensor carries no quantization; kernels read the
+             * parameters the model declares for the input */
+            struct op_tensor *view = calloc(1, sizeof *view);
+            if (!view) {
+                st = nomem(r->err);
+                goto out;
+            }
+            *view = *v;
+            view->quant = t->quant;
+            f.views[t->id] = view;
+            v = view;
+        }
         f.vals[t->id] = (struct op_tensor *)(uintptr_t)v; /* not owned: never freed here */
     }
     if (k < n_inputs && !parent) {
         st = err_fmt(r->err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs, k);
         goto out;
     }
-    /* TFLite variable tensors (LSTM/SVDF state) start every run at their
-     * initial value, zero when the file gives none. */
+    /* TFLite variable tensors (LSTM/SVDF state) start every run at zero. */
     for (int i = 0; !st && i < g->n_tensors; i++) {
         const struct ir_tensor *t = g->tensors[i];
         if (!t->is_variable || t->producer || f.vals[i] || t->kind != IR_TENSOR_VALUE) continue;
@@ -889,9 +915,12 @@ static fy_status run_graph(struct interp_run *r, const struct prepared *p, struc
 out:
     if (f.vals)
         for (int i = 0; i < g->n_tensors; i++) value_free(ip, &f, i);
+    if (f.views)
+        for (int i = 0; i < g->n_tensors; i++) free(f.views[i]);
     free(f.vals);
     free(f.owned);
     free(f.in_slab);
+    free(f.views);
     free(f.left);
     return st;
 }

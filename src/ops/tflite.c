@@ -3,11 +3,7 @@
  * optional inputs included (a missing one is a NULL slot).
  *
  * Every kernel reads quantization parameters from its tensors' op_tensor
- * quant. The interpreter binds a graph input to the caller's tensor, which
- * carries none, so the table's infer/eval go through a wrapper that gives
- * each input without one the quantization its IR tensor declares. */
-#include <stdlib.h>
-
+ * quant (the interpreter gives graph inputs the model's parameters). */
 #include "ops/tfl.h"
 
 #define INTP sizeof(struct tfl_int_params)
@@ -159,64 +155,8 @@
       tfl_lstm_infer, tfl_lstm_eval)                                                               \
     /* end */
 
-/* The kernels' own infer and eval, by op. */
-#define X_(op, in_lo, in_hi, out_lo, out_hi, ps, parse, infer, eval) [IR_OP_TFL_##op] = infer,
-static const op_infer_fn real_infer[IR_OP_COUNT] = {TFL_OPS(X_)};
-#undef X_
-#define X_(op, in_lo, in_hi, out_lo, out_hi, ps, parse, infer, eval) [IR_OP_TFL_##op] = eval,
-static const op_eval_fn real_eval[IR_OP_COUNT] = {TFL_OPS(X_)};
-#undef X_
-
-static fy_status with_input_quant(struct op_ctx *c, fy_status (*fn)(struct op_ctx *))
-{
-    const struct ir_node *n = c->node;
-    bool need = false;
-    for (int i = 0; i < c->n_inputs && i < n->n_inputs; i++)
-        if (c->in[i] && !c->in[i]->quant && n->inputs[i] && n->inputs[i]->quant) need = true;
-    if (!need) return fn(c);
-    struct op_tensor local[24];
-    const struct op_tensor *ptr[24];
-    struct op_tensor *copies = local;
-    const struct op_tensor **in = ptr;
-    if (c->n_inputs > 24) {
-        copies = calloc((size_t)c->n_inputs, sizeof *copies);
-        in = calloc((size_t)c->n_inputs, sizeof *in);
-        if (!copies || !in) {
-            free(copies);
-            free(in);
-            return op_fail(c, FY_ENOMEM, "out of memory");
-        }
-    }
-    for (int i = 0; i < c->n_inputs; i++) {
-        in[i] = c->in[i];
-        if (c->in[i] && !c->in[i]->quant && i < n->n_inputs && n->inputs[i] &&
-            n->inputs[i]->quant) {
-            copies[i] = *c->in[i];
-            copies[i].quant = n->inputs[i]->quant;
-            in[i] = &copies[i];
-        }
-    }
-    struct op_ctx c2 = *c;
-    c2.in = in;
-    fy_status st = fn(&c2);
-    if (copies != local) {
-        free(copies);
-        free(in);
-    }
-    return st;
-}
-
-static fy_status tfl_infer(struct op_ctx *c)
-{
-    return with_input_quant(c, real_infer[c->node->op]);
-}
-static fy_status tfl_eval(struct op_ctx *c)
-{
-    return with_input_quant(c, real_eval[c->node->op]);
-}
-
 #define X_(op, in_lo, in_hi, out_lo, out_hi, ps, parse, infer, eval)                               \
-    {IR_OP_TFL_##op, in_lo, in_hi, out_lo, out_hi, ps, parse, tfl_infer, tfl_eval},
+    {IR_OP_TFL_##op, in_lo, in_hi, out_lo, out_hi, ps, parse, infer, eval},
 const struct op_desc op_family_tflite[] = {TFL_OPS(X_)};
 #undef X_
 const int op_family_tflite_count = sizeof op_family_tflite / sizeof op_family_tflite[0];
