@@ -1,5 +1,5 @@
 /* ferry run MODEL -i NAME=FILE ... -o DIR [--threads N] [--shape NAME=DIMS]
- *           [--dequantize] [--stats] */
+ *           [--dequantize] [--stats] [--tflite-arith reference|xnnpack] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "usage: ferry run MODEL -i [NAME=]FILE ... -o DIR [--threads N] [--shape NAME=DIMS]\n"
-    "                 [--dequantize] [--stats]\n"
+    "                 [--dequantize] [--stats] [--tflite-arith reference|xnnpack]\n"
     "\n"
     "Runs MODEL with ferry's reference interpreter and writes every output to\n"
     "DIR/<output name>.npy (characters outside [A-Za-z0-9._-] become '_'), in the\n"
@@ -37,6 +37,13 @@ static const char usage[] =
     "  --repeat N     run N times on the same inputs and report the median time\n"
     "  --stats        print time per op (calls, total ms, share) and the peak\n"
     "                 activation memory\n"
+    "  --tflite-arith reference|xnnpack  the integer arithmetic of a .tflite model:\n"
+    "                 reference  TFLite's reference kernels, what TFLite Micro\n"
+    "                            computes (default)\n"
+    "                 xnnpack    what the TFLite interpreter computes with its default\n"
+    "                            XNNPACK delegate on CPU (int8 CONV_2D,\n"
+    "                            DEPTHWISE_CONV_2D, FULLY_CONNECTED and ADD take\n"
+    "                            XNNPACK's rounding; may differ by a step)\n"
     "exit codes: 0 ok, 2 usage, 3 bad model or input (missing input, wrong dtype\n"
     "or shape, unsupported op), 4 internal error\n";
 
@@ -221,6 +228,7 @@ int cmd_run(int argc, char **argv)
     struct shape_spec shapes[MAX_SHAPES];
     int n_specs = 0, n_shapes = 0, threads = 1, repeat = 1;
     bool dequantize = false, stats = false;
+    enum op_tflite_arith tflite_arith = OP_TFLITE_ARITH_REFERENCE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -271,6 +279,16 @@ int cmd_run(int argc, char **argv)
             repeat = (int)v;
         } else if (!strcmp(a, "--stats")) {
             stats = true;
+        } else if (!strcmp(a, "--tflite-arith")) {
+            if (++i >= argc)
+                return cli_usage_error("run", "--tflite-arith needs reference or xnnpack");
+            if (!strcmp(argv[i], "reference"))
+                tflite_arith = OP_TFLITE_ARITH_REFERENCE;
+            else if (!strcmp(argv[i], "xnnpack"))
+                tflite_arith = OP_TFLITE_ARITH_XNNPACK;
+            else
+                return cli_usage_error("run", "--tflite-arith takes reference or xnnpack, not '%s'",
+                                       argv[i]);
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("run", "unknown option '%s'", a);
         } else if (!model_path) {
@@ -293,7 +311,8 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "ferry: warning: %s: %s\n", model_path, m->warnings[i]);
     err_clear(&err);
     err_set_file(&err, model_path);
-    struct interp_options opt = {.threads = threads, .stats = stats};
+    struct interp_options opt = {.threads = threads, .stats = stats,
+                                 .tflite_arith = tflite_arith};
     struct interp *ip = NULL;
     st = interp_create(m, &opt, &ip, &err);
     if (st) {

@@ -179,24 +179,31 @@ static const struct prepared *find_prepared(const struct interp *ip, const struc
 
 static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, struct fy_error *err);
 
+/* Names every node without a descriptor, as many as the error message
+ * holds; *listed counts those named. */
 static fy_status collect_unsupported(const struct ir_graph *g, char *buf, size_t cap,
-                                     size_t *len, int *count)
+                                     size_t *len, int *count, int *listed)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const struct ir_node *n = g->nodes[i];
         if (!op_find_node(n)) {
-            if (*count < 12 && *len < cap)
-                *len += (size_t)snprintf(buf + *len, cap - *len, "%s'%s' (%s%s%s)",
-                                         *count ? ", " : "", n->name, n->domain,
-                                         n->domain[0] ? "::" : "", n->op_type);
+            char one[256];
+            int w = snprintf(one, sizeof one, "%s'%s' (%s%s%s)", *count ? ", " : "", n->name,
+                             n->domain, n->domain[0] ? "::" : "", n->op_type);
+            if (w > 0 && *len + (size_t)w + 1 < cap) {
+                memcpy(buf + *len, one, (size_t)w + 1);
+                *len += (size_t)w;
+                (*listed)++;
+            }
             (*count)++;
         }
         for (int a = 0; a < n->n_attrs; a++) {
             const struct ir_attr *at = &n->attrs[a];
-            if (at->type == IR_ATTR_GRAPH) collect_unsupported(at->v.g, buf, cap, len, count);
+            if (at->type == IR_ATTR_GRAPH)
+                collect_unsupported(at->v.g, buf, cap, len, count, listed);
             else if (at->type == IR_ATTR_GRAPHS)
                 for (int64_t j = 0; j < at->count; j++)
-                    collect_unsupported(at->v.graphs[j], buf, cap, len, count);
+                    collect_unsupported(at->v.graphs[j], buf, cap, len, count, listed);
         }
     }
     return FY_OK;
@@ -397,14 +404,17 @@ fy_status interp_create(const struct ir_model *m, const struct interp_options *o
                         struct interp **out, struct fy_error *err)
 {
     *out = NULL;
-    char list[1024] = "";
+    /* the list must fit the error record's message with its lead-in */
+    char list[sizeof err->message - 96] = "";
     size_t len = 0;
-    int count = 0;
-    collect_unsupported(m->graph, list, sizeof list, &len, &count);
-    if (count)
-        return err_fmt(err, FY_EUNSUPPORTED,
-                       "%d node%s cannot be run by ferry's interpreter: %s%s", count,
-                       count == 1 ? "" : "s", list, count > 12 ? ", ..." : "");
+    int count = 0, listed = 0;
+    collect_unsupported(m->graph, list, sizeof list, &len, &count, &listed);
+    if (count) {
+        char more[48] = "";
+        if (listed < count) snprintf(more, sizeof more, " and %d more", count - listed);
+        return err_fmt(err, FY_EUNSUPPORTED, "%d node%s cannot be run by ferry's interpreter: %s%s",
+                       count, count == 1 ? "" : "s", list, more);
+    }
     struct interp *ip = calloc(1, sizeof *ip);
     if (!ip) return nomem(err);
     arena_init(&ip->arena);
@@ -672,6 +682,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
     c.out = out;
     c.run = r;
     c.err = r->err;
+    c.tflite_arith = ip->opt.tflite_arith;
     const struct op_desc *d = p->desc[n->id];
     double t0 = ip->opt.stats ? now_seconds() : 0;
     st = d->infer(&c);

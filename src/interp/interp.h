@@ -18,6 +18,7 @@ struct interp_options {
     interp_tap_fn tap;
     void *tap_user;
     bool stats;          /* time each node */
+    enum op_tflite_arith tflite_arith; /* tfl.* integer arithmetic (op.h); default REFERENCE */
 };
 
 struct interp_op_stat {

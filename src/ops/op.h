@@ -44,6 +44,13 @@ struct op_tensor {
 struct op_ctx;
 struct interp_run;
 
+/* Whose integer arithmetic the tfl.* kernels compute (interp_options and
+ * op_ctx carry it): TFLite's reference kernels (what TFLite Micro runs, the
+ * default), or the rules of the XNNPACK delegate the TFLite interpreter
+ * applies on CPU (float requantization in CONV_2D, DEPTHWISE_CONV_2D and
+ * FULLY_CONNECTED, XNNPACK's own ADD; see the kernels). */
+enum op_tflite_arith { OP_TFLITE_ARITH_REFERENCE = 0, OP_TFLITE_ARITH_XNNPACK = 1 };
+
 typedef fy_status (*op_parse_fn)(const struct ir_node *n, int64_t opset, void *params,
                                  struct fy_error *err);
 typedef fy_status (*op_infer_fn)(struct op_ctx *c);
@@ -74,6 +81,7 @@ struct op_ctx {
      * state_free(state) after eval, or when infer or eval fails. */
     void *state;
     void (*state_free)(void *state);
+    enum op_tflite_arith tflite_arith; /* copied from interp_options */
 };
 
 /* ---- errors (write once, naming node and op) ---- */

@@ -94,6 +94,19 @@ fy_status tfl_need_quant(struct op_ctx *c, const struct op_tensor *t, const char
 enum ir_dtype tfl_declared_dtype(const struct op_ctx *c, int i, enum ir_dtype fallback);
 /* Clamp bounds of a quantized output for the node's fused activation. */
 void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo, int32_t *hi);
+/* XNNPACK mode (c->tflite_arith): true when the node runs the XNNPACK
+ * delegate's arithmetic rather than the reference kernels' — an int8 output
+ * with the mode on. */
+bool tfl_xnn(const struct op_ctx *c, const struct op_tensor *out);
+/* The clamp bounds the XNNPACK delegate gives a quantized output: the fused
+ * activation's float range, each end quantized as lrintf(v / scale + zp)
+ * (round half to even, in float) and saturated to the type. */
+void tfl_xnn_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo,
+                       int32_t *hi);
+/* XNNPACK's "fp32" requantization of an int32 accumulator: (float)acc *
+ * scale in float32, clamped to [lo - zp, hi - zp], rounded half to even,
+ * + zp. */
+int32_t tfl_xnn_requant(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi);
 /* Saturation bounds of an integer type. */
 void tfl_int_range(enum ir_dtype t, int32_t *lo, int32_t *hi);
 bool tfl_is_quant_int(enum ir_dtype t); /* int8, uint8, int16 */

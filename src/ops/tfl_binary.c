@@ -343,12 +343,57 @@ static fy_status finish(struct op_ctx *c, const struct bin *p)
     return FY_OK;
 }
 
+/* XNNPACK's qs8 ADD: 21-bit multipliers of the float ratios a_scale /
+ * y_scale and b_scale / y_scale, scaled by 2^shift with shift = 20 - the
+ * larger ratio's binary exponent; acc = bias + a * a_mult + b * b_mult with
+ * bias = 2^(shift-1) - a_zp * a_mult - b_zp * b_mult, arithmetic shift right,
+ * + y_zp, clamped to the delegate's activation bounds. */
+static void q_xnn_add(void *arg, uint64_t o, uint64_t ia, uint64_t ib)
+{
+    const struct bin *p = arg;
+    int32_t acc = (int32_t)((uint32_t)p->a_off + (uint32_t)((int32_t)qv(p->a, ia) * p->a_mult) +
+                            (uint32_t)((int32_t)qv(p->b, ib) * p->b_mult));
+    int32_t v = (acc >> p->y_shift) + p->y_off;
+    v = v < p->lo ? p->lo : (v > p->hi ? p->hi : v);
+    ((int8_t *)p->y->data)[o] = (int8_t)v;
+}
+
+static void xnn_add(struct op_ctx *c, struct bin *p)
+{
+    const float ra = tfl_scale(p->a) / tfl_scale(p->y), rb = tfl_scale(p->b) / tfl_scale(p->y);
+    const float mx = fmaxf(fabsf(ra), fabsf(rb));
+    uint32_t bits;
+    memcpy(&bits, &mx, sizeof bits);
+    const int shift = 20 - ((int)(bits >> 23) - 127);
+    p->a_mult = (int32_t)lrintf(ldexpf(ra, shift));
+    p->b_mult = (int32_t)lrintf(ldexpf(rb, shift));
+    p->y_shift = shift;
+    /* a_off holds the bias */
+    p->a_off = (int32_t)((1u << (shift - 1)) - (uint32_t)(tfl_zero_point(p->a) * p->a_mult) -
+                         (uint32_t)(tfl_zero_point(p->b) * p->b_mult));
+    p->y_off = tfl_zero_point(p->y);
+    tfl_xnn_act_range(c, p->y, &p->lo, &p->hi);
+    tfl_broadcast2(p->a, p->b, p->y, q_xnn_add, p);
+}
+
+static bool xnn_add_applies(const struct op_ctx *c, const struct bin *p)
+{
+    if (!tfl_xnn(c, p->y) || p->a->dtype != IR_I8 || p->b->dtype != IR_I8) return false;
+    /* the delegate takes ADD only with both ratios in [2^-10, 2^8) */
+    const float ra = tfl_scale(p->a) / tfl_scale(p->y), rb = tfl_scale(p->b) / tfl_scale(p->y);
+    return ra >= 0x1.0p-10f && ra < 0x1.0p+8f && rb >= 0x1.0p-10f && rb < 0x1.0p+8f;
+}
+
 fy_status tfl_add_eval(struct op_ctx *c)
 {
     struct bin p;
     setup(c, &p);
     if (!tfl_is_quant_int(p.y->dtype)) {
         tfl_broadcast2(p.a, p.b, p.y, plain, &p);
+        return FY_OK;
+    }
+    if (xnn_add_applies(c, &p)) {
+        xnn_add(c, &p);
         return FY_OK;
     }
     const float sa = tfl_scale(p.a), sb = tfl_scale(p.b), sy = tfl_scale(p.y);

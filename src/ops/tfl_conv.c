@@ -17,6 +17,10 @@
  *    int64;
  *  - uint8 (legacy): both zero points, one multiplier from the float
  *    product x_scale * w_scale.
+ * XNNPACK mode (op_ctx.tflite_arith), int8 CONV_2D and DEPTHWISE_CONV_2D:
+ * the same int32 accumulator, requantized as XNNPACK does (tfl_xnn_requant:
+ * float scale x_scale * w_scale[o] / y_scale computed in float32, round half
+ * to even) and clamped to the delegate's activation bounds.
  * Integer accumulators are summed in int64 and narrowed at the end, which
  * equals TFLite's int32 wrap-around on overflow. */
 #include <math.h>
@@ -131,6 +135,7 @@ struct conv_job {
     int32_t x_off, w_off, y_off, lo, hi;
     const int32_t *mult;
     const int *shift;
+    const float *xnn_scale; /* XNNPACK mode: per-channel float requantization scales */
 };
 
 static double bias_f(const struct op_tensor *b, int64_t o)
@@ -187,6 +192,7 @@ static void put_q(void *p, enum ir_dtype t, int64_t i, int32_t v)
 /* Requantize one accumulator of output channel o as the arithmetic says. */
 static int32_t requant(const struct conv_job *j, int64_t acc, int64_t o)
 {
+    if (j->xnn_scale) return tfl_xnn_requant((int32_t)acc, j->xnn_scale[o], j->y_off, j->lo, j->hi);
     int32_t v = j->arith == ARITH_I16_64 ? tfq_mbqm64(acc, j->mult[o], j->shift[o])
                                          : tfq_mbqm((int32_t)acc, j->mult[o], j->shift[o]);
     /* the int16 kernels take no zero points (TFLite requires them to be 0) */
@@ -289,6 +295,16 @@ static fy_status make_multipliers(struct op_ctx *c, struct conv_job *j, int64_t 
     j->w_off = -tfl_zero_point(j->w);
     j->y_off = tfl_zero_point(j->y);
     tfl_act_range(c, j->y, &j->lo, &j->hi);
+    if (j->kind != TCONV && j->arith == ARITH_I8 && tfl_xnn(c, j->y)) {
+        /* XNNPACK: scale = x_scale * w_scale[o] / y_scale in float, fp32
+         * requantization, and its own quantized activation bounds */
+        float *fs = op_scratch(c, sizeof(float) * (size_t)channels + 1);
+        if (!fs) return FY_ENOMEM;
+        for (int64_t o = 0; o < channels; o++)
+            fs[o] = xs * wq->scale[wq->count > 1 ? o : 0] / ys;
+        j->xnn_scale = fs;
+        tfl_xnn_act_range(c, j->y, &j->lo, &j->hi);
+    }
     return FY_OK;
 }
 

@@ -14,7 +14,10 @@
  *    of x_scale * w_scale[o] / y_scale in double;
  *  - int16 activations: an int32 accumulator and requantization when the
  *    bias is int32 (or absent with quantized_bias_type INT32), the int64 ones
- *    otherwise, as TFLite Micro chooses. */
+ *    otherwise, as TFLite Micro chooses.
+ * XNNPACK mode (op_ctx.tflite_arith), int8: the same accumulator with
+ * XNNPACK's fp32 requantization (tfl_xnn_requant, scale x_scale * w_scale /
+ * y_scale in float32) and the delegate's activation bounds. */
 #include <math.h>
 #include <string.h>
 
@@ -119,6 +122,7 @@ struct fc_job {
     int32_t x_off, w_off, y_off, lo, hi;
     const int32_t *mult;
     const int *shift;
+    const float *xnn_scale; /* XNNPACK mode: float requantization scales */
 };
 
 static int64_t qget(const void *p, enum ir_dtype t, int64_t i)
@@ -187,6 +191,11 @@ static void fc_rows(void *arg, int64_t begin, int64_t end)
                                              : ((const int32_t *)j->b->data)[o];
             }
             const int ch = j->per_channel ? (int)o : 0;
+            if (j->xnn_scale) {
+                qput(j->y->data, j->y->dtype, r * O + o,
+                     tfl_xnn_requant((int32_t)acc, j->xnn_scale[ch], j->y_off, j->lo, j->hi));
+                continue;
+            }
             int32_t v = j->wide ? tfq_mbqm64(acc, j->mult[ch], j->shift[ch])
                                 : tfq_mbqm((int32_t)acc, j->mult[ch], j->shift[ch]);
             v = tfq_wadd(v, j->y_off);
@@ -228,6 +237,16 @@ fy_status tfl_fc_eval(struct op_ctx *c)
         j.w_off = -tfl_zero_point(j.w);
         j.y_off = tfl_zero_point(j.y);
         tfl_act_range(c, j.y, &j.lo, &j.hi);
+        if (j.x->dtype == IR_I8 && j.w->dtype == IR_I8 && tfl_xnn(c, j.y)) {
+            /* XNNPACK: scale = x_scale * w_scale / y_scale in float, fp32
+             * requantization, its own activation bounds */
+            float *fs = op_scratch(c, sizeof(float) * (size_t)n);
+            if (!fs) return op_fail(c, FY_ENOMEM, "out of memory");
+            for (int o = 0; o < n; o++)
+                fs[o] = xs * wq->scale[o] / ys;
+            j.xnn_scale = fs;
+            tfl_xnn_act_range(c, j.y, &j.lo, &j.hi);
+        }
         if (j.x->dtype == IR_I16)
             j.wide = j.b ? j.b->dtype == IR_I64 : p->quantized_bias_type != IR_I32;
     }

@@ -1,6 +1,8 @@
 /* Helpers shared by the tfl.* descriptors (see tfl.h). */
 #include <string.h>
 
+#include <math.h>
+
 #include "ops/tfl.h"
 
 float tfl_scale(const struct op_tensor *t)
@@ -58,6 +60,53 @@ void tfl_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t 
     tfl_int_range(out->dtype, &qmin, &qmax);
     tfq_activation_range((int)c->node->activation, tfl_scale(out), tfl_zero_point(out), qmin, qmax,
                          lo, hi);
+}
+
+bool tfl_xnn(const struct op_ctx *c, const struct op_tensor *out)
+{
+    return c->tflite_arith == OP_TFLITE_ARITH_XNNPACK && out->dtype == IR_I8;
+}
+
+static int32_t xnn_quantize(float v, float scale, int32_t zp, int32_t qmin, int32_t qmax)
+{
+    float f = v / scale + (float)zp;
+    f = fminf(fmaxf(f, (float)qmin), (float)qmax);
+    return (int32_t)lrintf(f);
+}
+
+void tfl_xnn_act_range(const struct op_ctx *c, const struct op_tensor *out, int32_t *lo,
+                       int32_t *hi)
+{
+    int32_t qmin, qmax;
+    tfl_int_range(out->dtype, &qmin, &qmax);
+    const float s = tfl_scale(out);
+    const int32_t zp = tfl_zero_point(out);
+    *lo = qmin;
+    *hi = qmax;
+    switch (c->node->activation) {
+    case IR_ACT_RELU:
+        *lo = xnn_quantize(0.0f, s, zp, qmin, qmax);
+        break;
+    case IR_ACT_RELU6:
+        *lo = xnn_quantize(0.0f, s, zp, qmin, qmax);
+        *hi = xnn_quantize(6.0f, s, zp, qmin, qmax);
+        break;
+    case IR_ACT_RELU_N1_TO_1:
+        *lo = xnn_quantize(-1.0f, s, zp, qmin, qmax);
+        *hi = xnn_quantize(1.0f, s, zp, qmin, qmax);
+        break;
+    default:
+        tfl_act_range(c, out, lo, hi);
+        break;
+    }
+}
+
+int32_t tfl_xnn_requant(int32_t acc, float scale, int32_t zp, int32_t lo, int32_t hi)
+{
+    float f = (float)acc * scale;
+    f = fmaxf(f, (float)(lo - zp));
+    f = fminf(f, (float)(hi - zp));
+    return (int32_t)lrintf(f) + zp;
 }
 
 fy_status tfl_parse_padding(const struct ir_node *n, int *padding, struct fy_error *err)

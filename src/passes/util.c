@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/half.h"
 #include "interp/interp.h"
@@ -199,6 +201,33 @@ bool pu_const_scalar(const struct ir_tensor *t, double *v)
     if (!pu_is_const(t) || pu_numel(t) != 1) return false;
     *v = pu_get_f64(t, 0);
     return true;
+}
+
+void pu_release_source(const struct ir_model *m, const void *p, uint64_t n)
+{
+    if (!p || !n) return;
+    uintptr_t a = (uintptr_t)p, e = a + (uintptr_t)n;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) return;
+    for (int i = 0; i < m->n_maps; i++) {
+        uintptr_t b = (uintptr_t)m->maps[i].data, be = b + m->maps[i].size;
+        if (a < b || e > be) continue;
+        uintptr_t lo = (a + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+        uintptr_t hi = e & ~((uintptr_t)page - 1);
+        if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+        return;
+    }
+}
+
+struct ir_tensor *pu_const_borrow(struct ir_graph *g, const char *base, const struct ir_tensor *src,
+                                  int rank, const int64_t *dims, struct fy_error *err)
+{
+    struct ir_tensor *t = pu_tensor(g, base, src->dtype, rank, dims, err);
+    if (!t) return NULL;
+    t->data = src->data;
+    t->nbytes = src->nbytes;
+    if (ir_graph_add_initializer(g, t, err)) return NULL;
+    return t;
 }
 
 /* ---- tensors and nodes ---- */
@@ -664,7 +693,7 @@ static fy_status infer_all(const struct ir_model *cm, bool check, int *changed,
             if (t->dtype == IR_UNDEFINED || t->dtype == IR_STRING || !pu_static(t) ||
                 t->rank > OP_MAX_RANK || t->opaque_type.size)
                 ok = false;
-            else if ((want >> i & 1) && t->kind != IR_TENSOR_CONST)
+            else if ((i < 32 && (want >> i & 1)) && t->kind != IR_TENSOR_CONST)
                 ok = false;
         }
         if (!ok || n->n_outputs > 32 || n->n_inputs > 64) continue;
@@ -696,7 +725,7 @@ static fy_status infer_all(const struct ir_model *cm, bool check, int *changed,
                 size_t align = bits >= 64 ? 8 : (bits >= 8 ? (size_t)bits / 8 : 1);
                 if ((uintptr_t)t->data % align == 0) {
                     v->data = (void *)(uintptr_t)t->data;
-                } else if (nb <= (1u << 20) || (want >> i & 1)) {
+                } else if (nb <= (1u << 20) || (i < 32 && (want >> i & 1))) {
                     copies[i] = malloc(nb ? (size_t)nb : 1);
                     if (!copies[i]) {
                         st = nomem(err);

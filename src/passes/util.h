@@ -41,6 +41,15 @@ bool pu_const_all(const struct ir_tensor *t, double v);
 /* A scalar-like constant (numel 1): its value. */
 bool pu_const_scalar(const struct ir_tensor *t, double *v);
 
+/* The bytes [p, p+n) of a source constant are read for the last time: the
+ * pages of the model's file mapping wholly inside are dropped from memory
+ * (madvise DONTNEED; read again from the file should anything touch them),
+ * so converting a model never holds two copies of its weights. */
+void pu_release_source(const struct ir_model *m, const void *p, uint64_t n);
+/* A constant sharing src's bytes under another shape (same element count). */
+struct ir_tensor *pu_const_borrow(struct ir_graph *g, const char *base, const struct ir_tensor *src,
+                                  int rank, const int64_t *dims, struct fy_error *err);
+
 /* ---- creating tensors and nodes ---- */
 /* A name not used in g: base, else base_1, base_2, ... (arena string). */
 const char *pu_unique_name(struct ir_graph *g, const char *base);

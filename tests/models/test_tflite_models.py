@@ -39,7 +39,8 @@ sections 1, 1b and 4 say what each reference is):
          kernels, as TFLM runs them) and the line says how far the TFLite peer is.
   d      against the TFLite peer, on every model the peer runs: integer outputs within one
          quantization step (1 in the stored integer), the line says how many values differ at
-         all; float outputs |a - r| <= 1e-5 + 1e-5*|r|. References: the stored peer outputs,
+         all; integer models run with `ferry run --tflite-arith xnnpack` here (the peer's
+         XNNPACK delegate rounds int8 ops its own way; c keeps the reference arithmetic); float outputs |a - r| <= 1e-5 + 1e-5*|r|. References: the stored peer outputs,
          else the peer run here on the set b) used (seanet: its one stored input set). dtln and
          the 5 seanet transpose_conv models are judged by their goldens in c) only (the peer is
          up to 22 LSB off on dtln, and wrong on transpose_conv: see c).
@@ -98,7 +99,7 @@ WHAT = {
     "b-fb": "the rewrite holds the same tensors, constants, operators, signatures, metadata",
     "p": "TFLite peer reproduces the stored TFLite outputs (seanet: the goldens)",
     "c": "ferry run bit-exact with TFLM goldens",
-    "d": "ferry run vs TFLite (int: 1 step; float: 1e-5 + 1e-5*|r|)",
+    "d": "ferry run vs TFLite (int: --tflite-arith xnnpack, 1 step; float: 1e-5 + 1e-5*|r|)",
     "e": "person_detect runs and ranks the images",
     "f": "labels from the MANIFEST",
 }
@@ -692,16 +693,20 @@ class Job:
                 np.save(os.path.join(d, f"input_{i}.npy"), np.ascontiguousarray(a))
         return d
 
-    def ferry_run(self, idx, s, model=None):
+    def ferry_run(self, idx, s, model=None, arith=None):
         """(outputs, why, process, seconds): ferry's outputs for set idx in model output order
         (from the 'wrote FILE' lines it prints), or None and why. model: another file with the
-        same inputs (the rewrite) instead of the original."""
-        key = (idx, model)
+        same inputs (the rewrite) instead of the original. arith: `ferry run --tflite-arith`
+        (None: the default, reference)."""
+        key = (idx, model, arith)
         if key in self.ferry_runs:
             return self.ferry_runs[key]
         d = self.in_dir(idx, s)
-        out = os.path.join(self.work, f"ferry{idx}" + ("" if model is None else "_rewrite"))
+        out = os.path.join(self.work, f"ferry{idx}" + ("" if model is None else "_rewrite") +
+                           ("" if arith is None else f"_{arith}"))
         argv = [FERRY, "run", model or self.path, "-o", out]
+        if arith is not None:
+            argv += ["--tflite-arith", arith]
         for i, t in enumerate(self.info.inputs):
             f = os.path.join(d, f"input_{i}.npy")
             argv += ["-i", f if len(self.info.inputs) == 1 else f"{t['name']}={f}"]
@@ -1003,14 +1008,19 @@ def check_model(path, peer_ok):
                 "TRANSPOSE_CONV output is far from the exact computation (see c); ferry is "
                 "judged by the TFLM golden there")
     elif not is_dtln and stem != "person_detect":
-        worst, n_diff, n_vals, fails, n_sets = None, 0, 0, [], 0
+        worst, n_diff, n_vals, fails, n_sets, xnn = None, 0, 0, [], 0, False
         for idx, s in enumerate(sets):
             refs, src = s.tflite, "stored"
             if refs is None and idx == 0 and peer_x is not None:
                 refs, src = peer_x, "peer run here"
             if refs is None:
                 continue
-            outs, why, _p, _ = job.ferry_run(idx, s)
+            # integer models run in xnnpack mode here: the peer is the TFLite interpreter with
+            # its XNNPACK delegate, whose int8 rounding differs from the reference kernels (c
+            # keeps the reference mode against the TFLM goldens)
+            integer = any(not np.issubdtype(r.dtype, np.floating) for r in refs)
+            xnn = xnn or integer
+            outs, why, _p, _ = job.ferry_run(idx, s, arith="xnnpack" if integer else None)
             if outs is None:
                 fails.append(why)
                 break
@@ -1029,6 +1039,8 @@ def check_model(path, peer_ok):
                                                          if len(fails) > 3 else ""))
         elif n_sets:
             msg = f"{n_sets} set(s), {n_diff} of {n_vals} values differ at all"
+            if xnn:
+                msg += " (ferry run --tflite-arith xnnpack, the peer's XNNPACK arithmetic)"
             if worst:
                 msg += f"; e.g. {worst}"
             job.add("d", "ok", msg + limit_note + (f"; {note}" if note else ""))

@@ -1,0 +1,977 @@
+/* The conversion passes (src/passes) on small IR graphs.
+ *
+ * Each test builds a graph twice with the same builder, runs the passes on
+ * one copy, and checks
+ *  - by structure: which ops are left, what the report says;
+ *  - by value: ferry's interpreter runs both graphs on the same seeded
+ *    random inputs (the source graph with its ONNX kernels, the rewritten one
+ *    with the tfl.* kernels where the passes lowered it) and every output
+ *    agrees within 1e-5 (absolute, plus 1e-5 relative).
+ * The ONNX-side kernels are themselves checked against ONNX Runtime and
+ * ONNX's own test data elsewhere (tests/tools/conformance, the model
+ * suites); what this file adds is that each rewrite keeps the function. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "formats/tflite/tflite.h"
+#include "interp/interp.h"
+#include "ir/ir.h"
+#include "passes/pass.h"
+#include "t.h"
+
+/* ---- a small graph builder ---- */
+
+struct mb {
+    struct ir_model *m;
+    struct ir_graph *g;
+    struct fy_error err;
+    uint64_t seed;
+    bool bad;
+};
+
+static float rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (float)((double)(*s >> 11) / (double)(1ull << 53) * 2.0 - 1.0);
+}
+
+static void mb_init(struct mb *b, int64_t opset)
+{
+    memset(b, 0, sizeof *b);
+    b->m = ir_model_new(&b->err);
+    b->seed = 0x9e3779b97f4a7c15ull;
+    if (!b->m || ir_model_add_opset(b->m, "", opset, &b->err)) {
+        b->bad = true;
+        return;
+    }
+    b->m->format = IR_FORMAT_ONNX;
+    b->g = b->m->graph;
+}
+
+static struct ir_tensor *mb_tensor(struct mb *b, const char *name, int rank, const int64_t *dims)
+{
+    if (b->bad) return NULL;
+    /* the IR keeps the name pointer: an arena copy */
+    const char *nm = arena_strdup(&b->m->arena, name);
+    struct ir_tensor *t = nm ? ir_graph_add_tensor(b->g, nm, &b->err) : NULL;
+    if (!t) {
+        b->bad = true;
+        return NULL;
+    }
+    t->dtype = IR_F32;
+    if (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err)) b->bad = true;
+    return t;
+}
+
+static struct ir_tensor *mb_input(struct mb *b, const char *name, int rank, const int64_t *dims)
+{
+    struct ir_tensor *t = mb_tensor(b, name, rank, dims);
+    if (t && ir_graph_add_input(b->g, t, &b->err)) b->bad = true;
+    return t;
+}
+
+static struct ir_tensor *mb_const_data(struct mb *b, const char *name, enum ir_dtype dt,
+                                       int rank, const int64_t *dims, const void *data,
+                                       size_t bytes)
+{
+    struct ir_tensor *t = mb_tensor(b, name, rank, dims);
+    if (!t) return NULL;
+    t->dtype = dt;
+    void *p = arena_alloc(&b->m->arena, bytes ? bytes : 1, 64);
+    if (!p) {
+        b->bad = true;
+        return NULL;
+    }
+    memcpy(p, data, bytes);
+    t->data = p;
+    t->nbytes = bytes;
+    if (ir_graph_add_initializer(b->g, t, &b->err)) b->bad = true;
+    return t;
+}
+
+/* A float constant of seeded values scaled by `scale` (plus `offset`). */
+static struct ir_tensor *mb_rand(struct mb *b, const char *name, int rank, const int64_t *dims,
+                                 float scale, float offset)
+{
+    uint64_t n = 1;
+    for (int i = 0; i < rank; i++) n *= (uint64_t)dims[i];
+    float *v = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!v) {
+        b->bad = true;
+        return NULL;
+    }
+    for (uint64_t i = 0; i < n; i++) v[i] = offset + scale * rnd(&b->seed);
+    struct ir_tensor *t = mb_const_data(b, name, IR_F32, rank, dims, v, sizeof(float) * (size_t)n);
+    free(v);
+    return t;
+}
+
+static struct ir_tensor *mb_i64(struct mb *b, const char *name, int n, const int64_t *v)
+{
+    int64_t d = n;
+    return mb_const_data(b, name, IR_I64, 1, &d, v, sizeof(int64_t) * (size_t)n);
+}
+
+static struct ir_tensor *mb_scalar(struct mb *b, const char *name, float v)
+{
+    return mb_const_data(b, name, IR_F32, 0, NULL, &v, sizeof v);
+}
+
+/* A node with its output tensor named `out` (shape left to inference). */
+static struct ir_node *mb_node(struct mb *b, enum ir_op op, const char *name, const char *out,
+                               int n_in, struct ir_tensor *a, struct ir_tensor *c,
+                               struct ir_tensor *d, struct ir_tensor *e, struct ir_tensor *f)
+{
+    if (b->bad) return NULL;
+    struct ir_node *n = ir_graph_add_node(b->g, op, NULL, "", name, n_in, 1, &b->err);
+    struct ir_tensor *y = n ? mb_tensor(b, out, -1, NULL) : NULL;
+    if (!n || !y || ir_node_set_output(n, 0, y, &b->err)) {
+        b->bad = true;
+        return NULL;
+    }
+    struct ir_tensor *ins[5] = {a, c, d, e, f};
+    for (int i = 0; i < n_in && i < 5; i++) n->inputs[i] = ins[i];
+    return n;
+}
+
+static struct ir_tensor *out0(struct ir_node *n) { return n ? n->outputs[0] : NULL; }
+
+static void mb_int(struct mb *b, struct ir_node *n, const char *name, int64_t v)
+{
+    if (!n) return;
+    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INT, &b->err);
+    if (a) a->v.i = v;
+    else b->bad = true;
+}
+
+static void mb_float(struct mb *b, struct ir_node *n, const char *name, float v)
+{
+    if (!n) return;
+    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_FLOAT, &b->err);
+    if (a) a->v.f = v;
+    else b->bad = true;
+}
+
+static void mb_ints(struct mb *b, struct ir_node *n, const char *name, int count, const int64_t *v)
+{
+    if (!n) return;
+    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INTS, &b->err);
+    int64_t *c = ARENA_ARRAY(&b->m->arena, count ? count : 1, int64_t);
+    if (!a || !c) {
+        b->bad = true;
+        return;
+    }
+    memcpy(c, v, sizeof(int64_t) * (size_t)count);
+    a->v.ints = c;
+    a->count = count;
+}
+
+static void mb_str(struct mb *b, struct ir_node *n, const char *name, const char *v)
+{
+    if (!n) return;
+    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err);
+    if (!a) {
+        b->bad = true;
+        return;
+    }
+    a->v.s.data = (const uint8_t *)v;
+    a->v.s.size = strlen(v);
+}
+
+static void mb_output(struct mb *b, struct ir_tensor *t)
+{
+    if (!t || ir_graph_add_output(b->g, t, &b->err)) b->bad = true;
+}
+
+/* ---- running ---- */
+
+#define MAXV 4
+
+struct vals {
+    int n;
+    float *v[MAXV];
+    uint64_t numel[MAXV];
+    int64_t dims[MAXV][8];
+    int rank[MAXV];
+};
+
+static void vals_free(struct vals *v)
+{
+    for (int i = 0; i < v->n; i++) free(v->v[i]);
+    memset(v, 0, sizeof *v);
+}
+
+/* Seeded inputs for every non-constant input of m (float32). */
+static bool make_inputs(const struct ir_model *m, uint64_t seed, struct op_tensor *in, int *n)
+{
+    *n = 0;
+    const struct ir_graph *g = m->graph;
+    for (int i = 0; i < g->n_inputs; i++) {
+        const struct ir_tensor *t = g->inputs[i];
+        if (t->kind == IR_TENSOR_CONST) continue;
+        int64_t d[8];
+        for (int k = 0; k < t->rank; k++) d[k] = t->dims[k].value;
+        struct fy_error err = {0};
+        if (op_tensor_alloc(&in[*n], IR_F32, t->rank, d, &err)) return false;
+        float *p = in[*n].data;
+        for (uint64_t k = 0; k < in[*n].numel; k++) p[k] = 2.0f * rnd(&seed);
+        (*n)++;
+    }
+    return true;
+}
+
+static bool run_model(const struct ir_model *m, struct op_tensor *in, int n_in, struct vals *out,
+                      char *why, size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    struct fy_error err = {0};
+    struct interp *ip = NULL;
+    const struct op_tensor *feed[MAXV];
+    for (int i = 0; i < n_in; i++) feed[i] = &in[i];
+    struct op_tensor *res[MAXV] = {0};
+    int n_out = m->graph->n_outputs < MAXV ? m->graph->n_outputs : MAXV;
+    fy_status st = interp_create(m, NULL, &ip, &err);
+    if (!st) st = interp_run(ip, feed, n_in, res, n_out, &err);
+    if (st) {
+        fy_error_format(&err, why, cap);
+        interp_destroy(ip);
+        return false;
+    }
+    out->n = n_out;
+    for (int i = 0; i < n_out; i++) {
+        out->numel[i] = res[i]->numel;
+        out->rank[i] = res[i]->rank;
+        memcpy(out->dims[i], res[i]->dims, sizeof(int64_t) * (size_t)res[i]->rank);
+        out->v[i] = malloc(sizeof(float) * (size_t)(res[i]->numel + 1));
+        for (uint64_t k = 0; k < res[i]->numel; k++) out->v[i][k] = (float)op_get_f64(res[i], k);
+    }
+    interp_destroy(ip);
+    return true;
+}
+
+/* Outputs of a and b agree within 1e-5 + 1e-5|r| (b's output i may hold a's
+ * transposed by perm_b[i], NHWC for NCHW). */
+static bool agree(const char *what, const struct vals *a, const struct vals *b,
+                  const int *nhwc_out)
+{
+    if (!T_CHECK(a->n == b->n, "%s: %d outputs vs %d", what, a->n, b->n)) return false;
+    bool ok = true;
+    for (int i = 0; i < a->n; i++) {
+        if (!T_CHECK(a->numel[i] == b->numel[i], "%s: output %d has %llu values vs %llu", what, i,
+                     (unsigned long long)a->numel[i], (unsigned long long)b->numel[i]))
+            return false;
+        double worst = 0;
+        for (uint64_t k = 0; k < a->numel[i]; k++) {
+            uint64_t kb = k;
+            if (nhwc_out && nhwc_out[i] && a->rank[i] == 4) {
+                int64_t N = a->dims[i][0], C = a->dims[i][1], H = a->dims[i][2], W = a->dims[i][3];
+                int64_t w = (int64_t)k % W, h = (int64_t)k / W % H, c = (int64_t)k / (W * H) % C,
+                        n = (int64_t)k / (W * H * C);
+                (void)N;
+                kb = (uint64_t)(((n * H + h) * W + w) * C + c);
+            }
+            double r = a->v[i][k], x = b->v[i][kb], d = fabs(r - x);
+            if (d > worst) worst = d;
+            if (!(d <= 1e-5 + 1e-5 * fabs(r))) {
+                ok = T_CHECK(false, "%s: output %d element %llu: %.9g, expected %.9g", what, i,
+                             (unsigned long long)k, x, r);
+                break;
+            }
+        }
+        if (!ok) break;
+    }
+    return ok;
+}
+
+typedef void (*build_fn)(struct mb *b);
+
+/* Builds the graph twice, runs passes on the second copy and compares. */
+static bool check_passes(const char *what, build_fn build, const struct pass *const *passes,
+                         int n_passes, struct pass_report *r, struct ir_model **after,
+                         bool io_nhwc)
+{
+    struct mb a, b;
+    mb_init(&a, 17);
+    build(&a);
+    mb_init(&b, 17);
+    build(&b);
+    bool ok = T_CHECK(!a.bad && !b.bad, "%s: building the graph: %s", what, a.err.message);
+    struct fy_error err = {0};
+    pass_report_init(r);
+    r->opt.verify = true;
+    r->opt.io_nhwc = io_nhwc;
+    if (ok) {
+        const struct pass *all[16];
+        all[0] = &pass_static_shapes;
+        for (int i = 0; i < n_passes; i++) all[1 + i] = passes[i];
+        fy_status st = pass_run_list(b.m, all, n_passes + 1, r, &err);
+        ok = T_CHECK(st == FY_OK, "%s: passes: %s", what, err.message);
+    }
+    struct op_tensor in_a[MAXV], in_b[MAXV];
+    int n_a = 0, n_b = 0;
+    struct vals va = {0}, vb = {0};
+    char why[1024] = "";
+    if (ok) ok = T_CHECK(make_inputs(a.m, 7, in_a, &n_a), "%s: inputs", what);
+    if (ok) {
+        /* the same values; NHWC inputs get them transposed */
+        make_inputs(b.m, 7, in_b, &n_b);
+        for (int i = 0; io_nhwc && i < n_a && i < n_b; i++)
+            if (in_a[i].rank == 4) {
+                const float *s = in_a[i].data;
+                float *d = in_b[i].data;
+                int64_t N = in_a[i].dims[0], C = in_a[i].dims[1], H = in_a[i].dims[2],
+                        W = in_a[i].dims[3];
+                for (int64_t n = 0; n < N; n++)
+                    for (int64_t c = 0; c < C; c++)
+                        for (int64_t h = 0; h < H; h++)
+                            for (int64_t w = 0; w < W; w++)
+                                d[((n * H + h) * W + w) * C + c] = s[((n * C + c) * H + h) * W + w];
+            }
+        ok = T_CHECK(run_model(a.m, in_a, n_a, &va, why, sizeof why), "%s: source graph: %s",
+                     what, why);
+    }
+    if (ok)
+        ok = T_CHECK(run_model(b.m, in_b, n_b, &vb, why, sizeof why), "%s: rewritten graph: %s",
+                     what, why);
+    int nhwc_out[MAXV] = {io_nhwc, io_nhwc, io_nhwc, io_nhwc};
+    if (ok) ok = agree(what, &va, &vb, io_nhwc ? nhwc_out : NULL);
+    for (int i = 0; i < n_a; i++) op_tensor_release(&in_a[i]);
+    for (int i = 0; i < n_b; i++) op_tensor_release(&in_b[i]);
+    vals_free(&va);
+    vals_free(&vb);
+    ir_model_free(a.m);
+    if (after) *after = b.m;
+    else ir_model_free(b.m);
+    return ok;
+}
+
+static int count_op(const struct ir_model *m, enum ir_op op)
+{
+    int c = 0;
+    for (int i = 0; i < m->graph->n_nodes; i++) c += m->graph->nodes[i]->op == op;
+    return c;
+}
+
+static bool all_tfl(const struct ir_model *m)
+{
+    for (int i = 0; i < m->graph->n_nodes; i++)
+        if (strncmp(ir_op_name(m->graph->nodes[i]->op), "tfl.", 4)) return false;
+    return true;
+}
+
+static const struct pass *const P_FOLD[] = {&pass_fold_constants};
+static const struct pass *const P_BN[] = {&pass_fold_batchnorm};
+static const struct pass *const P_ACT[] = {&pass_fuse_activation};
+static const struct pass *const P_ALL[] = {&pass_fold_constants, &pass_fold_batchnorm,
+                                           &pass_fuse_activation, &pass_lower_tflite,
+                                           &pass_layout_nhwc};
+static const struct pass *const P_LOWER[] = {&pass_fold_constants, &pass_lower_tflite};
+
+/* ---- fold_constants ---- */
+
+/* x [2,3,4,5] → Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])): the
+ * exporter's flatten, plus Constant-only arithmetic. */
+static void build_shape_chain(struct mb *b)
+{
+    int64_t xd[4] = {2, 3, 4, 5};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_node *sh = mb_node(b, IR_OP_SHAPE, "shape", "s", 1, x, NULL, NULL, NULL, NULL);
+    int64_t zero = 0, axes0[1] = {0}, minus1 = -1;
+    struct ir_tensor *idx = mb_const_data(b, "idx", IR_I64, 0, NULL, &zero, 8);
+    struct ir_node *ga = mb_node(b, IR_OP_GATHER, "gather", "n", 2, out0(sh), idx, NULL, NULL, NULL);
+    mb_int(b, ga, "axis", 0);
+    struct ir_node *un = mb_node(b, IR_OP_UNSQUEEZE, "unsqueeze", "n1", 2, out0(ga),
+                                 mb_i64(b, "axes", 1, axes0), NULL, NULL, NULL);
+    struct ir_node *cc = mb_node(b, IR_OP_CONCAT, "concat", "shape2", 2, out0(un),
+                                 mb_i64(b, "m1", 1, &minus1), NULL, NULL, NULL);
+    mb_int(b, cc, "axis", 0);
+    struct ir_node *rs = mb_node(b, IR_OP_RESHAPE, "reshape", "flat", 2, x, out0(cc), NULL, NULL, NULL);
+    /* two constants added: folded too */
+    int64_t cd[1] = {60};
+    struct ir_node *ad = mb_node(b, IR_OP_ADD, "const_add", "c", 2, mb_rand(b, "c1", 1, cd, 1, 0),
+                                 mb_rand(b, "c2", 1, cd, 1, 0), NULL, NULL, NULL);
+    struct ir_node *y = mb_node(b, IR_OP_MUL, "mul", "y", 2, out0(rs), out0(ad), NULL, NULL, NULL);
+    mb_output(b, out0(y));
+}
+
+TEST(fold_constants_folds_exporter_shape_chains_and_constant_arithmetic)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("shape chain", build_shape_chain, P_FOLD, 1, &r, &m, false);
+    if (ok) {
+        T_CHECK(m->graph->n_nodes == 2, "left %d nodes; expected Reshape and Mul", m->graph->n_nodes);
+        T_CHECK(count_op(m, IR_OP_SHAPE) == 0 && count_op(m, IR_OP_CONCAT) == 0 &&
+                    count_op(m, IR_OP_ADD) == 0,
+                "the shape chain or the constant Add survived");
+        const struct ir_node *rs = NULL;
+        for (int i = 0; i < m->graph->n_nodes; i++)
+            if (m->graph->nodes[i]->op == IR_OP_RESHAPE) rs = m->graph->nodes[i];
+        T_CHECK(rs && rs->inputs[1]->kind == IR_TENSOR_CONST, "Reshape's shape is not a constant");
+        T_CHECK(r.constants_folded >= 2, "constants_folded is %d", r.constants_folded);
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* A Loop with a constant trip count is unrolled; an If on a constant
+ * condition inlined. */
+static void build_loop(struct mb *b)
+{
+    int64_t xd[1] = {3};
+    struct ir_tensor *x = mb_input(b, "x", 1, xd);
+    int64_t trip = 3;
+    uint8_t yes = 1;
+    struct ir_tensor *M = mb_const_data(b, "M", IR_I64, 0, NULL, &trip, 8);
+    struct ir_tensor *cond = mb_const_data(b, "cond", IR_BOOL, 0, NULL, &yes, 1);
+    struct ir_node *lp = b->bad ? NULL : ir_graph_add_node(b->g, IR_OP_LOOP, NULL, "", "loop", 3, 1, &b->err);
+    struct ir_graph *body = ir_graph_new(b->m, b->g);
+    if (!lp || !body) {
+        b->bad = true;
+        return;
+    }
+    struct ir_tensor *y = mb_tensor(b, "y", -1, NULL);
+    lp->inputs[0] = M;
+    lp->inputs[1] = cond;
+    lp->inputs[2] = x;
+    if (ir_node_set_output(lp, 0, y, &b->err)) b->bad = true;
+    struct ir_attr *a = ir_node_add_attr(lp, "body", IR_ATTR_GRAPH, &b->err);
+    if (a) a->v.g = body;
+    body->name = "body";
+    struct ir_tensor *bi = ir_graph_add_tensor(body, "i", &b->err);
+    struct ir_tensor *bc = ir_graph_add_tensor(body, "c_in", &b->err);
+    struct ir_tensor *bx = ir_graph_add_tensor(body, "x_in", &b->err);
+    struct ir_tensor *bs = ir_graph_add_tensor(body, "x_out", &b->err);
+    if (!bi || !bc || !bx || !bs) {
+        b->bad = true;
+        return;
+    }
+    bi->dtype = IR_I64;
+    ir_tensor_set_shape(body, bi, 0, NULL, &b->err);
+    bc->dtype = IR_BOOL;
+    ir_tensor_set_shape(body, bc, 0, NULL, &b->err);
+    bx->dtype = bs->dtype = IR_F32;
+    ir_graph_add_input(body, bi, &b->err);
+    ir_graph_add_input(body, bc, &b->err);
+    ir_graph_add_input(body, bx, &b->err);
+    struct ir_node *sg = ir_graph_add_node(body, IR_OP_SIGMOID, NULL, "", "sig", 1, 1, &b->err);
+    if (!sg) {
+        b->bad = true;
+        return;
+    }
+    sg->inputs[0] = bx;
+    ir_node_set_output(sg, 0, bs, &b->err);
+    ir_graph_add_output(body, bc, &b->err);
+    ir_graph_add_output(body, bs, &b->err);
+    mb_output(b, y);
+}
+
+TEST(fold_constants_unrolls_a_loop_with_a_constant_trip_count)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("loop", build_loop, P_FOLD, 1, &r, &m, false);
+    if (ok) {
+        T_CHECK(count_op(m, IR_OP_LOOP) == 0 && count_op(m, IR_OP_SIGMOID) == 3,
+                "%d Loop and %d Sigmoid left; expected 0 and 3", count_op(m, IR_OP_LOOP),
+                count_op(m, IR_OP_SIGMOID));
+        T_CHECK(r.decompositions.count == 1, "%d decompositions reported", r.decompositions.count);
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* ---- fold_batchnorm ---- */
+
+static struct ir_node *bn_after(struct mb *b, struct ir_tensor *x, int64_t C, const char *name,
+                                const char *out)
+{
+    int64_t cd[1] = {C};
+    char nm[64];
+    snprintf(nm, sizeof nm, "%s_scale", name);
+    struct ir_tensor *s = mb_rand(b, nm, 1, cd, 0.5f, 1.0f);
+    snprintf(nm, sizeof nm, "%s_bias", name);
+    struct ir_tensor *bb = mb_rand(b, nm, 1, cd, 0.5f, 0.0f);
+    snprintf(nm, sizeof nm, "%s_mean", name);
+    struct ir_tensor *mean = mb_rand(b, nm, 1, cd, 0.5f, 0.0f);
+    snprintf(nm, sizeof nm, "%s_var", name);
+    struct ir_tensor *var = mb_rand(b, nm, 1, cd, 0.4f, 1.0f);
+    struct ir_node *bn = mb_node(b, IR_OP_BATCH_NORMALIZATION, name, out, 5, x, s, bb, mean, var);
+    mb_float(b, bn, "epsilon", 1e-3f);
+    return bn;
+}
+
+static void build_conv_bn(struct mb *b)
+{
+    int64_t xd[4] = {1, 3, 8, 8}, wd[4] = {4, 3, 3, 3}, bd[1] = {4}, gd[2] = {5, 4};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_node *cv = mb_node(b, IR_OP_CONV, "conv", "c", 3, x, mb_rand(b, "w", 4, wd, 0.3f, 0),
+                                 mb_rand(b, "b", 1, bd, 0.1f, 0), NULL, NULL);
+    int64_t pads[4] = {1, 1, 1, 1};
+    mb_ints(b, cv, "pads", 4, pads);
+    struct ir_node *bn = bn_after(b, out0(cv), 4, "bn", "y");
+    mb_output(b, out0(bn));
+    /* a lone BatchNorm on an input */
+    struct ir_node *bn2 = bn_after(b, x, 3, "bn_alone", "z");
+    mb_output(b, out0(bn2));
+    /* Gemm → BatchNorm over its columns */
+    int64_t ad[2] = {2, 5};
+    struct ir_tensor *a = mb_input(b, "a", 2, ad);
+    struct ir_node *gm = mb_node(b, IR_OP_GEMM, "gemm", "g", 3, a, mb_rand(b, "B", 2, gd, 0.5f, 0),
+                                 mb_rand(b, "C", 1, bd, 0.5f, 0), NULL, NULL);
+    mb_float(b, gm, "beta", 0.5f);
+    struct ir_node *bn3 = bn_after(b, out0(gm), 4, "bn_gemm", "w_out");
+    mb_output(b, out0(bn3));
+}
+
+TEST(fold_batchnorm_folds_into_conv_and_gemm_and_splits_a_lone_one)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("conv+bn", build_conv_bn, P_BN, 1, &r, &m, false);
+    if (ok) {
+        T_CHECK(count_op(m, IR_OP_BATCH_NORMALIZATION) == 0, "a BatchNormalization survived");
+        T_CHECK(r.batchnorms_folded == 2, "folded %d; expected 2 (conv, gemm)", r.batchnorms_folded);
+        T_CHECK(count_op(m, IR_OP_MUL) == 1 && count_op(m, IR_OP_ADD) == 1,
+                "the lone BatchNorm is not Mul + Add");
+        T_CHECK(r.decompositions.count == 1 &&
+                    !strcmp(r.decompositions.items[0].op, "BatchNormalization"),
+                "the lone BatchNorm's decomposition is not reported");
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* ---- fuse_activation ---- */
+
+static void build_activations(struct mb *b)
+{
+    int64_t xd[4] = {1, 2, 5, 5}, wd[4] = {2, 2, 1, 1};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_node *cv = mb_node(b, IR_OP_CONV, "conv", "c", 2, x, mb_rand(b, "w", 4, wd, 2, 0),
+                                 NULL, NULL, NULL);
+    struct ir_node *rl = mb_node(b, IR_OP_RELU, "relu", "r", 1, out0(cv), NULL, NULL, NULL, NULL);
+    /* Clip(0, 6) after an Add: RELU6 */
+    struct ir_node *ad = mb_node(b, IR_OP_ADD, "add", "a", 2, out0(rl), x, NULL, NULL, NULL);
+    struct ir_node *c6 = mb_node(b, IR_OP_CLIP, "clip6", "a6", 3, out0(ad), mb_scalar(b, "zero", 0),
+                                 mb_scalar(b, "six", 6), NULL, NULL);
+    /* Clip(-1, 1) after a Mul: RELU_N1_TO_1 */
+    struct ir_node *mu = mb_node(b, IR_OP_MUL, "mul", "m", 2, out0(c6), x, NULL, NULL, NULL);
+    struct ir_node *c1 = mb_node(b, IR_OP_CLIP, "clip1", "m1", 3, out0(mu), mb_scalar(b, "m1c", -1),
+                                 mb_scalar(b, "p1c", 1), NULL, NULL);
+    /* Tanh after a Sub: stays (TFLite's kernels ignore a fused TANH) */
+    struct ir_node *sb = mb_node(b, IR_OP_SUB, "sub", "s", 2, out0(c1), x, NULL, NULL, NULL);
+    struct ir_node *th = mb_node(b, IR_OP_TANH, "tanh", "t", 1, out0(sb), NULL, NULL, NULL, NULL);
+    /* Relu after a Div whose output is also read elsewhere: stays */
+    struct ir_node *dv = mb_node(b, IR_OP_DIV, "div", "d", 2, out0(th), mb_scalar(b, "two", 2),
+                                 NULL, NULL, NULL);
+    struct ir_node *r2 = mb_node(b, IR_OP_RELU, "relu2", "r2", 1, out0(dv), NULL, NULL, NULL, NULL);
+    struct ir_node *fin = mb_node(b, IR_OP_ADD, "fin", "y", 2, out0(r2), out0(dv), NULL, NULL, NULL);
+    mb_output(b, out0(fin));
+}
+
+TEST(fuse_activation_fuses_relu_relu6_and_relu_n1_to_1_but_not_tanh)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("activations", build_activations, P_ACT, 1, &r, &m, false);
+    if (ok) {
+        T_CHECK(r.activations_fused == 3, "fused %d; expected 3", r.activations_fused);
+        T_CHECK(count_op(m, IR_OP_CLIP) == 0 && count_op(m, IR_OP_RELU) == 1 &&
+                    count_op(m, IR_OP_TANH) == 1,
+                "left %d Clip, %d Relu, %d Tanh; expected 0, 1, 1", count_op(m, IR_OP_CLIP),
+                count_op(m, IR_OP_RELU), count_op(m, IR_OP_TANH));
+        int seen = 0;
+        for (int i = 0; i < m->graph->n_nodes; i++) {
+            const struct ir_node *n = m->graph->nodes[i];
+            if (n->op == IR_OP_CONV) seen += n->activation == IR_ACT_RELU;
+            if (n->op == IR_OP_ADD && !strcmp(n->name, "add")) seen += n->activation == IR_ACT_RELU6;
+            if (n->op == IR_OP_MUL) seen += n->activation == IR_ACT_RELU_N1_TO_1;
+        }
+        T_CHECK(seen == 3, "the fused activations are not on Conv, Add, Mul (%d of 3)", seen);
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* ---- lower_tflite and layout_nhwc ---- */
+
+/* A small residual CNN: Conv(pads)+BN+Relu, MaxPool, residual Add, Conv,
+ * GlobalAveragePool, Flatten, Gemm, Softmax. */
+static void build_cnn(struct mb *b)
+{
+    int64_t xd[4] = {1, 3, 16, 16}, w1[4] = {8, 3, 3, 3}, w2[4] = {8, 8, 3, 3}, w3[4] = {8, 1, 3, 3};
+    int64_t c8[1] = {8}, fw[2] = {10, 8}, c10[1] = {10};
+    struct ir_tensor *x = mb_input(b, "input", 4, xd);
+    int64_t p1[4] = {1, 1, 1, 1}, s2[2] = {2, 2}, k3[2] = {3, 3};
+    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x, mb_rand(b, "w1", 4, w1, 0.3f, 0),
+                                 NULL, NULL, NULL);
+    mb_ints(b, c1, "pads", 4, p1);
+    mb_ints(b, c1, "strides", 2, s2);
+    struct ir_node *bn = bn_after(b, out0(c1), 8, "bn1", "b1");
+    struct ir_node *r1 = mb_node(b, IR_OP_RELU, "relu1", "r1", 1, out0(bn), NULL, NULL, NULL, NULL);
+    struct ir_node *mp = mb_node(b, IR_OP_MAX_POOL, "pool", "p", 1, out0(r1), NULL, NULL, NULL, NULL);
+    mb_ints(b, mp, "kernel_shape", 2, k3);
+    mb_ints(b, mp, "pads", 4, p1);
+    struct ir_node *c2 = mb_node(b, IR_OP_CONV, "conv2", "c2", 3, out0(mp),
+                                 mb_rand(b, "w2", 4, w2, 0.2f, 0), mb_rand(b, "b2", 1, c8, 0.1f, 0),
+                                 NULL, NULL);
+    mb_ints(b, c2, "pads", 4, p1);
+    struct ir_node *dw = mb_node(b, IR_OP_CONV, "dwconv", "dw", 2, out0(c2),
+                                 mb_rand(b, "w3", 4, w3, 0.3f, 0), NULL, NULL, NULL);
+    mb_int(b, dw, "group", 8);
+    mb_ints(b, dw, "pads", 4, p1);
+    struct ir_node *cl = mb_node(b, IR_OP_CLIP, "clip", "dwc", 3, out0(dw), mb_scalar(b, "lo", 0),
+                                 mb_scalar(b, "hi", 6), NULL, NULL);
+    struct ir_node *ad = mb_node(b, IR_OP_ADD, "residual", "res", 2, out0(cl), out0(mp), NULL, NULL, NULL);
+    struct ir_node *gp = mb_node(b, IR_OP_GLOBAL_AVERAGE_POOL, "gap", "gap", 1, out0(ad), NULL, NULL,
+                                 NULL, NULL);
+    struct ir_node *fl = mb_node(b, IR_OP_FLATTEN, "flatten", "flat", 1, out0(gp), NULL, NULL, NULL, NULL);
+    struct ir_node *gm = mb_node(b, IR_OP_GEMM, "fc", "logits", 3, out0(fl), mb_rand(b, "fw", 2, fw, 0.5f, 0),
+                                 mb_rand(b, "fb", 1, c10, 0.1f, 0), NULL, NULL);
+    mb_int(b, gm, "transB", 1);
+    struct ir_node *sm = mb_node(b, IR_OP_SOFTMAX, "softmax", "output", 1, out0(gm), NULL, NULL, NULL, NULL);
+    mb_output(b, out0(sm));
+}
+
+TEST(convert_pipeline_gives_an_nhwc_cnn_with_one_boundary_transpose)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("cnn", build_cnn, P_ALL, 5, &r, &m, false);
+    if (ok) {
+        T_CHECK(all_tfl(m), "a node is not a TFLite builtin");
+        T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE) == 1, "%d TRANSPOSE; expected the input's one",
+                count_op(m, IR_OP_TFL_TRANSPOSE));
+        T_CHECK(count_op(m, IR_OP_TFL_DEPTHWISE_CONV_2D) == 1 && count_op(m, IR_OP_TFL_CONV_2D) == 2,
+                "expected 2 CONV_2D and 1 DEPTHWISE_CONV_2D");
+        T_CHECK(count_op(m, IR_OP_TFL_FULLY_CONNECTED) == 1, "Gemm is not one FULLY_CONNECTED");
+        T_CHECK(r.batchnorms_folded == 1 && r.activations_fused == 2,
+                "folded %d, fused %d; expected 1 and 2", r.batchnorms_folded, r.activations_fused);
+        T_CHECK(r.transposes.count == 1, "%d transposes reported", r.transposes.count);
+        /* conv outputs live NHWC: the record says so */
+        const struct pass_map *pm = NULL;
+        for (int i = 0; i < m->graph->n_tensors && !pm; i++) {
+            const struct pass_map *e = pass_map_get(&r, m->graph->tensors[i]->name);
+            if (e && !strcmp(e->source, "res") && e->rank == 4) pm = e;
+        }
+        T_CHECK(pm && pm->perm[0] == 0 && pm->perm[1] == 2 && pm->perm[2] == 3 && pm->perm[3] == 1,
+                "the residual sum's record has no NHWC permutation");
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+TEST(convert_pipeline_with_io_nhwc_has_no_transpose)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("cnn nhwc", build_cnn, P_ALL, 5, &r, &m, true);
+    if (ok) {
+        T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE) == 0, "%d TRANSPOSE with --io-layout nhwc",
+                count_op(m, IR_OP_TFL_TRANSPOSE));
+        const struct ir_tensor *in = m->graph->inputs[0];
+        T_CHECK(in->rank == 4 && in->dims[1].value == 16 && in->dims[3].value == 3,
+                "the input is not NHWC");
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* Exporter patterns: LayerNorm written out, Erf GELU, MatMul + Add bias,
+ * attention-style Transpose + BatchMatMul, Softmax on a middle axis. */
+static void build_transformer_bits(struct mb *b)
+{
+    int64_t xd[3] = {1, 6, 8}, wd[2] = {8, 8}, d8[1] = {8}, ax[1] = {-1};
+    struct ir_tensor *x = mb_input(b, "x", 3, xd);
+    struct ir_node *m1 = mb_node(b, IR_OP_REDUCE_MEAN, "ln/mean", "mean", 1, x, NULL, NULL, NULL, NULL);
+    mb_ints(b, m1, "axes", 1, ax);
+    struct ir_node *sb = mb_node(b, IR_OP_SUB, "ln/sub", "d", 2, x, out0(m1), NULL, NULL, NULL);
+    struct ir_node *pw = mb_node(b, IR_OP_POW, "ln/pow", "d2", 2, out0(sb), mb_scalar(b, "two", 2),
+                                 NULL, NULL, NULL);
+    struct ir_node *m2 = mb_node(b, IR_OP_REDUCE_MEAN, "ln/var", "var", 1, out0(pw), NULL, NULL, NULL, NULL);
+    mb_ints(b, m2, "axes", 1, ax);
+    struct ir_node *ae = mb_node(b, IR_OP_ADD, "ln/eps", "ve", 2, out0(m2), mb_scalar(b, "eps", 1e-5f),
+                                 NULL, NULL, NULL);
+    struct ir_node *sq = mb_node(b, IR_OP_SQRT, "ln/sqrt", "sd", 1, out0(ae), NULL, NULL, NULL, NULL);
+    struct ir_node *dv = mb_node(b, IR_OP_DIV, "ln/div", "nrm", 2, out0(sb), out0(sq), NULL, NULL, NULL);
+    struct ir_node *gm = mb_node(b, IR_OP_MUL, "ln/gamma", "g", 2, out0(dv), mb_rand(b, "gamma", 1, d8, 0.5f, 1),
+                                 NULL, NULL, NULL);
+    struct ir_node *bt = mb_node(b, IR_OP_ADD, "ln/beta", "ln", 2, out0(gm), mb_rand(b, "beta", 1, d8, 0.5f, 0),
+                                 NULL, NULL, NULL);
+    /* MatMul + bias, then GELU as x * 0.5 * (1 + erf(x / sqrt 2)) */
+    struct ir_node *mm = mb_node(b, IR_OP_MAT_MUL, "fc/matmul", "mm", 2, out0(bt),
+                                 mb_rand(b, "W", 2, wd, 0.5f, 0), NULL, NULL, NULL);
+    struct ir_node *ab = mb_node(b, IR_OP_ADD, "fc/bias", "h", 2, out0(mm), mb_rand(b, "bias", 1, d8, 0.2f, 0),
+                                 NULL, NULL, NULL);
+    struct ir_node *q = mb_node(b, IR_OP_DIV, "gelu/div", "q", 2, out0(ab), mb_scalar(b, "sqrt2", 1.4142135f),
+                                NULL, NULL, NULL);
+    struct ir_node *ef = mb_node(b, IR_OP_ERF, "gelu/erf", "e", 1, out0(q), NULL, NULL, NULL, NULL);
+    struct ir_node *e1 = mb_node(b, IR_OP_ADD, "gelu/add", "e1", 2, out0(ef), mb_scalar(b, "one", 1),
+                                 NULL, NULL, NULL);
+    struct ir_node *xm = mb_node(b, IR_OP_MUL, "gelu/mul", "xm", 2, out0(ab), out0(e1), NULL, NULL, NULL);
+    struct ir_node *hf = mb_node(b, IR_OP_MUL, "gelu/half", "gl", 2, out0(xm), mb_scalar(b, "half", 0.5f),
+                                 NULL, NULL, NULL);
+    /* attention-like: scores = h · hᵀ, softmax over the middle axis (opset 13+) */
+    struct ir_node *tr = mb_node(b, IR_OP_TRANSPOSE, "kT", "kt", 1, out0(hf), NULL, NULL, NULL, NULL);
+    int64_t perm[3] = {0, 2, 1};
+    mb_ints(b, tr, "perm", 3, perm);
+    struct ir_node *sc = mb_node(b, IR_OP_MAT_MUL, "scores", "sc", 2, out0(hf), out0(tr), NULL, NULL, NULL);
+    struct ir_node *sm = mb_node(b, IR_OP_SOFTMAX, "softmax", "p", 1, out0(sc), NULL, NULL, NULL, NULL);
+    mb_int(b, sm, "axis", 1);
+    struct ir_node *hs = mb_node(b, IR_OP_HARD_SIGMOID, "hsig", "y", 1, out0(sm), NULL, NULL, NULL, NULL);
+    mb_float(b, hs, "alpha", 0.3f);
+    mb_output(b, out0(hs));
+}
+
+TEST(lower_tflite_recognises_layernorm_gelu_and_matmul_bias)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("transformer bits", build_transformer_bits, P_ALL, 5, &r, &m, false);
+    if (ok) {
+        T_CHECK(all_tfl(m), "a node is not a TFLite builtin");
+        T_CHECK(count_op(m, IR_OP_TFL_GELU) == 1, "the Erf GELU is not one GELU");
+        T_CHECK(count_op(m, IR_OP_TFL_FULLY_CONNECTED) == 1, "MatMul + Add is not one FULLY_CONNECTED");
+        T_CHECK(count_op(m, IR_OP_TFL_RSQRT) == 1 && count_op(m, IR_OP_TFL_SQRT) == 0,
+                "the LayerNorm pattern was not recognised");
+        T_CHECK(count_op(m, IR_OP_TFL_BATCH_MATMUL) == 1, "h·hᵀ is not BATCH_MATMUL");
+        int decomp_ln = 0;
+        for (int i = 0; i < r.decompositions.count; i++)
+            decomp_ln += strstr(r.decompositions.items[i].text, "LayerNormalization") != NULL;
+        T_CHECK(decomp_ln == 1, "the LayerNorm pattern is not reported");
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* Average pooling whose padding TFLite cannot express, counted or not; a
+ * grouped convolution; Pad (reflect); Slice with a step; Concat; Split. */
+static void build_awkward(struct mb *b)
+{
+    int64_t xd[4] = {1, 4, 7, 7}, wd[4] = {6, 2, 3, 3};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    int64_t k3[2] = {3, 3}, s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, pe[4] = {0, 0, 1, 1};
+    struct ir_node *a1 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_excl", "a1", 1, x, NULL, NULL, NULL, NULL);
+    mb_ints(b, a1, "kernel_shape", 2, k3);
+    mb_ints(b, a1, "strides", 2, s2);
+    mb_ints(b, a1, "pads", 4, p1);
+    struct ir_node *a2 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_incl", "a2", 1, x, NULL, NULL, NULL, NULL);
+    mb_ints(b, a2, "kernel_shape", 2, k3);
+    mb_ints(b, a2, "strides", 2, s2);
+    mb_ints(b, a2, "pads", 4, p1);
+    mb_int(b, a2, "count_include_pad", 1);
+    struct ir_node *a3 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_end", "a3", 1, x, NULL, NULL, NULL, NULL);
+    int64_t k7[2] = {7, 7};
+    mb_ints(b, a3, "kernel_shape", 2, k7);
+    mb_ints(b, a3, "pads", 4, pe);
+    struct ir_node *gc = mb_node(b, IR_OP_CONV, "group_conv", "gc", 2, x, mb_rand(b, "w", 4, wd, 0.3f, 0),
+                                 NULL, NULL, NULL);
+    mb_int(b, gc, "group", 2);
+    mb_ints(b, gc, "pads", 4, p1);
+    mb_ints(b, gc, "strides", 2, s2);
+    int64_t pads[8] = {0, 0, 1, 2, 0, 0, 1, 2};
+    struct ir_node *pd = mb_node(b, IR_OP_PAD, "pad", "pd", 2, out0(a1), mb_i64(b, "pads", 8, pads),
+                                 NULL, NULL, NULL);
+    mb_str(b, pd, "mode", "reflect");
+    int64_t st[2] = {1, 0}, en[2] = {5, 8}, axs[2] = {2, 3}, stp[2] = {1, 2};
+    struct ir_node *sl = mb_node(b, IR_OP_SLICE, "slice", "sl", 5, out0(pd), mb_i64(b, "st", 2, st),
+                                 mb_i64(b, "en", 2, en), mb_i64(b, "ax", 2, axs), mb_i64(b, "sp", 2, stp));
+    struct ir_node *cc = mb_node(b, IR_OP_CONCAT, "concat", "cc", 4, out0(a2), out0(gc), out0(sl),
+                                 out0(a1), NULL);
+    mb_int(b, cc, "axis", 1);
+    mb_output(b, out0(cc));
+    mb_output(b, out0(a3));
+}
+
+TEST(lower_tflite_pools_grouped_conv_pad_slice_concat_agree)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("awkward ops", build_awkward, P_ALL, 5, &r, &m, false);
+    if (ok) {
+        T_CHECK(all_tfl(m), "a node is not a TFLite builtin");
+        T_CHECK(count_op(m, IR_OP_TFL_CONV_2D) == 2 && count_op(m, IR_OP_TFL_SPLIT) == 1,
+                "the 2-group conv is not SPLIT + 2 CONV_2D");
+        T_CHECK(count_op(m, IR_OP_TFL_MIRROR_PAD) == 1, "reflect Pad is not MIRROR_PAD");
+    }
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* LSTM: UNIDIRECTIONAL_SEQUENCE_LSTM; with an initial state input, written
+ * out step by step. */
+static void build_lstm(struct mb *b, bool with_h0)
+{
+    int64_t xd[3] = {5, 1, 3}, wd[3] = {1, 16, 3}, rd[3] = {1, 16, 4}, bd[2] = {1, 32}, hd[3] = {1, 1, 4};
+    struct ir_tensor *x = mb_input(b, "x", 3, xd);
+    struct ir_tensor *h0 = with_h0 ? mb_input(b, "h0", 3, hd) : NULL;
+    struct ir_node *n = b->bad ? NULL : ir_graph_add_node(b->g, IR_OP_LSTM, NULL, "", "lstm", 6, 2, &b->err);
+    if (!n) {
+        b->bad = true;
+        return;
+    }
+    n->inputs[0] = x;
+    n->inputs[1] = mb_rand(b, "W", 3, wd, 0.5f, 0);
+    n->inputs[2] = mb_rand(b, "R", 3, rd, 0.5f, 0);
+    n->inputs[3] = mb_rand(b, "B", 2, bd, 0.2f, 0);
+    n->inputs[4] = NULL;
+    n->inputs[5] = h0;
+    struct ir_tensor *y = mb_tensor(b, "Y", -1, NULL), *yh = mb_tensor(b, "Y_h", -1, NULL);
+    if (!y || !yh || ir_node_set_output(n, 0, y, &b->err) || ir_node_set_output(n, 1, yh, &b->err))
+        b->bad = true;
+    mb_int(b, n, "hidden_size", 4);
+    mb_output(b, y);
+    mb_output(b, yh);
+}
+
+static void build_lstm_plain(struct mb *b) { build_lstm(b, false); }
+static void build_lstm_h0(struct mb *b) { build_lstm(b, true); }
+
+TEST(lower_tflite_lstm_becomes_unidirectional_sequence_lstm_or_steps)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("lstm", build_lstm_plain, P_LOWER, 2, &r, &m, false);
+    if (ok)
+        T_CHECK(count_op(m, IR_OP_TFL_UNIDIRECTIONAL_SEQUENCE_LSTM) == 1,
+                "no UNIDIRECTIONAL_SEQUENCE_LSTM");
+    pass_report_free(&r);
+    ir_model_free(m);
+    m = NULL;
+    ok = check_passes("lstm h0", build_lstm_h0, P_LOWER, 2, &r, &m, false);
+    if (ok)
+        T_CHECK(count_op(m, IR_OP_TFL_UNIDIRECTIONAL_SEQUENCE_LSTM) == 0 &&
+                    count_op(m, IR_OP_TFL_FULLY_CONNECTED) == 6,
+                "with h0 given the steps are not written out (%d FULLY_CONNECTED)",
+                count_op(m, IR_OP_TFL_FULLY_CONNECTED));
+    pass_report_free(&r);
+    ir_model_free(m);
+}
+
+/* Every node without a mapping is listed at once, and nothing changes. */
+static void build_unsupported(struct mb *b)
+{
+    int64_t xd[4] = {1, 1, 4, 4}, gd[4] = {1, 2, 2, 2};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_tensor *grid = mb_input(b, "grid", 4, gd);
+    struct ir_node *e = mb_node(b, IR_OP_ERF, "erf_alone", "e", 1, x, NULL, NULL, NULL, NULL);
+    struct ir_node *gs = mb_node(b, IR_OP_GRID_SAMPLE, "sampler", "g", 2, out0(e), grid, NULL, NULL, NULL);
+    struct ir_node *rl = mb_node(b, IR_OP_RELU, "fine", "y", 1, out0(gs), NULL, NULL, NULL, NULL);
+    mb_output(b, out0(rl));
+}
+
+TEST(lower_tflite_refuses_listing_every_unmapped_node)
+{
+    struct mb b;
+    mb_init(&b, 16);
+    build_unsupported(&b);
+    struct pass_report r;
+    pass_report_init(&r);
+    struct fy_error err = {0};
+    int before = b.m->graph->n_nodes;
+    fy_status st = pass_run_list(b.m, pass_tflite_pipeline, pass_tflite_pipeline_len, &r, &err);
+    T_CHECK(st == FY_EUNSUPPORTED, "status %d, expected UNSUPPORTED", (int)st);
+    T_CHECK(r.unsupported.count == 2, "%d nodes listed; expected 2", r.unsupported.count);
+    bool erf = false, gs = false;
+    for (int i = 0; i < r.unsupported.count; i++) {
+        erf |= !strcmp(r.unsupported.items[i].node, "erf_alone") && !strcmp(r.unsupported.items[i].op, "Erf");
+        gs |= !strcmp(r.unsupported.items[i].node, "sampler");
+    }
+    T_CHECK(erf && gs, "the list misses the Erf or the GridSample");
+    T_CHECK(strstr(err.message, "2 nodes") != NULL, "message: %s", err.message);
+    T_CHECK(b.m->graph->n_nodes == before && count_op(b.m, IR_OP_RELU) == 1,
+            "the graph changed before the refusal");
+    pass_report_free(&r);
+    ir_model_free(b.m);
+}
+
+static bool has_bytes(const uint8_t *p, size_t n, const char *s)
+{
+    size_t k = strlen(s);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(p + i, s, k)) return true;
+    return false;
+}
+
+/* The whole path: convert, write .tflite, read it back, run it: the same
+ * outputs as the source; the metadata and the signature are there; the
+ * same model gives the same bytes twice. */
+TEST(converted_model_survives_write_and_read_with_record_and_signature)
+{
+    char dir[] = "/tmp/ferry-passes-XXXXXX";
+    if (!T_CHECK(mkdtemp(dir) != NULL, "mkdtemp")) return;
+    char p1[128], p2[128];
+    snprintf(p1, sizeof p1, "%s/a.tflite", dir);
+    snprintf(p2, sizeof p2, "%s/b.tflite", dir);
+    struct ir_model *src = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        struct mb b;
+        mb_init(&b, 17);
+        build_cnn(&b);
+        struct pass_report r;
+        pass_report_init(&r);
+        struct fy_error err = {0};
+        fy_status st = pass_run_list(b.m, pass_tflite_pipeline, pass_tflite_pipeline_len, &r, &err);
+        if (!st) st = pass_finish_tflite(b.m, &r, "cnn.onnx", &err);
+        if (!st) st = tflite_write_model(b.m, pass ? p2 : p1, NULL, 0, &err);
+        T_CHECK(st == FY_OK, "convert and write: %s", err.message);
+        pass_report_free(&r);
+        ir_model_free(b.m);
+    }
+    FILE *fa = fopen(p1, "rb"), *fb = fopen(p2, "rb");
+    bool same = fa && fb;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb) same = false;
+        if (ca == EOF || cb == EOF) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    T_CHECK(same, "two conversions of the same model differ");
+    struct ir_model *rd = NULL;
+    struct fy_error err = {0};
+    if (T_CHECK(tflite_read_model(p1, &rd, &err) == FY_OK, "read back: %s", err.message)) {
+        const struct ir_tflite_info *ti = rd->tflite;
+        bool meta = false, sig = false;
+        for (int i = 0; ti && i < ti->n_metadata; i++)
+            if (!strcmp(ti->metadata[i].name, "ferry.conversion") &&
+                ti->metadata[i].data.size > 20 &&
+                has_bytes(ti->metadata[i].data.data, ti->metadata[i].data.size, "\"perm\":[0,2,3,1]"))
+                meta = true;
+        for (int i = 0; ti && i < ti->n_signatures; i++)
+            if (!strcmp(ti->signatures[i].key, "serving_default") && ti->signatures[i].n_inputs == 1 &&
+                !strcmp(ti->signatures[i].inputs[0].name, "input") &&
+                !strcmp(ti->signatures[i].outputs[0].name, "output"))
+                sig = true;
+        T_CHECK(meta, "no ferry.conversion metadata with an NHWC permutation");
+        T_CHECK(sig, "no serving_default signature over input/output");
+        /* the read-back model computes what the source does */
+        struct mb b;
+        mb_init(&b, 17);
+        build_cnn(&b);
+        src = b.m;
+        struct op_tensor in[MAXV];
+        int n_in = 0;
+        struct vals va, vb;
+        char why[512];
+        make_inputs(src, 7, in, &n_in);
+        if (T_CHECK(run_model(src, in, n_in, &va, why, sizeof why), "source: %s", why)) {
+            if (T_CHECK(run_model(rd, in, n_in, &vb, why, sizeof why), "read back: %s", why))
+                agree("read back", &va, &vb, NULL);
+            vals_free(&vb);
+        }
+        vals_free(&va);
+        for (int i = 0; i < n_in; i++) op_tensor_release(&in[i]);
+    }
+    ir_model_free(rd);
+    ir_model_free(src);
+    unlink(p1);
+    unlink(p2);
+    rmdir(dir);
+}
