@@ -72,6 +72,8 @@ DEMO_INPUT := fixtures/mnist-8-input0.npy
 demo: $(BUILD)/release/ferry
 	$(BUILD)/release/ferry inspect $(DEMO_MODEL)
 	$(BUILD)/release/ferry run $(DEMO_MODEL) -i $(DEMO_INPUT) -o $(BUILD)/demo --stats
+	$(BUILD)/release/ferry convert $(DEMO_MODEL) -o $(BUILD)/demo/mnist-8.tflite
+	$(BUILD)/release/ferry run $(BUILD)/demo/mnist-8.tflite -i $(DEMO_INPUT) -o $(BUILD)/demo/tflite
 
 check:
 	bash scripts/install-deps.sh
@@ -84,6 +86,7 @@ test: release asan
 bench: release
 	FERRY_BUILD=$(BUILD) bash bench/inspect.sh
 	FERRY_BUILD=$(BUILD) bash bench/interp.sh
+	FERRY_BUILD=$(BUILD) bash bench/convert.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h)

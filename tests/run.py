@@ -27,6 +27,7 @@ SUITES = [
     ("run", "release", [PY, "tests/cli/test_run.py"]),
     ("models run", "release", [PY, "tests/models/test_run_models.py"]),
     ("tflite models", "release", [PY, "tests/models/test_tflite_models.py"]),
+    ("convert tflite", "release", [PY, "tests/models/test_convert_tflite.py"]),
     ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
                                 "--expect", "tests/conformance/expected.txt"]),
 ]

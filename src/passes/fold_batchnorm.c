@@ -6,7 +6,9 @@
  * (o the output channel). A BatchNormalization with nothing to fold into
  * becomes Mul(x, s) + Add(·, t), with s and t shaped [C, 1, ..., 1] to
  * broadcast over the channel axis. New weights are new constants: the
- * originals may be the read-only mapping of the source file. */
+ * originals may be the read-only mapping of the source file.
+ * The same pass folds an Add of a per-channel constant right after a Conv
+ * into the Conv's bias (exporters that write the bias as an Add). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +284,52 @@ static fy_status lone_bn(struct ir_node *bn, struct pass_report *r, struct fy_er
                : FY_OK;
 }
 
+/* Conv → Add(per-channel constant): the constant joins the Conv's bias
+ * (exporters such as CNTK write the bias as a separate Add). */
+static fy_status fold_bias_add(struct ir_graph *g, struct ir_node *add, const struct pu_uses *u,
+                               struct pass_report *r, struct fy_error *err)
+{
+    if (add->n_inputs != 2 || !add->outputs[0] || add->activation != IR_ACT_NONE) return FY_OK;
+    for (int side = 0; side < 2; side++) {
+        struct ir_tensor *x = add->inputs[side], *c = add->inputs[1 - side];
+        struct ir_node *p = x ? x->producer : NULL;
+        if (!p || p->op != IR_OP_CONV || p->activation != IR_ACT_NONE || p->outputs[0] != x ||
+            x->id >= u->n_tensors || pu_single_user(u, x) != add || !pu_is_const(c) ||
+            c->dtype != IR_F32 || x->dtype != IR_F32 || !pu_static(x) || x->rank < 3)
+            continue;
+        struct ir_tensor *w = p->n_inputs > 1 ? p->inputs[1] : NULL;
+        struct ir_tensor *b = p->n_inputs > 2 ? p->inputs[2] : NULL;
+        if (!pu_is_const(w)) continue;
+        int64_t M = x->dims[1].value;
+        /* c broadcasts along the channel axis only */
+        if ((int64_t)pu_numel(c) != M || c->rank > x->rank) continue;
+        int ch = c->rank - (x->rank - 1); /* c's axis aligned with the channel axis */
+        bool ok = ch >= 0 && c->dims[ch].value == M;
+        for (int i = 0; ok && i < c->rank; i++)
+            if (i != ch && c->dims[i].value != 1) ok = false;
+        if (!ok || (b && (!pu_is_const(b) || (int64_t)pu_numel(b) != M))) continue;
+        float *nb = malloc(sizeof(float) * (size_t)M);
+        if (!nb) return nomem(err);
+        for (int64_t k = 0; k < M; k++)
+            nb[k] = (float)((b ? pu_get_f64(b, (uint64_t)k) : 0.0) + pu_get_f64(c, (uint64_t)k));
+        struct ir_tensor *nbt = pu_const(g, b ? b->name : "bias", IR_F32, 1, &M, nb, err);
+        free(nb);
+        if (!nbt) return err->status;
+        fy_status st = ensure_input_slot(p, 2, err);
+        if (st) return st;
+        p->inputs[2] = nbt;
+        st = pu_map_derive(r, x, add->outputs[0], 0, NULL, err);
+        if (!st) st = pu_replace(g, add->outputs[0], x, false, err);
+        if (st) return st;
+        r->changes++;
+        return pass_note(r, &r->decompositions, pu_node_label(add), "Add",
+                         "per-channel constant folded into the bias of Conv '%s'", pu_node_label(p))
+                   ? nomem(err)
+                   : FY_OK;
+    }
+    return FY_OK;
+}
+
 static fy_status fold_batchnorm_run(struct ir_model *m, struct pass_report *r,
                                     struct fy_error *err)
 {
@@ -292,6 +340,10 @@ static fy_status fold_batchnorm_run(struct ir_model *m, struct pass_report *r,
     int n_nodes = g->n_nodes;
     for (int i = 0; i < n_nodes && !st; i++) {
         struct ir_node *bn = g->nodes[i];
+        if (bn->op == IR_OP_ADD) {
+            st = fold_bias_add(g, bn, &u, r, err);
+            continue;
+        }
         if (bn->op != IR_OP_BATCH_NORMALIZATION || bn->n_inputs < 5 || !bn->inputs[0] ||
             !bn->outputs[0])
             continue;

@@ -72,6 +72,9 @@ static struct ir_tensor *perm_const(struct ly *L, const int *perm, int rank)
 
 static const char *join_docs(struct ly *L, const char *a, const char *b)
 {
+    static const char own[] = "the source's own Transpose";
+    if ((a && strstr(a, own)) || (b && strstr(b, own)))
+        return "the source's own Transpose (the layout changes next to it merged into it)";
     if (!a || !a[0]) return b ? b : "";
     if (!b || !b[0] || !strcmp(a, b)) return a;
     if (strstr(a, b)) return a;
@@ -845,11 +848,208 @@ static fy_status trivial_to_reshape(struct ly *L, int *k)
     return FY_OK;
 }
 
+/* ---- transposes across reshapes ----
+ *
+ * A reshape that only splits dims and merges neighbours commutes with a
+ * transpose that moves the merged (or split) dims together as one block:
+ *   reshape(transpose(a, P), S) == transpose(reshape(a, S'), P')
+ *   transpose(reshape(x, Y), Q) == reshape(transpose(x, Q'), Z)
+ * so a transpose can cross a channel shuffle's reshapes and meet the one on
+ * the other side. */
+
+struct group {
+    int x0, x1; /* dims [x0, x1) of the one side */
+    int y0, y1; /* dims [y0, y1) of the other */
+};
+
+/* Partitions xd and yd into aligned groups of equal products. */
+static int groups_of(const int64_t *xd, int xr, const int64_t *yd, int yr, struct group *g)
+{
+    int n = 0, i = 0, j = 0;
+    while (i < xr || j < yr) {
+        if (n >= 2 * R) return -1;
+        struct group *c = &g[n++];
+        c->x0 = i;
+        c->y0 = j;
+        int64_t px = 1, py = 1;
+        if (i < xr) px = xd[i++];
+        if (j < yr) py = yd[j++];
+        while (px != py) {
+            if (px < py) {
+                if (i >= xr) return -1;
+                px *= xd[i++];
+            } else {
+                if (j >= yr) return -1;
+                py *= yd[j++];
+            }
+        }
+        c->x1 = i;
+        c->y1 = j;
+    }
+    return n;
+}
+
+/* b = transpose(a, P) (rank r, a's dims ad), y = reshape(b, yd): finds S'
+ * (a2d, rank a2r) and P2 with y = transpose(reshape(a, S'), P2). */
+static bool commute_down(const int64_t *ad, int r, const int *P, const int64_t *yd, int yr,
+                         int64_t *a2d, int *a2r, int *P2)
+{
+    int64_t bd[R];
+    for (int k = 0; k < r; k++) bd[k] = ad[P[k]];
+    struct group g[2 * R];
+    int ng = groups_of(bd, r, yd, yr, g);
+    if (ng < 0 || yr > R) return false;
+    /* each group's a-axes: consecutive, ascending */
+    int start[2 * R];
+    for (int k = 0; k < ng; k++) {
+        start[k] = g[k].x1 > g[k].x0 ? P[g[k].x0] : r; /* y-only groups go last */
+        for (int i = g[k].x0 + 1; i < g[k].x1; i++)
+            if (P[i] != P[i - 1] + 1) return false;
+    }
+    /* groups in a's order */
+    int order[2 * R];
+    for (int k = 0; k < ng; k++) order[k] = k;
+    for (int i = 1; i < ng; i++)
+        for (int j = i; j > 0 && (start[order[j - 1]] > start[order[j]] ||
+                                  (start[order[j - 1]] == start[order[j]] && order[j - 1] > order[j]));
+             j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    int pos = 0, first[2 * R];
+    for (int q = 0; q < ng; q++) {
+        int k = order[q];
+        first[k] = pos;
+        for (int j = g[k].y0; j < g[k].y1; j++) a2d[pos++] = yd[j];
+    }
+    *a2r = pos;
+    for (int k = 0; k < ng; k++)
+        for (int j = g[k].y0; j < g[k].y1; j++) P2[j] = first[k] + (j - g[k].y0);
+    return pos == yr;
+}
+
+/* y = reshape(x, yd) (x's dims xd), z = transpose(y, Q): finds Q2 with
+ * z = reshape(transpose(x, Q2), zd). */
+static bool commute_up(const int64_t *xd, int xr, const int64_t *yd, int yr, const int *Q,
+                       int *Q2)
+{
+    struct group g[2 * R];
+    int ng = groups_of(xd, xr, yd, yr, g);
+    if (ng < 0) return false;
+    int inv[R];
+    pu_perm_inverse(Q, yr, inv);
+    /* each group's y dims land together, in order, in z */
+    int at[2 * R];
+    for (int k = 0; k < ng; k++) {
+        at[k] = g[k].y1 > g[k].y0 ? inv[g[k].y0] : yr;
+        for (int j = g[k].y0 + 1; j < g[k].y1; j++)
+            if (inv[j] != inv[j - 1] + 1) return false;
+    }
+    int order[2 * R];
+    for (int k = 0; k < ng; k++) order[k] = k;
+    for (int i = 1; i < ng; i++)
+        for (int j = i; j > 0 && (at[order[j - 1]] > at[order[j]] ||
+                                  (at[order[j - 1]] == at[order[j]] && order[j - 1] > order[j]));
+             j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    int pos = 0;
+    for (int q = 0; q < ng; q++)
+        for (int i = g[order[q]].x0; i < g[order[q]].x1; i++) Q2[pos++] = i;
+    return pos == xr;
+}
+
+/* TRANSPOSE → RESHAPE (the transpose's only reader): RESHAPE → TRANSPOSE,
+ * when the moved transpose then meets another or vanishes. */
+static fy_status push_through_reshape(struct ly *L, int *k)
+{
+    struct ir_graph *g = L->g;
+    int nn = g->n_nodes;
+    for (int i = 0; i < nn; i++) {
+        struct ir_node *t = g->nodes[i];
+        int P[R];
+        int r = perm_of(t, P);
+        if (r < 0) continue;
+        struct ir_tensor *a = t->inputs[0], *b = t->outputs[0];
+        struct ir_node *rs = pu_single_user(&L->u, b);
+        if (!is_reshape(rs) || rs->inputs[0] != b || !pu_static(a)) continue;
+        struct ir_tensor *y = rs->outputs[0];
+        int64_t ad[R], yd[R], a2d[R];
+        int P2[R], a2r;
+        pu_dims(a, ad);
+        pu_dims(y, yd);
+        if (y->rank > R || !commute_down(ad, r, P, yd, y->rank, a2d, &a2r, P2)) continue;
+        bool ident = pu_perm_identity(P2, y->rank), worth = ident || pu_perm_is_reshape(P2, y->rank, a2d);
+        if (!worth && y->id < L->u.n_tensors) {
+            bool *seen = calloc((size_t)L->u.n_tensors + 1, 1);
+            if (!seen) return nomem(L->err);
+            worth = pays(L, y, P2, y->rank, seen, 0);
+            free(seen);
+        }
+        if (!worth) continue;
+        char base[400];
+        snprintf(base, sizeof base, "%s#r", y->name);
+        struct ir_tensor *a2 = pu_tensor(g, base, a->dtype, a2r, a2d, L->err);
+        if (!a2) return L->err->status;
+        pu_detach_output(y);
+        if (!mk_reshape(L, a, a2)) return L->err->status;
+        if (ident) {
+            if (!mk_reshape(L, a2, y)) return L->err->status;
+        } else if (!mk_transpose(L, a2, P2, y, t->doc)) {
+            return L->err->status;
+        }
+        int inv[R];
+        pu_perm_inverse(P2, y->rank, inv);
+        fy_status st = pu_map_derive(L->r, a2, y, y->rank, inv, L->err);
+        if (st) return st;
+        (*k)++;
+        return FY_OK;
+    }
+    return FY_OK;
+}
+
+/* RESHAPE (x made by a TRANSPOSE) → TRANSPOSE (the reshape's only reader):
+ * TRANSPOSE → RESHAPE, so the two transposes meet. */
+static fy_status pull_through_reshape(struct ly *L, int *k)
+{
+    struct ir_graph *g = L->g;
+    int nn = g->n_nodes;
+    for (int i = 0; i < nn; i++) {
+        struct ir_node *t = g->nodes[i];
+        int Q[R], p[R];
+        int r = perm_of(t, Q);
+        if (r < 0) continue;
+        struct ir_node *rs = t->inputs[0]->producer;
+        if (!is_reshape(rs) || pu_single_user(&L->u, t->inputs[0]) != t) continue;
+        struct ir_tensor *x = rs->inputs[0], *z = t->outputs[0];
+        if (!x->producer || perm_of(x->producer, p) < 0 || x->rank > R) continue;
+        int64_t xd[R], yd[R];
+        int Q2[R];
+        pu_dims(x, xd);
+        pu_dims(t->inputs[0], yd);
+        if (!commute_up(xd, x->rank, yd, r, Q, Q2)) continue;
+        int64_t nd[R];
+        for (int q = 0; q < x->rank; q++) nd[q] = xd[Q2[q]];
+        char base[400];
+        snprintf(base, sizeof base, "%s#p", z->name);
+        struct ir_tensor *x2 = pu_tensor(g, base, x->dtype, x->rank, nd, L->err);
+        if (!x2) return L->err->status;
+        pu_detach_output(z);
+        if (!mk_transpose(L, x, Q2, x2, t->doc) || !mk_reshape(L, x2, z)) return L->err->status;
+        (*k)++;
+        return FY_OK;
+    }
+    return FY_OK;
+}
+
 typedef fy_status (*rewrite_fn)(struct ly *, int *);
 
 static fy_status fixpoint(struct ly *L, const rewrite_fn *fns, int n_fns)
 {
-    for (int round = 0; round < 100000; round++) {
+    for (int round = 0; round < 20000; round++) {
         int k = 0;
         for (int f = 0; f < n_fns; f++) {
             fy_status st = fns[f](L, &k);
@@ -871,7 +1071,8 @@ static fy_status layout_run(struct ir_model *m, struct pass_report *r, struct fy
     if (r->opt.io_nhwc) st = io_nhwc(&L);
     if (!st) st = rebuild(&L);
     static const rewrite_fn main_fns[] = {fold_const, merge, cse, collapse_chains, push,
-                                          absorb_into_fc};
+                                          absorb_into_fc, push_through_reshape,
+                                          pull_through_reshape};
     if (!st) st = fixpoint(&L, main_fns, (int)(sizeof main_fns / sizeof main_fns[0]));
     static const rewrite_fn final_fns[] = {trivial_to_reshape, fold_const, merge, cse};
     if (!st) st = fixpoint(&L, final_fns, (int)(sizeof final_fns / sizeof final_fns[0]));

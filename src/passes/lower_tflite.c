@@ -828,29 +828,28 @@ static fy_status lower_conv(struct lw *L)
     if (!xin) return st_of(L);
     if (tp == TP_EXPLICIT && !(xin = pad_nhwc(L, xin, &w, false, 0))) return st_of(L);
     int64_t KH = w.k[0], KW = w.k[1], Cg = C / group, Mg = M / group;
-    float *wd = pu_const_f32(wt), *bd = b ? pu_const_f32(b) : calloc((size_t)M, sizeof(float));
-    if (!wd || !bd) {
-        free(wd);
-        free(bd);
-        return nomem(L->err);
-    }
+    float *bd = b ? pu_const_f32(b) : calloc((size_t)M, sizeof(float));
+    if (!bd) return nomem(L->err);
+    /* weights [M, Cg, KH, KW] (1-D: KH = 1), transposed straight from the
+     * source's bytes into the new constant */
+    const uint8_t *wsrc = wt->data;
     struct ir_tensor *yn = nhwc_result(L, y);
     if (!yn) {
-        free(wd);
         free(bd);
         return st_of(L);
     }
-    /* weights [M, Cg, KH, KW] (1-D: KH = 1) */
     if (depthwise) {
         /* 1HWO: [1, KH, KW, M] */
-        float *o = malloc(sizeof(float) * (size_t)(M * KH * KW));
-        if (!o) st = nomem(L->err);
-        for (int64_t m = 0; o && m < M; m++)
-            for (int64_t i = 0; i < KH * KW; i++) o[i * M + m] = wd[m * KH * KW + i];
+        float *o = arena_alloc(&L->m->arena, sizeof(float) * (size_t)(M * KH * KW), 64);
+        int64_t sd[4] = {M, 1, KH, KW};
+        static const int dperm[4] = {1, 2, 3, 0};
+        if (o) pu_transpose_data(wsrc, o, 4, 4, sd, dperm);
         int64_t wd4[4] = {1, KH, KW, M};
-        struct ir_tensor *fw = o ? cf32(L, "filter", 4, wd4, o) : NULL;
+        char nm[600];
+        snprintf(nm, sizeof nm, "%s/filter", L->label);
+        struct ir_tensor *fw = o ? pu_const_owned(L->g, nm, IR_F32, 4, wd4, o, L->err) : NULL;
         struct ir_tensor *fb = fw ? cf32(L, "bias", 1, &M, bd) : NULL;
-        free(o);
+        if (!o) st = nomem(L->err);
         struct ir_node *k = fb ? emit(L, IR_OP_TFL_DEPTHWISE_CONV_2D, "", yn, 3, xin, fw, fb, NULL)
                                : NULL;
         if (!k || set_window_attrs(L, k, &w, tp, false) ||
@@ -893,19 +892,18 @@ static fy_status lower_conv(struct lw *L)
             xs[0] = xin;
         }
         for (int gi = 0; gi < G; gi++) {
-            float *o = malloc(sizeof(float) * (size_t)(Mg * KH * KW * Cg));
+            float *o = arena_alloc(&L->m->arena, sizeof(float) * (size_t)(Mg * KH * KW * Cg), 64);
             if (!o) {
                 st = nomem(L->err);
                 goto conv_done;
             }
-            for (int64_t m = 0; m < Mg; m++)
-                for (int64_t c = 0; c < Cg; c++)
-                    for (int64_t i = 0; i < KH * KW; i++)
-                        o[(m * KH * KW + i) * Cg + c] =
-                            wd[((gi * Mg + m) * Cg + c) * KH * KW + i];
+            int64_t sd[4] = {Mg, Cg, KH, KW};
+            static const int operm[4] = {0, 2, 3, 1};
+            pu_transpose_data(wsrc + (size_t)(gi * Mg * Cg * KH * KW) * 4, o, 4, 4, sd, operm);
             int64_t wd4[4] = {Mg, KH, KW, Cg};
-            struct ir_tensor *fw = cf32(L, "filter", 4, wd4, o);
-            free(o);
+            char nm[600];
+            snprintf(nm, sizeof nm, "%s/filter", L->label);
+            struct ir_tensor *fw = pu_const_owned(L->g, nm, IR_F32, 4, wd4, o, L->err);
             struct ir_tensor *fb = fw ? cf32(L, "bias", 1, &Mg, bd + gi * Mg) : NULL;
             int64_t od[4] = {yn->dims[0].value, yn->dims[1].value, yn->dims[2].value, Mg};
             struct ir_tensor *out = G == 1 ? yn : tmp(L, "group_out", IR_F32, 4, od);
@@ -933,9 +931,9 @@ static fy_status lower_conv(struct lw *L)
         }
     }
 conv_done:
-    free(wd);
     free(bd);
     if (st) return st;
+    pu_release_source(L->m, wt->data, wt->nbytes);
     return from_nhwc(L, yn, y, depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D");
 }
 
@@ -1031,12 +1029,15 @@ static fy_status lower_global_pool(struct lw *L)
 
 /* ---- matrix products ---- */
 
-/* FULLY_CONNECTED(x [.., K], W [N, K], bias [N]) → y */
-static fy_status emit_fc(struct lw *L, struct ir_tensor *x, const float *wNK, int64_t N,
-                         int64_t K, const float *bias, struct ir_tensor *y, bool keep)
+/* FULLY_CONNECTED(x [.., K], W [N, K], bias [N]) → y; the weights are
+ * either arena memory wNK (taken over) or the constant wt. */
+static fy_status emit_fc(struct lw *L, struct ir_tensor *x, float *wNK, struct ir_tensor *wt,
+                         int64_t N, int64_t K, const float *bias, struct ir_tensor *y, bool keep)
 {
     int64_t wd[2] = {N, K};
-    struct ir_tensor *w = cf32(L, "weights", 2, wd, wNK);
+    char nm[600];
+    snprintf(nm, sizeof nm, "%s/weights", L->label);
+    struct ir_tensor *w = wt ? wt : pu_const_owned(L->g, nm, IR_F32, 2, wd, wNK, L->err);
     struct ir_tensor *b = NULL;
     if (w && bias) b = cf32(L, "bias", 1, &N, bias);
     if (!w || (bias && !b)) return st_of(L);
@@ -1101,20 +1102,36 @@ static fy_status lower_gemm(struct lw *L)
         return note_decomp(L, "BATCH_MATMUL, MUL, ADD");
     }
     if (L->dry) return FY_OK;
-    float *bd = pu_const_f32(B);
-    float *w = malloc(sizeof(float) * (size_t)(N * K));
+    /* weights [N, K]: B itself (transB, alpha 1: no copy), else transposed
+     * or scaled into a new constant */
+    float *w = NULL;
+    struct ir_tensor *wt = NULL;
+    if (tB && alpha == 1.0f && B->dtype == IR_F32) {
+        int64_t wdims[2] = {N, K};
+        char nm[600];
+        snprintf(nm, sizeof nm, "%s/weights", L->label);
+        wt = pu_const_borrow(L->g, nm, B, 2, wdims, L->err);
+        if (!wt) return st_of(L);
+    } else {
+        w = arena_alloc(&L->m->arena, sizeof(float) * (size_t)(N * K), 64);
+        if (!w) return nomem(L->err);
+        if (tB) {
+            for (uint64_t i = 0; i < (uint64_t)(N * K); i++) w[i] = alpha * (float)pu_get_f64(B, i);
+        } else {
+            int64_t sd[2] = {K, N};
+            static const int p2[2] = {1, 0};
+            pu_transpose_data(B->data, w, 4, 2, sd, p2);
+            if (alpha != 1.0f)
+                for (uint64_t i = 0; i < (uint64_t)(N * K); i++) w[i] *= alpha;
+        }
+    }
     float *bias = malloc(sizeof(float) * (size_t)N);
     float *cd = c_bias ? pu_const_f32(C) : NULL;
-    if (!bd || !w || !bias || (c_bias && !cd)) {
-        free(bd);
-        free(w);
+    if (!bias || (c_bias && !cd)) {
         free(bias);
         free(cd);
         return nomem(L->err);
     }
-    for (int64_t j = 0; j < N; j++)
-        for (int64_t k = 0; k < K; k++)
-            w[j * K + k] = alpha * (tB ? bd[j * K + k] : bd[k * N + j]);
     for (int64_t j = 0; j < N; j++) bias[j] = c_bias ? beta * cd[cn == 1 ? 0 : j] : 0.0f;
     struct ir_tensor *a = A;
     if (tA) {
@@ -1124,16 +1141,24 @@ static fy_status lower_gemm(struct lw *L)
     struct ir_tensor *fc_out = (C && !c_bias) ? like(L, "fc", y) : y;
     enum ir_activation act = n->activation;
     if (C && !c_bias) n->activation = IR_ACT_NONE;
-    st = a && fc_out ? emit_fc(L, a, w, N, K, bias, fc_out, false) : st_of(L);
+    st = a && fc_out ? emit_fc(L, a, w, wt, N, K, bias, fc_out, false) : st_of(L);
     n->activation = act;
-    free(bd);
-    free(w);
     free(bias);
     free(cd);
     if (st) return st;
     if (C && !c_bias) {
         struct ir_tensor *cc = C;
-        if (beta != 1) {
+        if (beta != 1 && pu_is_const(C) && C->dtype == IR_F32) {
+            /* beta·C computed once, here */
+            float *cv = pu_const_f32(C);
+            int64_t cdm[R];
+            pu_dims(C, cdm);
+            if (cv)
+                for (uint64_t q = 0; q < pu_numel(C); q++) cv[q] *= beta;
+            cc = cv ? cf32(L, "betaC", C->rank, cdm, cv) : NULL;
+            free(cv);
+            if (!cc) return st_of(L);
+        } else if (beta != 1) {
             struct ir_tensor *bc = cf32_scalar(L, "beta", beta);
             struct ir_tensor *be = bc ? expand_rank(L, bc, C->rank) : NULL;
             cc = like(L, "betaC", C);
@@ -1163,26 +1188,23 @@ static fy_status lower_matmul(struct lw *L)
     if (pu_is_const(B) && B->rank == 2) {
         if (L->dry) return FY_OK;
         int64_t K = B->dims[0].value, N = B->dims[1].value;
-        float *bd = pu_const_f32(B), *w = malloc(sizeof(float) * (size_t)(N * K));
+        float *w = arena_alloc(&L->m->arena, sizeof(float) * (size_t)(N * K), 64);
         const struct ir_tensor *bt = absorbed_bias(L, n);
         float *bias = bt ? pu_const_f32(bt) : NULL;
-        if (!bd || !w || (bt && !bias)) {
-            free(bd);
-            free(w);
+        if (!w || (bt && !bias)) {
             free(bias);
             return nomem(L->err);
         }
-        for (int64_t j = 0; j < N; j++)
-            for (int64_t k = 0; k < K; k++) w[j * K + k] = bd[k * N + j];
+        int64_t sd[2] = {K, N};
+        static const int p2[2] = {1, 0};
+        pu_transpose_data(B->data, w, 4, 2, sd, p2);
         enum ir_activation act = n->activation;
         if (add) {
             n->activation = add->activation;
             pu_detach_output(out);
         }
-        st = emit_fc(L, A, w, N, K, bias, out, A->rank > 2);
+        st = emit_fc(L, A, w, NULL, N, K, bias, out, A->rank > 2);
         n->activation = act;
-        free(bd);
-        free(w);
         free(bias);
         if (!st && add && !L->dry)
             st = pass_note(L->r, &L->r->decompositions, L->label, "MatMul",

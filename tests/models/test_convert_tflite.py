@@ -13,14 +13,22 @@ Every model is converted with `$FERRY_BIN convert X.onnx -o X.tflite --json`; th
           else ONNX Runtime run here by tests/peers/ort_run.mjs on the stored inputs, or on
           seeded standard-normal inputs where none are stored), or is refused (exit 3) naming
           the op, for the ops listed in REFUSED with the reason.
-  layout  CNNs whose source has no Transpose of its own (resnet18, mobilenet_v2 and the light
-          zoo CNNs but shufflenet): `ferry inspect --json` of the result counts one TRANSPOSE
-          (the NCHW input) and none with --io-layout nhwc, no CAST, at most one RESHAPE per
-          flatten, and convert --json says every source BatchNormalization was folded.
+  layout  the CNNs (resnet18, mobilenet_v2 and the light zoo): `ferry inspect --json` of the
+          result counts one TRANSPOSE (the NCHW input) and none with --io-layout nhwc, plus the
+          source's own Transposes (shufflenet's 16 channel shuffles), no CAST; this script's
+          FlatBuffers walk finds no RESHAPE/CAST/TRANSPOSE pair that does nothing (one after
+          another, or to its input's own shape or type); convert --json says every source
+          BatchNormalization was folded.
   nhwc    resnet18 with --io-layout nhwc agrees with PyTorch on the 10 inputs fed NHWC.
   det     converting twice gives byte-identical files.
   record  the metadata "ferry.conversion" maps the input and output tensors to their sources
           with the permutation of --io-layout.
+  op      one small ONNX graph per awkward op or attribute (negative Slice steps, reflect Pad,
+          Resize modes, Softmax axes at opsets 11 and 13, pools with ceil_mode or padding left
+          out of the count, 1-D and dilated SAME_LOWER convolutions, depthwise multipliers,
+          Gemm transA/alpha/beta, batched MatMul, the exact compositions of Softplus, Mish,
+          HardSigmoid, InstanceNormalization, ...), built here with the onnx package: the TFLite
+          peer agrees with ONNX Runtime the same way.
   refuse  a model with several unconvertible nodes is refused with exit 3, every node listed
           in convert --json's "unsupported".
 
@@ -433,7 +441,8 @@ def check_layout(name, src, nhwc):
     info = inspect(dst)
     src_ops = source_counts(src)
     c = info["op_counts"]
-    want_t = 0 if nhwc else 1
+    # the boundary one, plus the source's own (shufflenet's channel shuffles)
+    want_t = (0 if nhwc else 1) + src_ops.get("Transpose", 0)
     problems = []
     if c.get("TRANSPOSE", 0) != want_t:
         problems.append("%d TRANSPOSE (want %d)" % (c.get("TRANSPOSE", 0), want_t))
@@ -577,6 +586,142 @@ def tflite_metadata(path, key):
     return None
 
 
+# ---- single ops: small ONNX graphs (onnx.helper), ONNX Runtime vs the TFLite peer ----
+
+def op_cases():
+    from onnx import TensorProto, helper, numpy_helper
+    F = TensorProto.FLOAT
+    rng = np.random.default_rng(11)
+
+    def c(name, arr):
+        return numpy_helper.from_array(np.asarray(arr), name)
+
+    def case(name, nodes, ins, out_shape, inits=(), opset=17, out_type=F):
+        g = helper.make_graph(nodes, name, [helper.make_tensor_value_info(n, F, s) for n, s in ins],
+                              [helper.make_tensor_value_info("y", out_type, out_shape)], list(inits))
+        return name, helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)]), \
+            [rng.standard_normal(s).astype(np.float32) for _, s in ins]
+    N = helper.make_node
+    x4 = [("x", [1, 3, 8, 9])]
+    return [
+        case("slice_negative_step", [N("Slice", ["x", "s", "e", "a", "st"], ["y"])], x4, None,
+             [c("s", np.array([-1, 7], np.int64)), c("e", np.array([-100, 0], np.int64)),
+              c("a", np.array([1, 3], np.int64)), c("st", np.array([-1, -2], np.int64))]),
+        case("pad_reflect", [N("Pad", ["x", "p"], ["y"], mode="reflect")], x4, None,
+             [c("p", np.array([0, 0, 2, 1, 0, 0, 1, 3], np.int64))]),
+        case("pad_constant_value", [N("Pad", ["x", "p", "v"], ["y"])], x4, None,
+             [c("p", np.array([0, 1, 2, 0, 0, 0, 1, 3], np.int64)), c("v", np.array(1.5, np.float32))]),
+        case("resize_bilinear_half_pixel", [N("Resize", ["x", "", "sc"], ["y"], mode="linear")], x4, None,
+             [c("sc", np.array([1, 1, 2, 2], np.float32))], opset=13),
+        case("resize_bilinear_align_corners", [N("Resize", ["x", "", "", "sz"], ["y"], mode="linear",
+                                                  coordinate_transformation_mode="align_corners")],
+             x4, None, [c("sz", np.array([1, 3, 5, 17], np.int64))], opset=13),
+        case("resize_nearest_x2", [N("Resize", ["x", "", "sc"], ["y"], mode="nearest")], x4, None,
+             [c("sc", np.array([1, 1, 2, 2], np.float32))], opset=13),
+        case("softmax_axis1_op13", [N("Softmax", ["x"], ["y"], axis=1)], x4, None, opset=13),
+        case("softmax_axis1_op11", [N("Softmax", ["x"], ["y"], axis=1)], x4, None, opset=11),
+        case("logsoftmax_last", [N("LogSoftmax", ["x"], ["y"])], x4, None),
+        case("argmax_keepdims", [N("ArgMax", ["x"], ["i"], axis=2, keepdims=1),
+                                 N("Cast", ["i"], ["y"], to=TensorProto.INT32)], x4, None,
+             out_type=TensorProto.INT32),
+        case("gather_negative_indices", [N("Gather", ["x", "i"], ["y"], axis=3)], x4, None,
+             [c("i", np.array([-1, 0, 4], np.int64))]),
+        case("split_uneven", [N("Split", ["x", "sp"], ["a", "b"], axis=3),
+                              N("Mul", ["a", "a2"], ["y"])], x4, None,
+             [c("sp", np.array([5, 4], np.int64)), c("a2", np.full([1, 3, 8, 5], 2, np.float32))]),
+        case("reduce_mean_no_keepdims", [N("ReduceMean", ["x"], ["y"], axes=[1, 3], keepdims=0)],
+             x4, None, opset=13),
+        case("reduce_l2", [N("ReduceL2", ["x"], ["y"], axes=[2], keepdims=1)], x4, None, opset=13),
+        case("clip_range", [N("Clip", ["x", "lo", "hi"], ["y"])], x4, None,
+             [c("lo", np.array(-0.5, np.float32)), c("hi", np.array(0.7, np.float32))]),
+        case("hardsigmoid", [N("HardSigmoid", ["x"], ["y"], alpha=0.3, beta=0.4)], x4, None),
+        case("hardswish", [N("HardSwish", ["x"], ["y"])], x4, None),
+        case("softplus", [N("Mul", ["x", "k"], ["x2"]), N("Softplus", ["x2"], ["y"])], x4, None,
+             [c("k", np.array(30, np.float32))]),
+        case("softsign", [N("Softsign", ["x"], ["y"])], x4, None),
+        case("leakyrelu", [N("LeakyRelu", ["x"], ["y"], alpha=0.2)], x4, None),
+        case("prelu_channel", [N("PRelu", ["x", "s"], ["y"])], x4, None,
+             [c("s", rng.standard_normal([3, 1, 1]).astype(np.float32))]),
+        case("elu", [N("Elu", ["x"], ["y"])], x4, None),
+        case("mish", [N("Mish", ["x"], ["y"])], x4, None, opset=18),
+        case("where_expand", [N("Greater", ["x", "z"], ["m"]), N("Where", ["m", "x", "h"], ["y"])],
+             x4, None, [c("z", np.array(0, np.float32)), c("h", rng.standard_normal([9]).astype(np.float32))]),
+        case("expand_tile", [N("Expand", ["v", "sh"], ["e"]), N("Tile", ["e", "r"], ["t"]),
+                             N("Add", ["t", "x"], ["y"])], x4, None,
+             [c("v", rng.standard_normal([3, 1, 1]).astype(np.float32)), c("sh", np.array([1, 3, 4, 9], np.int64)),
+              c("r", np.array([1, 1, 2, 1], np.int64))]),
+        case("pow_reciprocal_sum", [N("Pow", ["x", "p3"], ["a"]), N("Reciprocal", ["x"], ["b"]),
+                                    N("Sum", ["a", "b", "x"], ["y"])], x4, None,
+             [c("p3", np.array(3, np.float32))]),
+        case("instance_norm", [N("InstanceNormalization", ["x", "s", "b"], ["y"])], x4, None,
+             [c("s", rng.standard_normal([3]).astype(np.float32)), c("b", rng.standard_normal([3]).astype(np.float32))]),
+        case("lrn", [N("LRN", ["x"], ["y"], size=3, alpha=0.1, beta=0.75, bias=2.0)], x4, None),
+        case("depth_to_space", [N("DepthToSpace", ["x"], ["y"], blocksize=2)], [("x", [1, 8, 3, 4])], None),
+        case("space_to_depth", [N("SpaceToDepth", ["x"], ["y"], blocksize=2)], [("x", [1, 2, 4, 6])], None),
+        case("pools_ceil_mode", [N("MaxPool", ["x"], ["a"], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
+                                 N("AveragePool", ["x"], ["b"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+                                 N("Add", ["a", "b"], ["y"])], [("x", [1, 3, 8, 8])], None),
+        case("conv1d", [N("Conv", ["x", "w", "b"], ["y"], pads=[1, 2], strides=[2], dilations=[2])],
+             [("x", [1, 4, 20])], None,
+             [c("w", rng.standard_normal([6, 4, 3]).astype(np.float32)), c("b", rng.standard_normal([6]).astype(np.float32))]),
+        case("conv_same_lower", [N("Conv", ["x", "w"], ["y"], auto_pad="SAME_LOWER", strides=[2, 2])],
+             x4, None, [c("w", rng.standard_normal([5, 3, 3, 2]).astype(np.float32))]),
+        case("conv_dilated_asymmetric_pads", [N("Conv", ["x", "w"], ["y"], pads=[2, 0, 1, 3],
+                                                dilations=[2, 1])], x4, None,
+             [c("w", rng.standard_normal([5, 3, 3, 2]).astype(np.float32))]),
+        case("depthwise_multiplier", [N("Conv", ["x", "w"], ["y"], group=3, pads=[1, 1, 1, 1])], x4, None,
+             [c("w", rng.standard_normal([6, 1, 3, 3]).astype(np.float32))]),
+        case("gemm_transA_alpha_beta", [N("Gemm", ["a", "b", "c"], ["y"], transA=1, alpha=0.5, beta=2.0)],
+             [("a", [5, 4])], None,
+             [c("b", rng.standard_normal([5, 6]).astype(np.float32)), c("c", rng.standard_normal([4, 6]).astype(np.float32))]),
+        case("matmul_batched", [N("MatMul", ["a", "b"], ["y"])], [("a", [2, 3, 4]), ("b", [2, 4, 5])], None),
+        case("matmul_3d_const", [N("MatMul", ["a", "w"], ["y"])], [("a", [2, 3, 4])], None,
+             [c("w", rng.standard_normal([4, 7]).astype(np.float32))]),
+        case("gelu_tanh_pattern",
+             [N("Pow", ["x", "three"], ["p"]), N("Mul", ["p", "k"], ["pk"]), N("Add", ["x", "pk"], ["in"]),
+              N("Mul", ["in", "s2p"], ["t0"]), N("Tanh", ["t0"], ["t"]), N("Add", ["t", "one"], ["t1"]),
+              N("Mul", ["x", "t1"], ["xt"]), N("Mul", ["xt", "half"], ["y"])], x4, None,
+             [c("three", np.array(3, np.float32)), c("k", np.array(0.044715, np.float32)),
+              c("s2p", np.array(np.sqrt(2 / np.pi), np.float32)), c("one", np.array(1, np.float32)),
+              c("half", np.array(0.5, np.float32))]),
+        case("layernorm_axis2", [N("LayerNormalization", ["x", "g", "b"], ["y"], axis=2)], x4, None,
+             [c("g", rng.standard_normal([8, 9]).astype(np.float32)), c("b", rng.standard_normal([8, 9]).astype(np.float32))]),
+        case("transpose_flatten_concat", [N("Transpose", ["x"], ["t"], perm=[0, 2, 3, 1]),
+                                          N("Flatten", ["t"], ["f"], axis=2), N("Relu", ["f"], ["r"]),
+                                          N("Concat", ["f", "r"], ["y"], axis=1)], x4, None),
+    ]
+
+
+def check_ops():
+    try:
+        import onnx
+    except ImportError:
+        skip("ops: the onnx Python package is missing")
+        return
+    peer = TflitePeer()
+    try:
+        for name, model, ins in op_cases():
+            src = os.path.join(WORK, "op_%s.onnx" % name)
+            onnx.save(model, src)
+            dst = src[:-5] + ".tflite"
+            rc, rep, err = convert(src, dst)
+            if rc:
+                fail("op %s: convert exit %d: %s" % (name, rc, (err.strip() or
+                     json.dumps((rep or {}).get("unsupported")))[:300]))
+                continue
+            names_in = [i.name for i in model.graph.input]
+            ref = run_ort(src, names_in, ins, ["y"], "op_" + name)
+            got, why = run_tflite(peer, dst, ins, "op_" + name)
+            if ref is None or got is None:
+                fail("op %s: %s" % (name, why or "ONNX Runtime did not run it"))
+                continue
+            m, g = compare(got[0], ref[0])
+            ops = ", ".join(sorted(inspect(dst)["op_counts"]))
+            (ok if g else fail)("op %s agrees with ONNX Runtime: max |a-r| %.3g (%s)" % (name, m, ops))
+    finally:
+        peer.close()
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     if not os.path.exists(FERRY):
@@ -595,10 +740,12 @@ def main():
     finally:
         if peer:
             peer.close()
+    if peer:
+        check_ops()
     # layout and structure
     for name, src in [("resnet18_op13", os.path.join(MODELS, "torch/resnet18_op13/model.onnx")),
                       ("mobilenet_v2_op17_bn", os.path.join(MODELS, "torch/mobilenet_v2_op17_bn/model.onnx"))] + \
-                     [(n, os.path.join(O, "onnx_light/%s.onnx" % n)) for n in LIGHT if n != "light_shufflenet"]:
+                     [(n, os.path.join(O, "onnx_light/%s.onnx" % n)) for n in LIGHT]:
         for nhwc in (False, True):
             check_layout(name, src, nhwc)
     # determinism

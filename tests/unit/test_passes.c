@@ -975,3 +975,45 @@ TEST(converted_model_survives_write_and_read_with_record_and_signature)
     unlink(p2);
     rmdir(dir);
 }
+
+/* A channel shuffle between convolutions (Reshape, Transpose, Reshape): in
+ * NHWC it stays one TRANSPOSE, the layout changes on both sides merged into
+ * it. Random weights, so a wrong channel order shows. */
+static void build_shuffle(struct mb *b)
+{
+    int64_t xd[4] = {1, 6, 5, 5}, w1[4] = {6, 6, 1, 1}, w2[4] = {4, 6, 3, 3};
+    struct ir_tensor *x = mb_input(b, "input", 4, xd);
+    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x, mb_rand(b, "w1", 4, w1, 0.5f, 0),
+                                 NULL, NULL, NULL);
+    int64_t s5[5] = {1, 2, 3, 5, 5}, s4[4] = {1, 6, 5, 5}, perm[5] = {0, 2, 1, 3, 4};
+    struct ir_node *r1 = mb_node(b, IR_OP_RESHAPE, "split_groups", "g", 2, out0(c1),
+                                 mb_i64(b, "s5", 5, s5), NULL, NULL, NULL);
+    struct ir_node *tr = mb_node(b, IR_OP_TRANSPOSE, "shuffle", "sh", 1, out0(r1), NULL, NULL, NULL, NULL);
+    mb_ints(b, tr, "perm", 5, perm);
+    struct ir_node *r2 = mb_node(b, IR_OP_RESHAPE, "merge_groups", "m", 2, out0(tr),
+                                 mb_i64(b, "s4", 4, s4), NULL, NULL, NULL);
+    int64_t p1[4] = {1, 1, 1, 1};
+    struct ir_node *c2 = mb_node(b, IR_OP_CONV, "conv2", "output", 2, out0(r2),
+                                 mb_rand(b, "w2", 4, w2, 0.3f, 0), NULL, NULL, NULL);
+    mb_ints(b, c2, "pads", 4, p1);
+    mb_output(b, out0(c2));
+}
+
+TEST(layout_nhwc_keeps_one_transpose_for_a_channel_shuffle)
+{
+    struct pass_report r;
+    struct ir_model *m = NULL;
+    bool ok = check_passes("shuffle", build_shuffle, P_ALL, 5, &r, &m, false);
+    if (ok)
+        T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE) == 3, "%d TRANSPOSE; expected 3 (input, shuffle, output)",
+                count_op(m, IR_OP_TFL_TRANSPOSE));
+    pass_report_free(&r);
+    ir_model_free(m);
+    m = NULL;
+    ok = check_passes("shuffle nhwc", build_shuffle, P_ALL, 5, &r, &m, true);
+    if (ok)
+        T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE) == 1, "%d TRANSPOSE with NHWC I/O; expected the shuffle's",
+                count_op(m, IR_OP_TFL_TRANSPOSE));
+    pass_report_free(&r);
+    ir_model_free(m);
+}
