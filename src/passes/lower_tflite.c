@@ -1888,6 +1888,182 @@ static fy_status lower_groupnorm(struct lw *L)
     return note_decomp(L, "RESHAPE, MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, RESHAPE, MUL, ADD");
 }
 
+/* ---- GridSample ---- */
+
+/* One axis of a GridSample's bilinear sampling: from the grid component g
+ * ([N,Ho,Wo,1]) and the image extent S, the clamped indices k0 = clamp(⌊c⌋),
+ * k1 = clamp(⌊c⌋+1) (float, exact integers) and their weights w0 = ⌊c⌋+1−c,
+ * w1 = c−⌊c⌋, where c is g unnormalized per align_corners; with zero padding
+ * a weight whose unclamped index lies outside [0, S−1] is zeroed. */
+static fy_status gs_axis(struct lw *L, const char *ax, struct ir_tensor *g, int64_t S,
+                         bool align, bool zeros, struct ir_tensor **k0, struct ir_tensor **k1,
+                         struct ir_tensor **w0, struct ir_tensor **w1)
+{
+    char nm[64];
+    /* align_corners: c = (g+1)/2·(S−1); else c = ((g+1)·S − 1)/2 */
+    float sc = align ? (float)(S - 1) / 2.0f : (float)S / 2.0f;
+    float sh = (float)(S - 1) / 2.0f;
+    int64_t one4[4] = {1, 1, 1, 1};
+#define GS_T(v, s) (snprintf(nm, sizeof nm, "%s_%s", ax, s), (v) = like(L, nm, g))
+#define GS_C(v, s, val) (snprintf(nm, sizeof nm, "%s_%s", ax, s), (v) = cf32(L, nm, 4, one4, (float[]){val}))
+    struct ir_tensor *csc, *csh, *cone, *czero, *clim, *m, *c, *f0, *f1, *d1, *d0, *t0, *t1;
+    if (!GS_C(csc, "scale", sc) || !GS_C(csh, "shift", sh) || !GS_C(cone, "one", 1.0f) ||
+        !GS_C(czero, "zero", 0.0f) || !GS_C(clim, "last", (float)(S - 1)))
+        return st_of(L);
+    if (!GS_T(m, "scaled") || !GS_T(c, "coord") || !GS_T(f0, "floor") || !GS_T(f1, "ceil1") ||
+        !GS_T(d1, "w1") || !GS_T(d0, "w0") || !GS_T(t0, "lo0") || !GS_T(t1, "lo1") ||
+        !GS_T(*k0, "i0") || !GS_T(*k1, "i1"))
+        return st_of(L);
+    snprintf(nm, sizeof nm, "%s_unnormalize", ax);
+    if (!binary(L, IR_OP_TFL_MUL, nm, g, csc, m)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_coord", ax);
+    if (!binary(L, IR_OP_TFL_ADD, nm, m, csh, c)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_floor", ax);
+    if (!unary(L, IR_OP_TFL_FLOOR, nm, c, f0)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_next", ax);
+    if (!binary(L, IR_OP_TFL_ADD, nm, f0, cone, f1)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_w1", ax);
+    if (!binary(L, IR_OP_TFL_SUB, nm, c, f0, d1)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_w0", ax);
+    if (!binary(L, IR_OP_TFL_SUB, nm, f1, c, d0)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_lo0", ax);
+    if (!binary(L, IR_OP_TFL_MAXIMUM, nm, f0, czero, t0)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_lo1", ax);
+    if (!binary(L, IR_OP_TFL_MAXIMUM, nm, f1, czero, t1)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_i0", ax);
+    if (!binary(L, IR_OP_TFL_MINIMUM, nm, t0, clim, *k0)) return st_of(L);
+    snprintf(nm, sizeof nm, "%s_i1", ax);
+    if (!binary(L, IR_OP_TFL_MINIMUM, nm, t1, clim, *k1)) return st_of(L);
+    *w0 = d0;
+    *w1 = d1;
+    if (zeros) {
+        /* an index is inside the image exactly when clamping leaves it */
+        struct ir_tensor *in[2] = {f0, f1}, *k[2] = {*k0, *k1}, *w[2] = {d0, d1}, **wo[2] = {w0, w1};
+        for (int i = 0; i < 2; i++) {
+            int64_t d[R];
+            pu_dims(g, d);
+            snprintf(nm, sizeof nm, "%s_inside%d", ax, i);
+            struct ir_tensor *eq = tmp(L, nm, IR_BOOL, 4, d), *wm;
+            char sfx[16];
+            snprintf(sfx, sizeof sfx, "wz%d", i);
+            if (!eq || !GS_T(wm, sfx)) return st_of(L);
+            snprintf(nm, sizeof nm, "%s_inside%d", ax, i);
+            if (!binary(L, IR_OP_TFL_EQUAL, nm, k[i], in[i], eq)) return st_of(L);
+            snprintf(nm, sizeof nm, "%s_wz%d", ax, i);
+            if (!emit(L, IR_OP_TFL_SELECT_V2, nm, wm, 3, eq, w[i], czero, NULL)) return st_of(L);
+            *wo[i] = wm;
+        }
+    }
+#undef GS_T
+#undef GS_C
+    return FY_OK;
+}
+
+/* GridSample (4-D, bilinear, zeros or border padding, either align_corners)
+ * as TFLite builtins: the image NHWC and flattened to [N·H·W, C]; the grid
+ * SPLIT into x and y; per axis the unnormalized coordinate, FLOOR, the two
+ * neighbour indices clamped into the image (MAXIMUM/MINIMUM) and their
+ * bilinear weights (zeroed outside the image for "zeros" — with "border" the
+ * clamped indices give exactly the border-clamped sample); the four corners'
+ * flat indices (n·H·W + y·W + x, CAST to int32) GATHER_ND'd and blended
+ * wy0·(wx0·p00 + wx1·p01) + wy1·(wx0·p10 + wx1·p11) as ONNX Runtime does. */
+static fy_status lower_grid_sample(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *grid = n->inputs[1], *y = n->outputs[0];
+    if ((st = need_float(L, x)) || (st = need_float(L, grid))) return st;
+    if (x->rank != 4 || grid->rank != 4 || grid->dims[3].value != 2)
+        return unsupported(L, "only 4-D GridSample (NCHW image, [N,H,W,2] grid) is lowered");
+    char buf[64];
+    const char *mode = pu_attr_str(n, "mode", "bilinear", buf, sizeof buf);
+    if (strcmp(mode, "bilinear") && strcmp(mode, "linear"))
+        return unsupported(L, "mode '%s': only bilinear sampling is lowered to builtins", mode);
+    char pbuf[64];
+    const char *pad = pu_attr_str(n, "padding_mode", "zeros", pbuf, sizeof pbuf);
+    bool zeros = !strcmp(pad, "zeros");
+    if (!zeros && strcmp(pad, "border"))
+        return unsupported(L, "padding_mode '%s': only 'zeros' and 'border' are lowered to "
+                              "builtins", pad);
+    bool align = pu_attr_int(n, "align_corners", 0) != 0;
+    int64_t N = x->dims[0].value, C = x->dims[1].value, H = x->dims[2].value,
+            W = x->dims[3].value, Ho = grid->dims[1].value, Wo = grid->dims[2].value;
+    if (grid->dims[0].value != N) return unsupported(L, "grid batch differs from the image's");
+    if (N * H * W >= (1 << 24))
+        return unsupported(L, "image has %lld pixels; flat indices are computed exactly in "
+                              "float32 only below 2^24", (long long)(N * H * W));
+    if (L->dry) return FY_OK;
+
+    /* image → NHWC → [N·H·W, C] */
+    struct ir_tensor *xn = to_nhwc(L, x, "GridSample's gather");
+    struct ir_tensor *flat = xn ? reshape(L, "pixels", xn, 2, (int64_t[]){N * H * W, C}, NULL) : NULL;
+    if (!flat) return st_of(L);
+    /* grid → x, y components */
+    int64_t gd[4] = {N, Ho, Wo, 1};
+    struct ir_tensor *gx = tmp(L, "grid_x", IR_F32, 4, gd), *gy = tmp(L, "grid_y", IR_F32, 4, gd);
+    struct ir_tensor *a3 = ci32(L, (int64_t[]){3}, 1);
+    struct ir_node *sp = gx && gy && a3 ? node(L, IR_OP_TFL_SPLIT, "grid_split", 2, 2) : NULL;
+    if (!sp || pu_set_int(sp, "num_splits", 2, L->err)) return st_of(L);
+    sp->inputs[0] = a3;
+    sp->inputs[1] = grid;
+    if (pu_out(sp, 0, gx, L->err) || pu_out(sp, 1, gy, L->err)) return st_of(L);
+    struct ir_tensor *kx[2], *ky[2], *wx[2], *wy[2];
+    if ((st = gs_axis(L, "x", gx, W, align, zeros, &kx[0], &kx[1], &wx[0], &wx[1])) ||
+        (st = gs_axis(L, "y", gy, H, align, zeros, &ky[0], &ky[1], &wy[0], &wy[1])))
+        return st;
+    /* row offsets: n·H·W + y·W */
+    float *boff = malloc(sizeof(float) * (size_t)N);
+    if (!boff) return nomem(L->err);
+    for (int64_t b = 0; b < N; b++) boff[b] = (float)(b * H * W);
+    struct ir_tensor *cb = cf32(L, "batch_offset", 4, (int64_t[]){N, 1, 1, 1}, boff);
+    free(boff);
+    struct ir_tensor *cw = cb ? cf32(L, "row_stride", 4, (int64_t[]){1, 1, 1, 1}, (float[]){(float)W}) : NULL;
+    if (!cw) return st_of(L);
+    struct ir_tensor *rowoff[2];
+    for (int a = 0; a < 2; a++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "y%d_rows", a);
+        struct ir_tensor *ry = like(L, nm, gy), *ro = like(L, nm, gy);
+        if (!ry || !ro || !binary(L, IR_OP_TFL_MUL, nm, ky[a], cw, ry)) return st_of(L);
+        snprintf(nm, sizeof nm, "y%d_offset", a);
+        if (!binary(L, IR_OP_TFL_ADD, nm, ry, cb, ro)) return st_of(L);
+        rowoff[a] = ro;
+    }
+    int64_t od[4] = {N, Ho, Wo, C};
+    struct ir_tensor *rows[2];
+    for (int a = 0; a < 2; a++) {
+        struct ir_tensor *part[2];
+        for (int b = 0; b < 2; b++) {
+            char nm[32];
+            snprintf(nm, sizeof nm, "p%d%d_index", a, b);
+            struct ir_tensor *li = like(L, nm, gx), *ii = tmp(L, nm, IR_I32, 4, gd);
+            if (!li || !ii || !binary(L, IR_OP_TFL_ADD, nm, rowoff[a], kx[b], li)) return st_of(L);
+            snprintf(nm, sizeof nm, "p%d%d_index_i32", a, b);
+            struct ir_node *cs = unary(L, IR_OP_TFL_CAST, nm, li, ii);
+            if (!cs) return st_of(L);
+            snprintf(nm, sizeof nm, "p%d%d", a, b);
+            struct ir_tensor *pv = tmp(L, nm, IR_F32, 4, od), *pw = tmp(L, nm, IR_F32, 4, od);
+            if (!pv || !pw || !binary(L, IR_OP_TFL_GATHER_ND, nm, flat, ii, pv)) return st_of(L);
+            snprintf(nm, sizeof nm, "p%d%d_weighted", a, b);
+            if (!binary(L, IR_OP_TFL_MUL, nm, wx[b], pv, pw)) return st_of(L);
+            part[b] = pw;
+        }
+        char nm[32];
+        snprintf(nm, sizeof nm, "row%d", a);
+        struct ir_tensor *rs = tmp(L, nm, IR_F32, 4, od), *rw = tmp(L, nm, IR_F32, 4, od);
+        if (!rs || !rw || !binary(L, IR_OP_TFL_ADD, nm, part[0], part[1], rs)) return st_of(L);
+        snprintf(nm, sizeof nm, "row%d_weighted", a);
+        if (!binary(L, IR_OP_TFL_MUL, nm, wy[a], rs, rw)) return st_of(L);
+        rows[a] = rw;
+    }
+    struct ir_tensor *yn = nhwc_result(L, y);
+    if (!yn || !binary(L, IR_OP_TFL_ADD, "blend", rows[0], rows[1], yn)) return st_of(L);
+    if ((st = from_nhwc(L, yn, y, "GridSample"))) return st;
+    return note_decomp(L, "TRANSPOSE, RESHAPE, SPLIT, MUL, ADD, FLOOR, SUB, MAXIMUM, MINIMUM, "
+                          "EQUAL, SELECT_V2, CAST, GATHER_ND, MUL, ADD, TRANSPOSE");
+}
+
 /* ---- LSTM ---- */
 
 /* The LSTM written out in TFLite builtins, step by step: the input
@@ -2366,6 +2542,244 @@ static fy_status lower_attention(struct lw *L)
 
 /* ---- the op table ---- */
 
+/* ---- If → IF ---- */
+
+static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_error *err);
+
+static struct ir_graph *if_branch(const struct ir_node *n, const char *name)
+{
+    const struct ir_attr *a = ir_node_attr(n, name);
+    return a && a->type == IR_ATTR_GRAPH ? a->v.g : NULL;
+}
+
+/* The enclosing-graph values the two branches read (constants are copied
+ * into the branches instead), in first-use order; count or -1 with L->why. */
+static int if_captures(struct lw *L, struct ir_graph *const br[2], struct ir_tensor **caps, int cap)
+{
+    int k = 0;
+    if (!br[0]->parent) {
+        /* converted during the check: the branch inputs name them */
+        for (int i = 0; i < br[0]->n_inputs && i < cap; i++)
+            if (!(caps[k++] = ir_graph_find_tensor(L->g, br[0]->inputs[i]->name))) {
+                unsupported(L, "branch input '%s' is not a value of the graph holding the If",
+                            br[0]->inputs[i]->name);
+                return -1;
+            }
+        return k;
+    }
+    for (int b = 0; b < 2; b++)
+        for (int i = 0; i < br[b]->n_tensors; i++) {
+            const struct ir_tensor *t = br[b]->tensors[i];
+            if (t->kind != IR_TENSOR_OUTER) continue;
+            struct ir_tensor *o = ir_graph_find_tensor(L->g, t->name);
+            if (!o) {
+                unsupported(L, "a branch reads '%s', which is not a value of the graph holding "
+                               "the If", t->name);
+                return -1;
+            }
+            if (o->kind == IR_TENSOR_CONST) continue;
+            bool seen = false;
+            for (int q = 0; q < k; q++) seen |= caps[q] == o;
+            if (seen) continue;
+            if (k == cap) {
+                unsupported(L, "the branches read more than %d outer values", cap);
+                return -1;
+            }
+            caps[k++] = o;
+        }
+    return k;
+}
+
+/* A branch as a TFLite subgraph: its reads of outer values become its
+ * inputs (the same list, caps, for both branches, as IF requires), outer
+ * constants are copied in, shapes are inferred and every node is lowered
+ * (lower_run on the branch). */
+static fy_status if_convert_branch(struct lw *L, struct ir_graph *g, struct ir_tensor **caps,
+                                   int ncap, const char *which)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        for (int a = 0; a < g->nodes[i]->n_attrs; a++)
+            if (g->nodes[i]->attrs[a].type == IR_ATTR_GRAPH ||
+                g->nodes[i]->attrs[a].type == IR_ATTR_GRAPHS)
+                return unsupported(L, "%s: control flow nested in a branch is not converted",
+                                   which);
+    if (!g->parent) return FY_OK; /* converted during the check */
+    if (g->n_inputs)
+        return unsupported(L, "%s: the branch declares inputs", which);
+    for (int i = 0; i < ncap; i++) {
+        const struct ir_tensor *o = caps[i];
+        if (!pu_static(o) || !tfl_dtype_ok(o->dtype))
+            return unsupported(L, "the branches read '%s', which has no static shape or a type "
+                                  "TFLite kernels do not take", o->name);
+    }
+    if (!g->parent) return FY_OK; /* converted during the check */
+    g->parent = NULL;
+    for (int i = 0; i < ncap; i++) {
+        const struct ir_tensor *o = caps[i];
+        struct ir_tensor *t = ir_graph_find_tensor(g, o->name);
+        if (!t && !(t = ir_graph_add_tensor(g, o->name, L->err))) return st_of(L);
+        int64_t d[R];
+        pu_dims(o, d);
+        t->kind = IR_TENSOR_VALUE;
+        t->dtype = o->dtype;
+        t->has_type = true;
+        if (ir_tensor_set_shape(g, t, o->rank, d, L->err) || ir_graph_add_input(g, t, L->err))
+            return st_of(L);
+    }
+    for (int i = 0; i < g->n_tensors; i++) {
+        struct ir_tensor *t = g->tensors[i];
+        if (t->kind != IR_TENSOR_OUTER) continue;
+        const struct ir_tensor *o = ir_graph_find_tensor(L->g, t->name);
+        if (!o || o->kind != IR_TENSOR_CONST)
+            return err_fmt(L->err, FY_EINTERNAL, "%s: outer value '%s' left unmapped", which,
+                           t->name);
+        int64_t d[R];
+        pu_dims(o, d);
+        t->kind = IR_TENSOR_CONST;
+        t->dtype = o->dtype;
+        t->data = o->data;
+        t->nbytes = o->nbytes;
+        t->has_type = true;
+        if (ir_tensor_set_shape(g, t, o->rank, d, L->err) ||
+            ir_graph_add_initializer(g, t, L->err))
+            return st_of(L);
+    }
+    struct ir_graph *main_g = L->m->graph;
+    L->m->graph = g;
+    int changed = 0;
+    fy_status st = pu_infer_shapes(L->m, &changed, L->err);
+    if (!st) st = lower_run(L->m, L->r, L->err);
+    L->m->graph = main_g;
+    if (st == FY_EUNSUPPORTED) {
+        snprintf(L->why, sizeof L->why, "%s: %s", which, L->err->message);
+        memset(L->err, 0, sizeof *L->err);
+        return FY_EUNSUPPORTED;
+    }
+    if (st) return st;
+    for (int i = 0; i < g->n_outputs; i++)
+        if (!pu_static(g->outputs[i]))
+            return unsupported(L, "%s: output '%s' has no static shape", which,
+                               g->outputs[i]->name);
+    /* TFLite's IF (and WHILE) resize a branch's inputs by tensor index
+     * (Subgraph::ResizeInputTensor(i, ...) for input i), so input i must be
+     * tensor i, as TensorFlow's converter lays subgraphs out */
+    struct ir_tensor **ts = ARENA_ARRAY(&L->m->arena, g->n_tensors + 1, struct ir_tensor *);
+    if (!ts) return nomem(L->err);
+    int nt = 0;
+    for (int i = 0; i < g->n_inputs; i++) {
+        for (int q = 0; q < nt; q++)
+            if (ts[q] == g->inputs[i])
+                return unsupported(L, "%s: an input is listed twice", which);
+        ts[nt++] = g->inputs[i];
+    }
+    for (int i = 0; i < g->n_tensors; i++) {
+        bool in = false;
+        for (int q = 0; q < g->n_inputs; q++) in |= g->inputs[q] == g->tensors[i];
+        if (!in) ts[nt++] = g->tensors[i];
+    }
+    for (int i = 0; i < nt; i++) {
+        g->tensors[i] = ts[i];
+        ts[i]->id = i;
+        ts[i]->origin = ts[i]->name;
+    }
+    return FY_OK;
+}
+
+/* If → TFLite IF: the branches become subgraphs (model->tflite->subgraphs,
+ * then_subgraph_index / else_subgraph_index), the values they read its
+ * operands after the condition. Where the branches give different shapes,
+ * those dims of the IF's outputs stay dynamic (-1 in shape_signature):
+ * TFLite's IF then resizes its outputs to the branch that ran. The node is
+ * OPAQUE "IF" (the IR has no tfl.IF op), which ferry's writer emits as the
+ * builtin; ferry's interpreter has no kernel for it. */
+static fy_status lower_if(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    if (L->g != L->m->graph || L->g->parent)
+        return unsupported(L, "an If inside a branch is not converted");
+    struct ir_graph *br[2] = {if_branch(n, "then_branch"), if_branch(n, "else_branch")};
+    if (!br[0] || !br[1]) return unsupported(L, "a branch is missing");
+    struct ir_tensor *c = n->n_inputs ? n->inputs[0] : NULL;
+    if (!c || c->dtype != IR_BOOL || !pu_static(c) || pu_numel(c) != 1)
+        return unsupported(L, "the condition is not a static single bool");
+    for (int b = 0; b < 2; b++)
+        if (br[b]->n_outputs != n->n_outputs)
+            return unsupported(L, "a branch gives %d outputs for %d", br[b]->n_outputs,
+                               n->n_outputs);
+    for (int i = 0; i < n->n_outputs; i++)
+        if (!n->outputs[i] || !tfl_dtype_ok(n->outputs[i]->dtype))
+            return unsupported(L, "output %d is left out or of a type TFLite kernels do not give", i);
+    struct ir_tensor *caps[64];
+    int ncap = if_captures(L, br, caps, 64);
+    if (ncap < 0) return FY_EUNSUPPORTED;
+    static const char *const which[2] = {"then_branch", "else_branch"};
+    if (L->dry) {
+        for (int b = 0; b < 2; b++) {
+            fy_status st = if_convert_branch(L, br[b], caps, ncap, which[b]);
+            if (st) return st;
+        }
+        for (int i = 0; i < n->n_outputs; i++) {
+            const struct ir_tensor *a = br[0]->outputs[i], *b = br[1]->outputs[i];
+            if (a->rank != b->rank || a->dtype != b->dtype)
+                return unsupported(L, "the branches give output %d with different ranks or types",
+                                   i);
+        }
+        return FY_OK;
+    }
+    for (int b = 0; b < 2; b++) {
+        fy_status st = if_convert_branch(L, br[b], caps, ncap, which[b]);
+        if (st) return st;
+        char nm[600];
+        snprintf(nm, sizeof nm, "%s/%s", L->label, b ? "else" : "then");
+        br[b]->name = arena_strdup(&L->m->arena, nm);
+        if (!br[b]->name) return nomem(L->err);
+    }
+    for (int i = 0; i < n->n_outputs; i++) {
+        const struct ir_tensor *a = br[0]->outputs[i], *b = br[1]->outputs[i];
+        if (a->rank != b->rank || a->dtype != b->dtype || a->dtype != n->outputs[i]->dtype)
+            return err_node(L->err, FY_EUNSUPPORTED, L->label, n->op_type,
+                            "the branches give output %d with different ranks or types", i);
+        int64_t d[R];
+        for (int k = 0; k < a->rank; k++)
+            d[k] = a->dims[k].value == b->dims[k].value ? a->dims[k].value : -1;
+        if (ir_tensor_set_shape(L->g, n->outputs[i], a->rank, d, L->err)) return st_of(L);
+    }
+    struct ir_tflite_info *info = L->m->tflite;
+    if (!info) {
+        info = ARENA_NEW(&L->m->arena, struct ir_tflite_info);
+        if (!info) return nomem(L->err);
+        L->m->tflite = info;
+    }
+    if (info->n_subgraphs == 0) {
+        info->subgraphs = ARENA_ARRAY(&L->m->arena, 1, struct ir_graph *);
+        if (!info->subgraphs) return nomem(L->err);
+        info->subgraphs[0] = L->m->graph;
+        info->n_subgraphs = 1;
+    }
+    struct ir_graph **sg = ARENA_ARRAY(&L->m->arena, info->n_subgraphs + 2, struct ir_graph *);
+    if (!sg) return nomem(L->err);
+    memcpy(sg, info->subgraphs, sizeof *sg * (size_t)info->n_subgraphs);
+    int ti = info->n_subgraphs;
+    sg[ti] = br[0];
+    sg[ti + 1] = br[1];
+    info->subgraphs = sg;
+    info->n_subgraphs += 2;
+    info->subgraph_debug_metadata = NULL;
+    struct ir_node *k = ir_graph_add_node(L->g, IR_OP_OPAQUE, "IF", "", L->label, 1 + ncap,
+                                          n->n_outputs, L->err);
+    if (!k) return st_of(L);
+    k->rounding = IR_ROUND_TFLITE;
+    k->version = 1;
+    k->inputs[0] = c;
+    for (int i = 0; i < ncap; i++) k->inputs[1 + i] = caps[i];
+    for (int i = 0; i < n->n_outputs; i++)
+        if (pu_out(k, i, n->outputs[i], L->err)) return st_of(L);
+    if (pu_set_int(k, "then_subgraph_index", ti, L->err) ||
+        pu_set_int(k, "else_subgraph_index", ti + 1, L->err))
+        return st_of(L);
+    return note_decomp(L, "IF (then and else branches as TFLite subgraphs)");
+}
+
 static fy_status lower_node(struct lw *L)
 {
     struct ir_node *n = L->n;
@@ -2420,10 +2834,7 @@ static fy_status lower_node(struct lw *L)
     case IR_OP_ERF:
         return unsupported(L, "no TFLite builtin (Erf is converted only as part of GELU, "
                               "x*0.5*(1+erf(x/sqrt(2))))");
-    case IR_OP_IF:
-        return unsupported(L, "control flow: TFLite has IF, but ferry's converter does not "
-                              "emit subgraphs yet (an If whose condition folds to a constant "
-                              "is inlined)");
+    case IR_OP_IF: return lower_if(L);
     case IR_OP_LOOP: case IR_OP_SCAN:
         return unsupported(L, "control flow: TFLite has WHILE, but ferry's converter does not "
                               "emit subgraphs yet (a Loop with a constant trip count and no "
@@ -2432,8 +2843,7 @@ static fy_status lower_node(struct lw *L)
     case IR_OP_Q_LINEAR_CONV: case IR_OP_Q_LINEAR_MAT_MUL: case IR_OP_CONV_INTEGER:
     case IR_OP_MAT_MUL_INTEGER:
         return unsupported(L, "quantized ONNX graphs are not converted to TFLite (float32 only)");
-    case IR_OP_GRID_SAMPLE:
-        return unsupported(L, "no TFLite builtin and no exact composition of builtins");
+    case IR_OP_GRID_SAMPLE: return lower_grid_sample(L);
     case IR_OP_CONV_TRANSPOSE:
         return unsupported(L, "ConvTranspose is not lowered to TRANSPOSE_CONV yet");
     default: break;

@@ -41,8 +41,12 @@ fy_status pass_finish_tflite(struct ir_model *m, struct pass_report *r, const ch
     g->n_inputs = k;
     fy_status st = pu_sweep(g, err);
     if (st) return st;
+    /* subgraphs lower_tflite made (IF branches): kept, after the main graph */
+    struct ir_graph **subs = m->tflite ? m->tflite->subgraphs : NULL;
+    int n_subs = m->tflite ? m->tflite->n_subgraphs : 0;
     for (int i = 0; i < g->n_nodes; i++)
-        if (!pu_is_tfl(g->nodes[i]->op))
+        if (!pu_is_tfl(g->nodes[i]->op) &&
+            !(g->nodes[i]->op == IR_OP_OPAQUE && n_subs > 1 && !strcmp(g->nodes[i]->op_type, "IF")))
             return err_node(err, FY_EINTERNAL, pu_node_label(g->nodes[i]), g->nodes[i]->op_type,
                             "is not a TFLite builtin after conversion");
 
@@ -162,6 +166,19 @@ fy_status pass_finish_tflite(struct ir_model *m, struct pass_report *r, const ch
     md->name = "ferry.conversion";
     md->data.data = rec;
     md->data.size = json_len;
+    if (n_subs > 1) {
+        if (subs[0] != g) return err_fmt(err, FY_EINTERNAL, "subgraph 0 is not the main graph");
+        for (int s = 1; s < n_subs; s++)
+            for (int i = 0; i < subs[s]->n_tensors; i++) {
+                struct ir_tensor *t = subs[s]->tensors[i];
+                if (!t->origin) t->origin = t->name;
+                t->has_shape_signature = false;
+                t->in_value_info = false;
+                t->doc = "";
+            }
+        info->subgraphs = subs;
+        info->n_subgraphs = n_subs;
+    }
     info->version = 3;
     info->description = "ferry " FY_VERSION;
     info->signatures = sig;

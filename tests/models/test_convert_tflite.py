@@ -327,8 +327,6 @@ SPEC_REF = {"onnx2tf_ops/BatchNorm2D_15.onnx": bn_training_spec}
 REFUSED = {
     "onnx2c/simple_networks/treeensembleclassifier.onnx":
         ("TreeEnsembleClassifier", "ai.onnx.ml: no TFLite builtin, no composition"),
-    "onnx2tf_ops/GridSample_16.onnx": ("GridSample", "no TFLite builtin"),
-    "onnx2tf_ops/If_p1_11.onnx": ("If", "branches of different output shapes; IF subgraphs not emitted"),
 }
 
 
@@ -603,6 +601,12 @@ def op_cases():
             [rng.standard_normal(s).astype(np.float32) for _, s in ins]
     N = helper.make_node
     x4 = [("x", [1, 3, 8, 9])]
+
+    def branch(name, op, operand):
+        # reads the outer x (and, for else, the outer constant k); then has its own constant
+        inits = [c("two", np.array(2, np.float32))] if operand == "two" else []
+        return helper.make_graph([N(op, ["x", operand], [name + "_y"])], name, [],
+                                 [helper.make_tensor_value_info(name + "_y", F, [1, 3, 8, 9])], inits)
     return [
         case("slice_negative_step", [N("Slice", ["x", "s", "e", "a", "st"], ["y"])], x4, None,
              [c("s", np.array([-1, 7], np.int64)), c("e", np.array([-100, 0], np.int64)),
@@ -686,6 +690,21 @@ def op_cases():
               c("half", np.array(0.5, np.float32))]),
         case("layernorm_axis2", [N("LayerNormalization", ["x", "g", "b"], ["y"], axis=2)], x4, None,
              [c("g", rng.standard_normal([8, 9]).astype(np.float32)), c("b", rng.standard_normal([8, 9]).astype(np.float32))]),
+        case("grid_sample_border_align_corners",
+             [N("GridSample", ["x", "grid"], ["y"], padding_mode="border", align_corners=1)],
+             [("x", [2, 3, 7, 9]), ("grid", [2, 5, 6, 2])], None, opset=16),
+        case("grid_sample_zeros_align_corners",
+             [N("GridSample", ["x", "grid"], ["y"], padding_mode="zeros", align_corners=1)],
+             [("x", [1, 4, 6, 5]), ("grid", [1, 3, 8, 2])], None, opset=16),
+    ] + [
+        # If on a data-dependent condition, branches of one output shape: TFLite IF with the
+        # branches as subgraphs; thr picks the branch the one input set runs (then / else)
+        case("if_%s" % which, [N("ReduceSum", ["x"], ["s"], keepdims=0), N("Greater", ["s", "thr"], ["cond"]),
+                               N("If", ["cond"], ["y"], then_branch=branch("then", "Mul", "two"),
+                                 else_branch=branch("else", "Sub", "k"))],
+             x4, None, [c("thr", np.array(thr, np.float32)), c("k", np.array(0.25, np.float32))])
+        for which, thr in (("then", -1e9), ("else", 1e9))
+    ] + [
         case("transpose_flatten_concat", [N("Transpose", ["x"], ["t"], perm=[0, 2, 3, 1]),
                                           N("Flatten", ["t"], ["f"], axis=2), N("Relu", ["f"], ["r"]),
                                           N("Concat", ["f", "r"], ["y"], axis=1)], x4, None),
@@ -778,7 +797,8 @@ def main():
         from onnx import TensorProto, helper
         g = helper.make_graph(
             [helper.make_node("Erf", ["x"], ["e"], name="erf_alone"),
-             helper.make_node("GridSample", ["e", "grid"], ["g"], name="sampler"),
+             helper.make_node("GridSample", ["e", "grid"], ["g"], name="sampler",
+                              padding_mode="reflection"),
              helper.make_node("Relu", ["g"], ["y"], name="fine")],
             "two_bad", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4]),
                         helper.make_tensor_value_info("grid", TensorProto.FLOAT, [1, 2, 2, 2])],

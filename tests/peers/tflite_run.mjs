@@ -155,6 +155,22 @@ function withRunner(m, modelPath, f) {
 
 const describe = (kind) => (t, i) => ({ name: t.name, file: fileFor(t.name, kind, i), dtype: t.dataType, shape: shapeOf(t) });
 
+function writeOutputs(outputs, outDir) {
+  const written = new Map();
+  for (const [i, t] of outputs.entries()) {
+    if (!NPY_TYPES.has(t.dataType)) fail(4, `output '${t.name}' has type ${t.dataType}, which this peer cannot write`);
+    const file = fileFor(t.name, 'output', i);
+    if (written.has(file)) fail(4, `outputs '${written.get(file)}' and '${t.name}' both map to ${file}`);
+    written.set(file, t.name);
+    const data = t.data().slice();  // a copy: the wasm heap may move when it grows
+    try {
+      writeNpy(join(outDir, file), { dtype: t.dataType, shape: shapeOf(t), data });
+    } catch (e) {
+      fail(4, `cannot write output '${t.name}': ${e.message}`);
+    }
+  }
+}
+
 function runJob(m, modelPath, inDir, outDir, bench = 0) {
   return withRunner(m, modelPath, (runner, inputs, outputs) => {
     for (const [i, t] of inputs.entries()) {
@@ -182,18 +198,14 @@ function runJob(m, modelPath, inDir, outDir, bench = 0) {
     if (!ok) fail(4, `inference failed on ${modelPath}${tfliteLog()}`);
 
     try { mkdirSync(outDir, { recursive: true }); } catch (e) { fail(4, `cannot create ${outDir}: ${e.message}`); }
-    const written = new Map();
-    for (const [i, t] of outputs.entries()) {
-      if (!NPY_TYPES.has(t.dataType)) fail(4, `output '${t.name}' has type ${t.dataType}, which this peer cannot write`);
-      const file = fileFor(t.name, 'output', i);
-      if (written.has(file)) fail(4, `outputs '${written.get(file)}' and '${t.name}' both map to ${file}`);
-      written.set(file, t.name);
-      const data = t.data().slice();  // a copy: the wasm heap may move when it grows
-      try {
-        writeNpy(join(outDir, file), { dtype: t.dataType, shape: shapeOf(t), data });
-      } catch (e) {
-        fail(4, `cannot write output '${t.name}': ${e.message}`);
-      }
+    // Infer() may resize a dynamic output (TFLite's IF takes the shape of the
+    // branch that ran): fetch the output tensors again to read their final
+    // shapes and buffers.
+    const final = tensorList(runner.GetOutputs());
+    try {
+      writeOutputs(final, outDir);
+    } finally {
+      for (const t of final) if (t.delete) t.delete();
     }
 
     if (bench > 0) {

@@ -854,6 +854,46 @@ TEST(lower_tflite_lstm_becomes_unidirectional_sequence_lstm_or_steps)
     ir_model_free(m);
 }
 
+/* GridSample (bilinear) as FLOOR, MAXIMUM/MINIMUM, GATHER_ND, MUL and ADD. */
+static const char *gs_padding;
+static int64_t gs_align;
+
+static void build_grid_sample(struct mb *b)
+{
+    int64_t xd[4] = {2, 3, 5, 7}, gd[4] = {2, 4, 6, 2};
+    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_tensor *grid = mb_input(b, "grid", 4, gd);
+    struct ir_node *gs = mb_node(b, IR_OP_GRID_SAMPLE, "sampler", "y", 2, x, grid, NULL, NULL, NULL);
+    if (gs) {
+        mb_str(b, gs, "mode", "bilinear");
+        mb_str(b, gs, "padding_mode", gs_padding);
+        mb_int(b, gs, "align_corners", gs_align);
+    }
+    mb_output(b, out0(gs));
+}
+
+TEST(lower_tflite_grid_sample_bilinear_as_builtins)
+{
+    static const char *const pads[2] = {"zeros", "border"};
+    for (int v = 0; v < 4; v++) {
+        gs_padding = pads[v / 2];
+        gs_align = v % 2;
+        char what[64];
+        snprintf(what, sizeof what, "grid_sample %s align_corners=%lld", gs_padding,
+                 (long long)gs_align);
+        struct pass_report r;
+        struct ir_model *m = NULL;
+        bool ok = check_passes(what, build_grid_sample, P_LOWER, 2, &r, &m, false);
+        if (ok)
+            T_CHECK(all_tfl(m) && count_op(m, IR_OP_TFL_GATHER_ND) == 4 &&
+                        count_op(m, IR_OP_TFL_SELECT_V2) == (v < 2 ? 4 : 0),
+                    "%s: %d GATHER_ND, %d SELECT_V2", what, count_op(m, IR_OP_TFL_GATHER_ND),
+                    count_op(m, IR_OP_TFL_SELECT_V2));
+        pass_report_free(&r);
+        ir_model_free(m);
+    }
+}
+
 /* Every node without a mapping is listed at once, and nothing changes. */
 static void build_unsupported(struct mb *b)
 {
@@ -862,6 +902,8 @@ static void build_unsupported(struct mb *b)
     struct ir_tensor *grid = mb_input(b, "grid", 4, gd);
     struct ir_node *e = mb_node(b, IR_OP_ERF, "erf_alone", "e", 1, x, NULL, NULL, NULL, NULL);
     struct ir_node *gs = mb_node(b, IR_OP_GRID_SAMPLE, "sampler", "g", 2, out0(e), grid, NULL, NULL, NULL);
+    /* bilinear GridSample with zeros/border padding is lowered; reflection is not */
+    if (gs) mb_str(b, gs, "padding_mode", "reflection");
     struct ir_node *rl = mb_node(b, IR_OP_RELU, "fine", "y", 1, out0(gs), NULL, NULL, NULL, NULL);
     mb_output(b, out0(rl));
 }
