@@ -24,17 +24,18 @@ sections 1, 1b and 4 say what each reference is):
          numbering may change. This covers the 4 models the peer refuses.
   p      the peer reproduces the stored TFLite output for that input set bit for bit (the
          stored ref_tflite/ and *_tflite_output.npy files came from this peer), and the TFLM
-         golden on the seanet models other than transpose_conv (the MANIFEST: 122/127); a
-         failure here is a peer or corpus problem, not ferry's.
+         golden on the seanet models (the MANIFEST: 122/127; on the 5 transpose_conv models
+         the stored *_tflite_output.npy were read from the peer before Infer() resized the
+         output, a stale buffer; read after Infer(), as tflite_run.mjs now does, the peer
+         equals those goldens too); a failure here is a peer or corpus problem, not ferry's.
   c      `ferry run` is bit-exact with the TFLM goldens from reference kernels: network_tester
          golden.npy, the seanet suite (<name>_input<k>.npy -> <name>_golden.npy) and dtln
          golden.npy. Where a golden and TFLite disagree the line says which one ferry follows and
-         why. The 5 seanet transpose_conv goldens: TFLite's output differs from them in every
-         value (the MANIFEST), and this script computes the layer exactly (dequantize,
-         transposed convolution in float64, requantize): the goldens are within 1 step of it,
-         TFLite's *_tflite_output.npy tens of thousands of steps off and uncorrelated, so the
-         wasm TFLite's int16 TRANSPOSE_CONV is wrong and ferry follows the golden (31-47% of
-         the exact values saturate int16: the saturation is real). dtln: TFLite differs from
+         why. The 5 seanet transpose_conv goldens: the stored *_tflite_output.npy differ from
+         them in every value (the MANIFEST), and this script computes the layer exactly
+         (dequantize, transposed convolution in float64, requantize): the goldens are within 1
+         step of it (31-47% of the exact values saturate int16: the saturation is real); the
+         stored TFLite files are a stale output buffer (see p). dtln: TFLite differs from
          the TFLM golden by up to 22 LSB; ferry follows the TFLM golden (TFLite's reference
          kernels, as TFLM runs them) and the line says how far the TFLite peer is.
   d      against the TFLite peer, on every model the peer runs: integer outputs within one
@@ -42,8 +43,9 @@ sections 1, 1b and 4 say what each reference is):
          all; integer models run with `ferry run --tflite-arith xnnpack` here (the peer's
          XNNPACK delegate rounds int8 ops its own way; c keeps the reference arithmetic); float outputs |a - r| <= 1e-5 + 1e-5*|r|. References: the stored peer outputs,
          else the peer run here on the set b) used (seanet: its one stored input set). dtln and
-         the 5 seanet transpose_conv models are judged by their goldens in c) only (the peer is
-         up to 22 LSB off on dtln, and wrong on transpose_conv: see c).
+         on the 5 seanet transpose_conv models the reference is the peer run here (their
+         stored TFLite files are stale, see p); dtln is judged by its golden in c) only (the
+         peer is up to 22 LSB off on dtln).
   e      person_detect.tflite, which TFLite refuses (rank-1 bias tensors with
          quantized_dimension=3) and TFLM runs: ferry runs it, warns about quantized_dimension,
          and ranks person (output[1]) above no_person (output[0]) on person_input.npy and the
@@ -924,11 +926,16 @@ def check_model(path, peer_ok):
                     job.add("b", "ok", f"bit-identical on {sets[0].tag}")
         # p) the peer reproduces the stored reference; on seanet (no stored TFLite output but
         # the 5 transpose_conv ones) the TFLM golden, as the MANIFEST says it does 122 times
-        seanet_golden = "/seanet/" in path and "/transpose_conv/" not in path
-        ref = sets[0].tflite if sets[0].tflite is not None else \
+        # The 5 transpose_conv models' stored *_tflite_output.npy came from a peer that read
+        # output buffers before Infer(); TRANSPOSE_CONV resizes its output while running, so
+        # those files hold a stale buffer. Read after Infer(), the peer equals the golden.
+        tc = "/seanet/transpose_conv/" in path
+        seanet_golden = "/seanet/" in path
+        ref = sets[0].golden if tc else sets[0].tflite if sets[0].tflite is not None else \
             sets[0].golden if seanet_golden else None
         if peer_x is not None and ref is not None:
-            what = "its stored output" if sets[0].tflite is not None else "the TFLM golden"
+            what = "its stored output" if sets[0].tflite is not None and not tc else \
+                "the TFLM golden"
             bad = [f"output {k}: {compare(x, r, 'exact')[1]}"
                    for k, (x, r) in enumerate(zip(peer_x, ref)) if not compare(x, r, "exact")[0]]
             if bad:
@@ -973,13 +980,13 @@ def check_model(path, peer_ok):
                         f"reference as this test assumes; look again")
                 continue
             gt = np.abs(s.golden[0].astype(np.int64) - s.tflite[0].astype(np.int64))
-            head = (f"{stem}_golden.npy, which ferry follows where TFLite disagrees (TFLite "
-                    f"differs from it in {np.count_nonzero(gt)} of {gt.size} values, by up to "
-                    f"{int(gt.max())} steps): the exact computation (dequantize, transposed convolution in "
-                    f"float64, requantize; {saturated:.0%} of it saturates int16) is within "
-                    f"{g_gap} step of the golden and {t_gap} steps from TFLite's "
-                    f"{stem}_tflite_output.npy, so TFLite's int16 TRANSPOSE_CONV (this wasm "
-                    f"build) is wrong here and the golden is the reference arithmetic")
+            head = (f"{stem}_golden.npy (the stored {stem}_tflite_output.npy differs from it in "
+                    f"{np.count_nonzero(gt)} of {gt.size} values, by up to {int(gt.max())} "
+                    f"steps, because it was read from the peer before Infer() resized "
+                    f"TRANSPOSE_CONV's output; read after, the peer equals the golden, see p): "
+                    f"the exact computation (dequantize, transposed convolution in float64, "
+                    f"requantize; {saturated:.0%} of it saturates int16) is within {g_gap} step "
+                    f"of the golden and {t_gap} steps from that stale file")
             if outs is None:
                 job.add("c", "FAIL", f"{head}: {why}")
                 continue
@@ -1003,14 +1010,10 @@ def check_model(path, peer_ok):
         job.add("c", "ok" if ok else "FAIL", f"{head}: {text}")
 
     # d) against the TFLite peer
-    if is_tc:
-        job.add("d", "skip", "the TFLite peer is not a reference for this model: its int16 "
-                "TRANSPOSE_CONV output is far from the exact computation (see c); ferry is "
-                "judged by the TFLM golden there")
-    elif not is_dtln and stem != "person_detect":
+    if not is_dtln and stem != "person_detect":
         worst, n_diff, n_vals, fails, n_sets, xnn = None, 0, 0, [], 0, False
         for idx, s in enumerate(sets):
-            refs, src = s.tflite, "stored"
+            refs, src = (None if is_tc else s.tflite), "stored"
             if refs is None and idx == 0 and peer_x is not None:
                 refs, src = peer_x, "peer run here"
             if refs is None:
