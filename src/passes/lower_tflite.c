@@ -2983,6 +2983,46 @@ static fy_status match_layernorm(struct lw *L, struct ir_node *m1)
                : FY_OK;
 }
 
+/* The tail both GELU patterns share: (1 + f)·x·½ with the two Muls in either
+ * order, f being the Erf's or the Tanh's output; replaces the pattern's last
+ * node with one GELU of x. */
+static fy_status gelu_replace_tail(struct lw *L, struct ir_node *f, struct ir_tensor *x,
+                                   const char *approximate, const char *what)
+{
+    double v;
+    struct ir_node *add = only_user(L, f->outputs[0]);
+    if (!is_op(add, IR_OP_ADD) || !pu_const_scalar(other(add, f->outputs[0]), &v) || v != 1)
+        return FY_OK;
+    struct ir_node *m1 = only_user(L, add->outputs[0]);
+    if (!is_op(m1, IR_OP_MUL)) return FY_OK;
+    struct ir_tensor *o1 = other(m1, add->outputs[0]);
+    struct ir_node *last;
+    if (o1 == x) {
+        /* (1+f)·x, then ·½ */
+        struct ir_node *m2 = only_user(L, m1->outputs[0]);
+        if (!is_op(m2, IR_OP_MUL) || !pu_const_scalar(other(m2, m1->outputs[0]), &v) || v != 0.5)
+            return FY_OK;
+        last = m2;
+    } else {
+        /* (x·½)·(1+f) */
+        struct ir_node *h = o1 ? o1->producer : NULL;
+        if (!is_op(h, IR_OP_MUL) || !pu_const_scalar(other(h, x), &v) || v != 0.5) return FY_OK;
+        last = m1;
+    }
+    if (last->activation != IR_ACT_NONE || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
+    struct ir_node *gl = pu_node(L->g, IR_OP_GELU, pu_node_label(last), 1, 1, L->err);
+    if (!gl) return st_of(L);
+    struct ir_tensor *y = last->outputs[0];
+    pu_detach_output(y);
+    gl->inputs[0] = x;
+    if (pu_out(gl, 0, y, L->err) || pu_set_str(gl, "approximate", approximate, L->err))
+        return st_of(L);
+    L->r->changes++;
+    return pass_note(L->r, &L->r->decompositions, pu_node_label(f), ir_op_name(f->op), what)
+               ? nomem(L->err)
+               : FY_OK;
+}
+
 /* x / √2 → Erf → + 1 → · x → · ½ (any order of the two Muls): GELU. */
 static fy_status match_gelu(struct lw *L, struct ir_node *erf)
 {
@@ -2998,37 +3038,8 @@ static fy_status match_gelu(struct lw *L, struct ir_node *erf)
     else
         return FY_OK;
     if (only_user(L, div->outputs[0]) != erf) return FY_OK;
-    struct ir_node *add = only_user(L, erf->outputs[0]);
-    if (!is_op(add, IR_OP_ADD) || !pu_const_scalar(other(add, erf->outputs[0]), &v) || v != 1)
-        return FY_OK;
-    struct ir_node *m1 = only_user(L, add->outputs[0]);
-    if (!is_op(m1, IR_OP_MUL)) return FY_OK;
-    struct ir_tensor *o1 = other(m1, add->outputs[0]);
-    struct ir_node *last;
-    if (o1 == x) {
-        /* (1+erf)·x, then ·½ */
-        struct ir_node *m2 = only_user(L, m1->outputs[0]);
-        if (!is_op(m2, IR_OP_MUL) || !pu_const_scalar(other(m2, m1->outputs[0]), &v) || v != 0.5)
-            return FY_OK;
-        last = m2;
-    } else {
-        /* (x·½)·(1+erf) */
-        struct ir_node *h = o1 ? o1->producer : NULL;
-        if (!is_op(h, IR_OP_MUL) || !pu_const_scalar(other(h, x), &v) || v != 0.5) return FY_OK;
-        last = m1;
-    }
-    if (last->activation != IR_ACT_NONE || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
-    struct ir_node *gl = pu_node(L->g, IR_OP_GELU, pu_node_label(last), 1, 1, L->err);
-    if (!gl) return st_of(L);
-    struct ir_tensor *y = last->outputs[0];
-    pu_detach_output(y);
-    gl->inputs[0] = x;
-    if (pu_out(gl, 0, y, L->err) || pu_set_str(gl, "approximate", "none", L->err)) return st_of(L);
-    L->r->changes++;
-    return pass_note(L->r, &L->r->decompositions, pu_node_label(erf), "Erf",
-                     "GELU pattern x*0.5*(1+erf(x/sqrt(2))) recognised: GELU")
-               ? nomem(L->err)
-               : FY_OK;
+    return gelu_replace_tail(L, erf, x, "none",
+                             "GELU pattern x*0.5*(1+erf(x/sqrt(2))) recognised: GELU");
 }
 
 /* 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): GELU(approximate). */
@@ -3056,35 +3067,7 @@ static fy_status match_gelu_tanh(struct lw *L, struct ir_node *th)
             x = ad->inputs[i];
     }
     if (!x) return FY_OK;
-    struct ir_node *a1 = only_user(L, th->outputs[0]);
-    if (!is_op(a1, IR_OP_ADD) || !pu_const_scalar(other(a1, th->outputs[0]), &v) || v != 1)
-        return FY_OK;
-    struct ir_node *m1 = only_user(L, a1->outputs[0]);
-    if (!is_op(m1, IR_OP_MUL)) return FY_OK;
-    struct ir_tensor *o1 = other(m1, a1->outputs[0]);
-    struct ir_node *last;
-    if (o1 == x) {
-        struct ir_node *m2 = only_user(L, m1->outputs[0]);
-        if (!is_op(m2, IR_OP_MUL) || !pu_const_scalar(other(m2, m1->outputs[0]), &v) || v != 0.5)
-            return FY_OK;
-        last = m2;
-    } else {
-        struct ir_node *h = o1 ? o1->producer : NULL;
-        if (!is_op(h, IR_OP_MUL) || !pu_const_scalar(other(h, x), &v) || v != 0.5) return FY_OK;
-        last = m1;
-    }
-    if (last->activation != IR_ACT_NONE || !pu_static(x) || x->dtype != IR_F32) return FY_OK;
-    struct ir_node *gl = pu_node(L->g, IR_OP_GELU, pu_node_label(last), 1, 1, L->err);
-    if (!gl) return st_of(L);
-    struct ir_tensor *y = last->outputs[0];
-    pu_detach_output(y);
-    gl->inputs[0] = x;
-    if (pu_out(gl, 0, y, L->err) || pu_set_str(gl, "approximate", "tanh", L->err)) return st_of(L);
-    L->r->changes++;
-    return pass_note(L->r, &L->r->decompositions, pu_node_label(th), "Tanh",
-                     "tanh GELU pattern recognised: GELU(approximate)")
-               ? nomem(L->err)
-               : FY_OK;
+    return gelu_replace_tail(L, th, x, "tanh", "tanh GELU pattern recognised: GELU(approximate)");
 }
 
 static fy_status rebuild_uses(struct lw *L)
