@@ -233,6 +233,17 @@ fy_status tfl_transpose_eval(struct op_ctx *c)
 
 /* ---- CONCATENATION, PACK, UNPACK ---- */
 
+/* CONCATENATION and PACK: every input present, of one fixed-size dtype. */
+static fy_status need_inputs_alike(struct op_ctx *c)
+{
+    for (int i = 0; i < c->n_inputs; i++) {
+        fy_status st = need_input(c, i);
+        if (!st) st = need_bytes(c, c->in[i]);
+        if (st) return st;
+    }
+    return op_expect_same_dtype(c, 0, c->n_inputs - 1);
+}
+
 fy_status tfl_concat_parse(const struct ir_node *n, int64_t opset, void *params,
                            struct fy_error *err)
 {
@@ -248,12 +259,7 @@ fy_status tfl_concat_parse(const struct ir_node *n, int64_t opset, void *params,
 fy_status tfl_concat_infer(struct op_ctx *c)
 {
     const struct tfl_int_params *p = c->params;
-    for (int i = 0; i < c->n_inputs; i++) {
-        fy_status st = need_input(c, i);
-        if (!st) st = need_bytes(c, c->in[i]);
-        if (st) return st;
-    }
-    fy_status st = op_expect_same_dtype(c, 0, c->n_inputs - 1);
+    fy_status st = need_inputs_alike(c);
     if (st) return st;
     const struct op_tensor *x = c->in[0];
     int axis;
@@ -344,12 +350,7 @@ fy_status tfl_pack_parse(const struct ir_node *n, int64_t opset, void *params, s
 fy_status tfl_pack_infer(struct op_ctx *c)
 {
     const struct tfl_int_params *p = c->params;
-    for (int i = 0; i < c->n_inputs; i++) {
-        fy_status st = need_input(c, i);
-        if (!st) st = need_bytes(c, c->in[i]);
-        if (st) return st;
-    }
-    fy_status st = op_expect_same_dtype(c, 0, c->n_inputs - 1);
+    fy_status st = need_inputs_alike(c);
     if (st) return st;
     const struct op_tensor *x = c->in[0];
     int axis;
