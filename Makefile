@@ -21,7 +21,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 LDLIBS := -lm -lpthread
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/ops/*.c src/interp/*.c src/formats/*.c src/formats/*/*.c src/inspect/*.c src/passes/*.c))
+LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/ops/*.c src/interp/*.c src/formats/*.c src/formats/*/*.c src/inspect/*.c src/passes/*.c src/validate/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
@@ -74,6 +74,7 @@ demo: $(BUILD)/release/ferry
 	$(BUILD)/release/ferry run $(DEMO_MODEL) -i $(DEMO_INPUT) -o $(BUILD)/demo --stats
 	$(BUILD)/release/ferry convert $(DEMO_MODEL) -o $(BUILD)/demo/mnist-8.tflite
 	$(BUILD)/release/ferry run $(BUILD)/demo/mnist-8.tflite -i $(DEMO_INPUT) -o $(BUILD)/demo/tflite
+	$(BUILD)/release/ferry validate $(DEMO_MODEL) $(BUILD)/demo/mnist-8.tflite --per-layer
 
 check:
 	bash scripts/install-deps.sh
@@ -87,6 +88,7 @@ bench: release
 	FERRY_BUILD=$(BUILD) bash bench/inspect.sh
 	FERRY_BUILD=$(BUILD) bash bench/interp.sh
 	FERRY_BUILD=$(BUILD) bash bench/convert.sh
+	FERRY_BUILD=$(BUILD) bash bench/validate.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h)

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "cli/tensor_io.h"
+#include "validate/tensor_io.h"
 #include "core/file.h"
 #include "core/half.h"
 #include "formats/format.h"

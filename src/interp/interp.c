@@ -4,6 +4,7 @@
  * last use. */
 #include "interp/interp.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -134,6 +135,7 @@ struct interp {
     int n_outputs;
     struct interp_stats stats;
     uint64_t live_bytes;
+    struct session *session; /* the open step-wise run (interp_begin), NULL if none */
 
     /* Activation plan of the main graph (see plan_build): sizes recorded on
      * the first run, then every intermediate value gets a fixed offset in one
@@ -150,6 +152,10 @@ struct interp {
 struct frame {
     const struct prepared *p;
     struct frame *parent;
+    /* The main graph's frame of a run of the model: only it uses the
+     * activation plan and fires the tap. interp_run_nodes' frame over the
+     * main graph is not one (it must not disturb an open run). */
+    bool main_run;
     struct op_tensor **vals; /* by tensor id */
     bool *owned;             /* by tensor id: vals[i] allocated by this frame */
     bool *in_slab;           /* by tensor id: its data lives in the plan's slab */
@@ -166,6 +172,17 @@ struct interp_run {
     struct fy_error *err;
     struct scratch *scratch; /* of the node being evaluated */
     struct frame *frame;     /* innermost */
+    /* interp_run_nodes: not a run of the model, so not counted in the stats
+     * (peak, per-op times) */
+    bool detached;
+};
+
+/* A step-wise run of the main graph, interp_begin to interp_finish. On the
+ * heap because run.frame points at frame between calls. */
+struct session {
+    struct interp_run run;
+    struct frame frame;
+    int next; /* index in the main graph's order[] of the next node to run */
 };
 
 static fy_status nomem(struct fy_error *err) { return err_fmt(err, FY_ENOMEM, "out of memory"); }
@@ -451,11 +468,18 @@ static void release_outputs(struct interp *ip)
 void interp_destroy(struct interp *ip)
 {
     if (!ip) return;
+    interp_abort(ip); /* before the slab goes: an open run's values may live in it */
     release_outputs(ip);
     free(ip->slab);
     pool_stop(&ip->pool);
     arena_release(&ip->arena);
     free(ip);
+}
+
+void interp_set_tap(struct interp *ip, interp_tap_fn tap, void *user)
+{
+    ip->opt.tap = tap;
+    ip->opt.tap_user = user;
 }
 
 int interp_input_count(const struct interp *ip) { return ip->n_inputs; }
@@ -628,6 +652,18 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* n's dependencies (ir_node_dependencies): in buf when they fit, else in a
+ * heap array that the caller frees (the result is not buf); NULL when out of
+ * memory. */
+static struct ir_tensor **node_deps(const struct ir_node *n, struct ir_tensor *buf[64], int *k)
+{
+    *k = ir_node_dependencies(n, buf, 64);
+    if (*k <= 64) return buf;
+    struct ir_tensor **dl = calloc((size_t)*k, sizeof *dl);
+    if (dl) ir_node_dependencies(n, dl, *k);
+    return dl;
+}
+
 static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir_node *n)
 {
     struct interp *ip = r->ip;
@@ -698,7 +734,7 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
             if (!o->strings) st = nomem(r->err);
         } else {
             int id = n->outputs[i]->id;
-            bool main_graph = !f->parent;
+            bool main_graph = f->main_run;
             if (main_graph && ip->planned && !p->is_output[id] && o->nbytes <= ip->plan_size[id]) {
                 o->data = ip->slab + ip->plan_offset[id];
                 slab_out[i] = true;
@@ -721,18 +757,18 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
         st = apply_fused_activation(&c);
     for (int i = 0; !st && i < n->n_outputs; i++)
         if (out[i] && out[i]->dtype == IR_STRING) st = strings_own(out[i], r->err);
-    if (ip->opt.stats) {
+    if (ip->opt.stats && !r->detached) {
         struct interp_op_stat *s = &ip->stats.ops[n->op == IR_OP_OPAQUE ? IR_OP_COUNT : n->op];
         s->op = n->op;
         s->op_type = n->op_type;
         s->calls++;
         s->seconds += now_seconds() - t0;
     }
-    if (ip->live_bytes > ip->stats.peak_activation_bytes)
+    if (!r->detached && ip->live_bytes > ip->stats.peak_activation_bytes)
         ip->stats.peak_activation_bytes = ip->live_bytes;
     free_scratch(r, mark);
     if (st) goto done;
-    if (!f->parent && ip->opt.tap)
+    if (f->main_run && ip->opt.tap)
         ip->opt.tap(ip->opt.tap_user, n, (const struct op_tensor *const *)out, n->n_outputs);
     for (int i = 0; i < n->n_outputs; i++) {
         if (!out[i]) continue;
@@ -745,23 +781,17 @@ static fy_status run_node(struct interp_run *r, struct frame *f, const struct ir
     }
     /* release values whose last reader this was */
     struct ir_tensor *deps[64];
-    int k = ir_node_dependencies(n, deps, 64);
-    struct ir_tensor **dl = deps;
-    struct ir_tensor **heap_deps = NULL;
-    if (k > 64) {
-        heap_deps = calloc((size_t)k, sizeof *heap_deps);
-        if (!heap_deps) {
-            st = nomem(r->err);
-            goto done;
-        }
-        ir_node_dependencies(n, heap_deps, k);
-        dl = heap_deps;
+    int k;
+    struct ir_tensor **dl = node_deps(n, deps, &k);
+    if (!dl) {
+        st = nomem(r->err);
+        goto done;
     }
     for (int j = 0; j < k; j++) {
         int id = dl[j]->id;
         if (--f->left[id] == 0 && !p->is_output[id]) value_free(ip, f, id);
     }
-    free(heap_deps);
+    if (dl != deps) free(dl);
 done:
     if (c.state_free && c.state) c.state_free(c.state);
     for (int i = 0; i < n->n_outputs; i++)
@@ -833,106 +863,158 @@ static fy_status variable_init(const struct ir_tensor *t, struct op_tensor **out
     return FY_OK;
 }
 
+/* ---- frames ---- */
+
+/* Sets up f with empty per-tensor arrays; left[] starts at the graph's use
+ * counts, so each value is freed after its last reader. f is valid for
+ * frame_free even when this fails. */
+static fy_status frame_init(struct frame *f, const struct prepared *p, struct frame *parent,
+                            bool main_run, struct fy_error *err)
+{
+    const struct ir_graph *g = p->g;
+    int nt = g->n_tensors ? g->n_tensors : 1;
+    *f = (struct frame){.p = p, .parent = parent, .main_run = main_run};
+    f->vals = calloc((size_t)nt, sizeof *f->vals);
+    f->owned = calloc((size_t)nt, sizeof *f->owned);
+    f->in_slab = calloc((size_t)nt, sizeof *f->in_slab);
+    f->views = calloc((size_t)nt, sizeof *f->views);
+    f->left = calloc((size_t)nt, sizeof *f->left);
+    if (!f->vals || !f->owned || !f->in_slab || !f->views || !f->left) return nomem(err);
+    memcpy(f->left, p->uses, sizeof(int) * (size_t)g->n_tensors);
+    return FY_OK;
+}
+
+/* Frees every value the frame owns (never a bound one) and its arrays. */
+static void frame_free(struct interp *ip, struct frame *f)
+{
+    if (!f->p) return;
+    const struct ir_graph *g = f->p->g;
+    if (f->vals && f->owned && f->in_slab)
+        for (int i = 0; i < g->n_tensors; i++) value_free(ip, f, i);
+    if (f->views)
+        for (int i = 0; i < g->n_tensors; i++) free(f->views[i]);
+    free(f->vals);
+    free(f->owned);
+    free(f->in_slab);
+    free(f->views);
+    free(f->left);
+    *f = (struct frame){0};
+}
+
+/* Binds a value the caller owns to t; the frame never frees it. */
+static fy_status frame_bind(struct frame *f, const struct ir_tensor *t, const struct op_tensor *v,
+                            struct fy_error *err)
+{
+    if (!v->quant && t->quant) {
+        /* the caller's tensor carries no quantization; kernels read the
+         * parameters the model declares for the tensor */
+        struct op_tensor *view = calloc(1, sizeof *view);
+        if (!view) return nomem(err);
+        *view = *v;
+        view->quant = t->quant;
+        free(f->views[t->id]); /* bound twice: the last value wins */
+        f->views[t->id] = view;
+        v = view;
+    }
+    f->vals[t->id] = (struct op_tensor *)(uintptr_t)v;
+    return FY_OK;
+}
+
+/* Binds the graph's inputs: a run of the model skips constant inputs (they
+ * keep the initializer) and checks each value against the declaration;
+ * subgraphs bind all. */
+static fy_status frame_bind_inputs(struct frame *f, const struct op_tensor *const *inputs,
+                                   int n_inputs, struct fy_error *err)
+{
+    const struct ir_graph *g = f->p->g;
+    int k = 0;
+    for (int i = 0; i < g->n_inputs; i++) {
+        const struct ir_tensor *t = g->inputs[i];
+        if (f->main_run && t->kind == IR_TENSOR_CONST) continue;
+        if (k >= n_inputs) {
+            if (t->kind == IR_TENSOR_CONST) continue; /* initializer default */
+            return err_fmt(err, FY_EINVALID, "input '%s' is missing", t->name);
+        }
+        const struct op_tensor *v = inputs[k++];
+        if (!v) continue;
+        fy_status st = f->main_run ? check_input(t, v, err) : FY_OK;
+        if (!st) st = frame_bind(f, t, v, err);
+        if (st) return st;
+    }
+    if (k < n_inputs && f->main_run)
+        return err_fmt(err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs, k);
+    return FY_OK;
+}
+
+/* TFLite variable tensors (LSTM/SVDF state) start every run at zero. They
+ * are live values like any other, so they count in live_bytes (value_free
+ * takes them off again). */
+static fy_status frame_variables(struct interp *ip, struct frame *f, struct fy_error *err)
+{
+    const struct ir_graph *g = f->p->g;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const struct ir_tensor *t = g->tensors[i];
+        if (!t->is_variable || t->producer || f->vals[i] || t->kind != IR_TENSOR_VALUE) continue;
+        fy_status st = variable_init(t, &f->vals[i], err);
+        if (st) return st;
+        f->owned[i] = true;
+        ip->live_bytes += f->vals[i]->nbytes;
+    }
+    return FY_OK;
+}
+
+static fy_status frame_start(struct interp *ip, struct frame *f, const struct prepared *p,
+                             struct frame *parent, bool main_run,
+                             const struct op_tensor *const *inputs, int n_inputs,
+                             struct fy_error *err)
+{
+    fy_status st = frame_init(f, p, parent, main_run, err);
+    if (!st) st = frame_bind_inputs(f, inputs, n_inputs, err);
+    if (!st) st = frame_variables(ip, f, err);
+    return st;
+}
+
+/* Hands the graph's outputs to the caller: a value the frame owns is moved
+ * out (outputs[i] is malloc'd), anything else (an input, a constant, an
+ * output listed twice) is copied. */
+static fy_status frame_outputs(struct interp *ip, struct frame *f, struct op_tensor **outputs,
+                               int n_outputs, struct fy_error *err)
+{
+    const struct ir_graph *g = f->p->g;
+    for (int i = 0; i < g->n_outputs && i < n_outputs; i++) {
+        const struct ir_tensor *t = g->outputs[i];
+        struct op_tensor *v = frame_lookup(f, t);
+        if (!v) return err_fmt(err, FY_EINVALID, "graph output '%s' was not computed", t->name);
+        if (t->kind == IR_TENSOR_VALUE && f->owned[t->id]) {
+            outputs[i] = v;
+            f->owned[t->id] = false;
+            ip->live_bytes -= v->nbytes;
+        } else {
+            struct op_tensor *c = calloc(1, sizeof *c);
+            if (!c) return nomem(err);
+            outputs[i] = c;
+            fy_status st = deep_copy(v, c, err);
+            if (st) return st;
+        }
+    }
+    return FY_OK;
+}
+
+/* Runs a subgraph (If/Loop/Scan body) in a frame of its own under parent. */
 static fy_status run_graph(struct interp_run *r, const struct prepared *p, struct frame *parent,
                            const struct op_tensor *const *inputs, int n_inputs,
                            struct op_tensor **outputs, int n_outputs)
 {
-    struct interp *ip = r->ip;
-    const struct ir_graph *g = p->g;
-    struct frame f = {.p = p, .parent = parent};
-    int nt = g->n_tensors ? g->n_tensors : 1;
-    f.vals = calloc((size_t)nt, sizeof *f.vals);
-    f.owned = calloc((size_t)nt, sizeof *f.owned);
-    f.in_slab = calloc((size_t)nt, sizeof *f.in_slab);
-    f.views = calloc((size_t)nt, sizeof *f.views);
-    f.left = calloc((size_t)nt, sizeof *f.left);
-    fy_status st = FY_OK;
-    if (!f.vals || !f.owned || !f.in_slab || !f.views || !f.left) {
-        st = nomem(r->err);
-        goto out;
+    struct frame f;
+    fy_status st = frame_start(r->ip, &f, p, parent, false, inputs, n_inputs, r->err);
+    if (!st) {
+        struct frame *saved = r->frame;
+        r->frame = &f;
+        for (int i = 0; i < p->g->n_nodes && !st; i++) st = run_node(r, &f, p->order[i]);
+        r->frame = saved;
     }
-    memcpy(f.left, p->uses, sizeof(int) * (size_t)g->n_tensors);
-    /* bind inputs: main graph skips constant inputs; subgraphs bind all */
-    int k = 0;
-    for (int i = 0; i < g->n_inputs; i++) {
-        const struct ir_tensor *t = g->inputs[i];
-        if (!parent && t->kind == IR_TENSOR_CONST) continue;
-        if (k >= n_inputs) {
-            if (t->kind == IR_TENSOR_CONST) continue; /* initializer default */
-            st = err_fmt(r->err, FY_EINVALID, "input '%s' is missing", t->name);
-            goto out;
-        }
-        const struct op_tensor *v = inputs[k++];
-        if (!v) continue;
-        if (!parent) {
-            st = check_input(t, v, r->err);
-            if (st) goto out;
-        }
-        if (!v->quant && t->quant) {
-            /* the caller's tensor carries no quantization; kernels read the
-             * parameters the model declares for the input */
-            struct op_tensor *view = calloc(1, sizeof *view);
-            if (!view) {
-                st = nomem(r->err);
-                goto out;
-            }
-            *view = *v;
-            view->quant = t->quant;
-            f.views[t->id] = view;
-            v = view;
-        }
-        f.vals[t->id] = (struct op_tensor *)(uintptr_t)v; /* not owned: never freed here */
-    }
-    if (k < n_inputs && !parent) {
-        st = err_fmt(r->err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs, k);
-        goto out;
-    }
-    /* TFLite variable tensors (LSTM/SVDF state) start every run at zero. */
-    for (int i = 0; !st && i < g->n_tensors; i++) {
-        const struct ir_tensor *t = g->tensors[i];
-        if (!t->is_variable || t->producer || f.vals[i] || t->kind != IR_TENSOR_VALUE) continue;
-        st = variable_init(t, &f.vals[i], r->err);
-        if (!st) f.owned[i] = true;
-    }
-    if (st) goto out;
-    struct frame *saved = r->frame;
-    r->frame = &f;
-    for (int i = 0; i < g->n_nodes && !st; i++) st = run_node(r, &f, p->order[i]);
-    r->frame = saved;
-    if (st) goto out;
-    for (int i = 0; i < g->n_outputs && i < n_outputs; i++) {
-        const struct ir_tensor *t = g->outputs[i];
-        struct op_tensor *v = frame_lookup(&f, t);
-        if (!v) {
-            st = err_fmt(r->err, FY_EINVALID, "graph output '%s' was not computed", t->name);
-            goto out;
-        }
-        if (t->kind == IR_TENSOR_VALUE && f.owned[t->id]) {
-            /* hand the value over (an output listed twice is copied the second time) */
-            outputs[i] = v;
-            f.owned[t->id] = false;
-            ip->live_bytes -= v->nbytes;
-        } else {
-            struct op_tensor *c = calloc(1, sizeof *c);
-            if (!c) {
-                st = nomem(r->err);
-                goto out;
-            }
-            st = deep_copy(v, c, r->err);
-            outputs[i] = c;
-            if (st) goto out;
-        }
-    }
-out:
-    if (f.vals)
-        for (int i = 0; i < g->n_tensors; i++) value_free(ip, &f, i);
-    if (f.views)
-        for (int i = 0; i < g->n_tensors; i++) free(f.views[i]);
-    free(f.vals);
-    free(f.owned);
-    free(f.in_slab);
-    free(f.views);
-    free(f.left);
+    if (!st) st = frame_outputs(r->ip, &f, outputs, n_outputs, r->err);
+    frame_free(r->ip, &f);
     return st;
 }
 
@@ -953,24 +1035,82 @@ fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
     return st;
 }
 
-fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, int n_inputs,
-                     struct op_tensor **outputs, int n_outputs, struct fy_error *err)
+/* ---- runs of the main graph ---- */
+
+void interp_abort(struct interp *ip)
 {
+    struct session *s = ip->session;
+    if (!s) return;
+    frame_free(ip, &s->frame);
+    free(s);
+    ip->session = NULL;
+}
+
+fy_status interp_begin(struct interp *ip, const struct op_tensor *const *inputs, int n_inputs,
+                       struct fy_error *err)
+{
+    /* refused rather than ending the open run silently: two runs
+     * interleaved on one interpreter is a caller's bug */
+    if (ip->session)
+        return err_fmt(err, FY_EINTERNAL,
+                       "a run is already in progress on this interpreter; finish or abort it "
+                       "first");
     release_outputs(ip);
-    const struct ir_graph *g = ip->m->graph;
     if (n_inputs != ip->n_inputs)
         return err_fmt(err, FY_EINVALID, "%d inputs given; the model has %d", n_inputs,
                        ip->n_inputs);
-    struct op_tensor **outs = calloc((size_t)g->n_outputs + 1, sizeof *outs);
-    if (!outs) return nomem(err);
-    struct interp_run r = {.ip = ip, .err = err};
+    struct session *s = calloc(1, sizeof *s);
+    if (!s) return nomem(err);
+    ip->session = s;
     ip->live_bytes = 0;
-    fy_status st = run_graph(&r, ip->graphs[0], NULL, inputs, n_inputs, outs, g->n_outputs);
+    s->run = (struct interp_run){.ip = ip, .err = err, .frame = &s->frame};
+    fy_status st = frame_start(ip, &s->frame, ip->graphs[0], NULL, true, inputs, n_inputs, err);
+    if (st) interp_abort(ip);
+    return st;
+}
+
+fy_status interp_step(struct interp *ip, const struct ir_node **node, struct fy_error *err)
+{
+    *node = NULL;
+    struct session *s = ip->session;
+    if (!s) return err_fmt(err, FY_EINTERNAL, "no run is in progress on this interpreter");
+    const struct prepared *p = ip->graphs[0];
+    if (s->next >= p->g->n_nodes) return FY_OK;
+    const struct ir_node *n = p->order[s->next];
+    s->run.err = err; /* each call may pass its own record */
+    fy_status st = run_node(&s->run, &s->frame, n);
+    if (st) {
+        interp_abort(ip);
+        return st;
+    }
+    s->next++;
+    *node = n;
+    return FY_OK;
+}
+
+fy_status interp_finish(struct interp *ip, struct op_tensor **outputs, int n_outputs,
+                        struct fy_error *err)
+{
+    struct session *s = ip->session;
+    if (!s) return err_fmt(err, FY_EINTERNAL, "no run is in progress on this interpreter");
+    const struct ir_graph *g = ip->m->graph;
+    fy_status st = FY_OK;
+    if (s->next < g->n_nodes)
+        st = err_fmt(err, FY_EINTERNAL, "the run was finished with %d of its %d nodes not run",
+                     g->n_nodes - s->next, g->n_nodes);
+    struct op_tensor **outs = NULL;
+    if (!st) {
+        outs = calloc((size_t)g->n_outputs + 1, sizeof *outs);
+        if (!outs) st = nomem(err);
+    }
+    if (!st) st = frame_outputs(ip, &s->frame, outs, g->n_outputs, err);
+    /* the outputs are handed over; everything else of the run goes */
+    interp_abort(ip);
     if (!st) {
         ip->outputs = calloc((size_t)g->n_outputs + 1, sizeof *ip->outputs);
         if (!ip->outputs) st = nomem(err);
     }
-    for (int i = 0; i < g->n_outputs; i++) {
+    for (int i = 0; outs && i < g->n_outputs; i++) {
         if (!st && outs[i]) {
             ip->outputs[i] = *outs[i];
         } else if (outs[i]) {
@@ -980,10 +1120,110 @@ fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, i
     }
     free(outs);
     if (st) return st;
+    /* after the frame is gone: a new plan replaces the slab its values used */
     if (!ip->planned) plan_build(ip);
     ip->n_outputs = g->n_outputs;
     for (int i = 0; i < n_outputs && i < g->n_outputs; i++) outputs[i] = &ip->outputs[i];
     return FY_OK;
+}
+
+fy_status interp_run(struct interp *ip, const struct op_tensor *const *inputs, int n_inputs,
+                     struct op_tensor **outputs, int n_outputs, struct fy_error *err)
+{
+    fy_status st = interp_begin(ip, inputs, n_inputs, err);
+    const struct ir_node *n = NULL;
+    while (!st) {
+        st = interp_step(ip, &n, err);
+        if (!n) break;
+    }
+    /* an error in begin or step has already ended the run */
+    if (!st) st = interp_finish(ip, outputs, n_outputs, err);
+    return st;
+}
+
+int interp_node_count(const struct interp *ip) { return ip->graphs[0]->g->n_nodes; }
+const struct ir_node *interp_node(const struct interp *ip, int i)
+{
+    return ip->graphs[0]->order[i];
+}
+
+/* A node run on its own may read only constants, given values and values
+ * of the nodes run before it: name the first read that has none, rather
+ * than let run_node report a missing value as an internal fault. */
+static fy_status check_reads(struct frame *f, const struct ir_node *n, struct fy_error *err)
+{
+    struct ir_tensor *deps[64];
+    int k;
+    struct ir_tensor **dl = node_deps(n, deps, &k);
+    if (!dl) return nomem(err);
+    fy_status st = FY_OK;
+    for (int j = 0; j < k && !st; j++)
+        if (!frame_lookup(f, dl[j]))
+            st = err_node(err, FY_EINVALID, n->name, n->op_type,
+                          "reads '%s', which is neither given nor computed by an earlier node",
+                          dl[j]->name);
+    if (dl != deps) free(dl);
+    return st;
+}
+
+fy_status interp_run_nodes(struct interp *ip, const struct ir_node *const *nodes, int n_nodes,
+                           const struct ir_tensor *const *given,
+                           const struct op_tensor *const *given_vals, int n_given,
+                           const struct ir_tensor *const *want, struct op_tensor *want_vals,
+                           int n_want, struct fy_error *err)
+{
+    const struct prepared *p = ip->graphs[0];
+    const struct ir_graph *g = p->g;
+    for (int i = 0; i < n_want; i++) want_vals[i] = (struct op_tensor){0};
+    /* tensors index the frame by id: only the main graph's may come in */
+    for (int i = 0; i < n_nodes; i++)
+        if (nodes[i]->graph != g)
+            return err_node(err, FY_EINVALID, nodes[i]->name, nodes[i]->op_type,
+                            "is not a node of the main graph");
+    for (int i = 0; i < n_given; i++) {
+        if (given[i]->graph != g)
+            return err_fmt(err, FY_EINVALID, "'%s' is not a tensor of the main graph",
+                           given[i]->name);
+        if (given[i]->kind == IR_TENSOR_CONST)
+            return err_fmt(err, FY_EINVALID,
+                           "'%s' is a constant of the model; its value cannot be given",
+                           given[i]->name);
+        if (!given_vals[i])
+            return err_fmt(err, FY_EINVALID, "no value given for '%s'", given[i]->name);
+    }
+    for (int i = 0; i < n_want; i++)
+        if (want[i]->graph != g)
+            return err_fmt(err, FY_EINVALID, "'%s' is not a tensor of the main graph",
+                           want[i]->name);
+
+    /* A frame of its own over the main graph's prepared data (descriptors,
+     * parameters, constants: read only), not a run's frame: no slab, no
+     * plan, no tap. Subgraph bodies find it as their parent through r. */
+    struct interp_run r = {.ip = ip, .err = err, .detached = true};
+    struct frame f;
+    fy_status st = frame_init(&f, p, NULL, false, err);
+    /* any value computed here may be wanted: none is freed before the end */
+    for (int i = 0; !st && i < g->n_tensors; i++) f.left[i] = INT_MAX;
+    for (int i = 0; !st && i < n_given; i++) st = frame_bind(&f, given[i], given_vals[i], err);
+    if (!st) st = frame_variables(ip, &f, err);
+    r.frame = &f;
+    for (int i = 0; !st && i < n_nodes; i++) {
+        st = check_reads(&f, nodes[i], err);
+        if (!st) st = run_node(&r, &f, nodes[i]);
+    }
+    for (int i = 0; !st && i < n_want; i++) {
+        const struct op_tensor *v = frame_lookup(&f, want[i]);
+        if (!v)
+            st = err_fmt(err, FY_EINVALID,
+                         "'%s' is wanted but is neither given nor computed by the nodes run",
+                         want[i]->name);
+        else
+            st = deep_copy(v, &want_vals[i], err);
+    }
+    if (st)
+        for (int i = 0; i < n_want; i++) op_tensor_release(&want_vals[i]);
+    frame_free(ip, &f);
+    return st;
 }
 
 fy_status interp_infer_node(const struct ir_node *n, int64_t opset,

@@ -42,6 +42,8 @@ struct interp_stats {
 fy_status interp_create(const struct ir_model *m, const struct interp_options *opt,
                         struct interp **out, struct fy_error *err);
 void interp_destroy(struct interp *ip);
+/* Replaces the tap given at creation (NULL removes it); not during a run. */
+void interp_set_tap(struct interp *ip, interp_tap_fn tap, void *user);
 
 /* Runs the main graph. inputs[i] feeds the i-th graph input that is not a
  * constant (interp_input_count / interp_input tell which). Outputs are owned
@@ -66,5 +68,52 @@ fy_status interp_infer_node(const struct ir_node *n, int64_t opset,
                             const struct op_tensor *const *in, struct op_tensor *const *out,
                             struct fy_error *err);
 
+/* Step-wise running of the main graph, for validate's per-layer comparison,
+ * which advances two models side by side. interp_run is interp_begin, then
+ * interp_step until *node is NULL, then interp_finish. Taps fire as in
+ * interp_run. Between begin and finish (or abort) no other run may start on
+ * this interpreter, except interp_run_nodes: interp_begin (and so
+ * interp_run) while a session is open fails with FY_EINTERNAL and leaves
+ * that session as it was. begin releases the previous run's outputs and
+ * checks the inputs as interp_run does. After an error in begin, step or
+ * finish the session is over and already released; interp_abort ends a
+ * session early (without error) and is safe when none is open; destroy
+ * aborts an open one. */
+fy_status interp_begin(struct interp *ip, const struct op_tensor *const *inputs, int n_inputs,
+                       struct fy_error *err);
+/* Runs the next node; *node is the node that ran, or NULL when none was
+ * left (the outputs are then ready for interp_finish; further steps give
+ * NULL again). With no session open: FY_EINTERNAL. */
+fy_status interp_step(struct interp *ip, const struct ir_node **node, struct fy_error *err);
+/* Ends the session (also on error); outputs as interp_run gives them. An
+ * error when nodes are left to run. */
+fy_status interp_finish(struct interp *ip, struct op_tensor **outputs, int n_outputs,
+                        struct fy_error *err);
+void interp_abort(struct interp *ip);
+
+/* The main graph's nodes in the order the interpreter runs them. */
+int interp_node_count(const struct interp *ip);
+const struct ir_node *interp_node(const struct interp *ip, int i);
+
+/* Runs some nodes of the main graph on their own, outside any run and
+ * without taps or the activation plan (so it may be called between steps of
+ * a session without disturbing it): nodes[] in the order given; every
+ * tensor they read (their subgraphs' reads of main-graph values included)
+ * that none of them produces and that is not a constant must be among
+ * given[] (with its value in given_vals[]; not copied, never freed).
+ * Constants are always the model's: giving one is an error. A given value
+ * without quantization is read with the tensor's declared one (as graph
+ * inputs are); TFLite variable tensors not given start at zero, as in a run.
+ * want_vals[i] receives a newly allocated copy of want[i]'s value (caller
+ * releases it with op_tensor_release); each want[i] must be produced by one
+ * of nodes[] or be given. On error every want_vals[i] is left empty. Errors
+ * name the node, and the tensor that has no value. Everything it computes
+ * is freed before it returns. Not a run of the model: interp_stats (peak,
+ * per-op counts and times) is left unchanged. */
+fy_status interp_run_nodes(struct interp *ip, const struct ir_node *const *nodes, int n_nodes,
+                           const struct ir_tensor *const *given,
+                           const struct op_tensor *const *given_vals, int n_given,
+                           const struct ir_tensor *const *want, struct op_tensor *want_vals,
+                           int n_want, struct fy_error *err);
 
 #endif

@@ -1,8 +1,8 @@
 /* Tensors from files, for the commands that feed models (run, later
  * validate): .npy, .npz and TensorProto .pb files, bound to a model's inputs
  * by name or order; and the file names outputs are written under. */
-#ifndef FERRY_CLI_TENSOR_IO_H
-#define FERRY_CLI_TENSOR_IO_H
+#ifndef FERRY_VALIDATE_TENSOR_IO_H
+#define FERRY_VALIDATE_TENSOR_IO_H
 
 #include <stddef.h>
 

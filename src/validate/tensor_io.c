@@ -1,5 +1,5 @@
 /* Input files for run (and validate): read, then bind to model inputs. */
-#include "cli/tensor_io.h"
+#include "validate/tensor_io.h"
 
 #include <stdio.h>
 #include <stdlib.h>
