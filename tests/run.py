@@ -28,6 +28,7 @@ SUITES = [
     ("models run", "release", [PY, "tests/models/test_run_models.py"]),
     ("tflite models", "release", [PY, "tests/models/test_tflite_models.py"]),
     ("convert tflite", "release", [PY, "tests/models/test_convert_tflite.py"]),
+    ("validate", "release", [PY, "tests/cli/test_validate.py"]),
     ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
                                 "--expect", "tests/conformance/expected.txt"]),
 ]

@@ -300,15 +300,27 @@ static void print_text(const struct validate_options *o, const struct validate_r
         printf("\nper layer: %d tensors compared (local: the candidate's nodes on the "
                "reference's inputs)\n",
                r->n_layers);
-        printf("%-32s %-18s %-28s %-10s %-10s %-8s\n", "reference node", "op", "candidate node",
-               "local max", "accum max", "SNR dB");
+        /* columns as wide as the longest name (within reason) */
+        int wn = 14, wo = 2, wc = 14;
+        char node[200];
         for (int i = 0; i < r->n_layers; i++) {
             const struct validate_layer *l = &r->layers[i];
-            char node[160];
+            int n = snprintf(node, sizeof node, "%s (+%d)", l->node, l->n_region - 1);
+            if (n > wn) wn = n;
+            if ((int)strlen(l->op) > wo) wo = (int)strlen(l->op);
+            if ((int)strlen(l->candidate_node) > wc) wc = (int)strlen(l->candidate_node);
+        }
+        wn = wn > 60 ? 60 : wn;
+        wc = wc > 60 ? 60 : wc;
+        wo = wo > 24 ? 24 : wo;
+        printf("%-*s %-*s %-*s %-10s %-10s %-8s\n", wn, "reference node", wo, "op", wc,
+               "candidate node", "local max", "accum max", "SNR dB");
+        for (int i = 0; i < r->n_layers; i++) {
+            const struct validate_layer *l = &r->layers[i];
             if (l->n_region > 1) snprintf(node, sizeof node, "%s (+%d)", l->node, l->n_region - 1);
             else snprintf(node, sizeof node, "%s", l->node);
-            printf("%-32s %-18s %-28s %-10s %-10s %-8s%s\n", node, l->op, l->candidate_node,
-                   fmt_num(a, sizeof a, l->local_max_abs),
+            printf("%-*s %-*s %-*s %-10s %-10s %-8s%s\n", wn, node, wo, l->op, wc,
+                   l->candidate_node, fmt_num(a, sizeof a, l->local_max_abs),
                    fmt_num(b, sizeof b, l->accumulated_max_abs), fmt_num(c, sizeof c, l->snr_db),
                    l->diverged ? "  <- diverges" : "");
         }

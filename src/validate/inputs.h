@@ -44,7 +44,9 @@
 
 /* One tensor a set holds: name, dtype and a concrete shape (the caller has
  * resolved symbolic dims). quant, when set, is the tensor's quantization
- * (random values then cover the integer range as usual). */
+ * (random values then cover the integer range as usual). For sets read from
+ * files, dtype IR_UNDEFINED or rank < 0 accepts any (stored framework
+ * outputs), as does a dim < 0. */
 struct input_decl {
     const char *name;
     enum ir_dtype dtype;

@@ -78,7 +78,7 @@ static int dependencies(const struct ir_node *n, struct ir_tensor ***out, struct
  * values: rt's producer and, backwards, producers of tensors no candidate
  * tensor holds. */
 static fy_status find_ref_region(struct layer_cmp *lc, struct row *r, const bool *ref_linked,
-                                 const int *ref_pos, struct fy_error *err)
+                                 const int *ref_pos, const bool *const_only, struct fy_error *err)
 {
     const struct ir_node *stack[REGION_MAX];
     const struct ir_node **reg = ARENA_ARRAY(&lc->arena, REGION_MAX, const struct ir_node *);
@@ -93,7 +93,11 @@ static fy_status find_ref_region(struct layer_cmp *lc, struct row *r, const bool
         if (k < 0) return nomem(err);
         for (int j = 0; j < k; j++) {
             const struct ir_tensor *t = deps[j];
-            if (t->kind != IR_TENSOR_VALUE || !t->producer || ref_linked[t->id]) continue;
+            /* nodes computing only from constants (a weight reshape) are
+             * not where an error can start */
+            if (t->kind != IR_TENSOR_VALUE || !t->producer || ref_linked[t->id] ||
+                const_only[t->producer->id])
+                continue;
             bool seen = false;
             for (int q = 0; q < n && !seen; q++) seen = reg[q] == t->producer;
             if (seen || n >= REGION_MAX) continue;
@@ -214,6 +218,22 @@ fy_status layers_create(struct interp *ref, struct interp *cand, const struct vm
     for (int i = 0; i < interp_node_count(ref); i++) ref_pos[interp_node(ref, i)->id] = i;
     for (int i = 0; i < interp_node_count(cand); i++) cand_pos[interp_node(cand, i)->id] = i;
     for (int i = 0; i < cg->n_nodes; i++) lc->row_head[i] = -1;
+    /* reference nodes whose inputs are all constants or computed from them */
+    bool *const_only = ARENA_ARRAY(a, rg->n_nodes + 1, bool);
+    if (!const_only) return nomem(err);
+    for (int i = 0; i < interp_node_count(ref); i++) {
+        const struct ir_node *nd = interp_node(ref, i);
+        struct ir_tensor *buf[64], **deps;
+        int k = dependencies(nd, &deps, buf, 64);
+        if (k < 0) return nomem(err);
+        bool c = true;
+        for (int j = 0; j < k && c; j++)
+            c = deps[j]->kind == IR_TENSOR_CONST ||
+                (deps[j]->kind == IR_TENSOR_VALUE && deps[j]->producer &&
+                 const_only[deps[j]->producer->id]);
+        const_only[nd->id] = c;
+        if (deps != buf) free(deps);
+    }
     for (int i = 0; i < map->n_cand; i++)
         if (map->by_cand[i].ref) ref_linked[map->by_cand[i].ref->id] = true;
 
@@ -235,7 +255,7 @@ fy_status layers_create(struct interp *ref, struct interp *cand, const struct vm
             r->cnode = cn;
             r->ref_pos = ref_pos[l->ref->producer->id];
             r->comparable = true;
-            fy_status st = find_ref_region(lc, r, ref_linked, ref_pos, err);
+            fy_status st = find_ref_region(lc, r, ref_linked, ref_pos, const_only, err);
             if (!st) st = find_cand_region(lc, r, cand_pos, err);
             if (st) return st;
             metric_init(&r->acc, &lc->tol);
