@@ -252,6 +252,12 @@ void json_double(struct json *j, double v)
         return;
     }
     char b[40];
+    /* whole numbers as integers: 20, not the shortest %g form 2e+01 */
+    if (fabs((double)v) < 1e15 && (double)v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+        snprintf(b, sizeof b, "%lld", (long long)v);
+        raw(j, b);
+        return;
+    }
     for (int p = 1; p <= 17; p++) {
         snprintf(b, sizeof b, "%.*g", p, v);
         if (strtod(b, NULL) == v) break;
@@ -266,6 +272,12 @@ void json_float(struct json *j, float v)
         return;
     }
     char b[40];
+    /* whole numbers as integers: 20, not the shortest %g form 2e+01 */
+    if (fabs((double)v) < 1e15 && (double)v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+        snprintf(b, sizeof b, "%lld", (long long)v);
+        raw(j, b);
+        return;
+    }
     for (int p = 1; p <= 9; p++) {
         snprintf(b, sizeof b, "%.*g", p, (double)v);
         if (strtof(b, NULL) == v) break;

@@ -305,20 +305,23 @@ def check_two_faults(fx):
 
 def check_fused_fault(fx):
     """The faulty Conv is followed by a Relu, which the TFLite conversion fuses into it, so
-    the Conv's own output has no TFLite tensor. ONNX->ONNX must name the Conv; ONNX->TFLite
-    must name the fused pair (the Conv, or the Relu whose output is compared) and nothing
-    earlier."""
-    for pair, cand, allowed in (("onnx_onnx", fx.fused, (F.STEM_CONV,)),
-                                ("onnx_tflite", fx.fused_tfl, (F.STEM_CONV, F.STEM_RELU))):
-        name = f"fault_in_conv_fused_with_relu_{pair}_is_located"
+    the Conv's own output has no TFLite tensor: the pair is compared at the Relu's output,
+    and the divergence is still named by the faulty node, the Conv (the first node of the
+    fused region), with nothing earlier diverged."""
+    for pair, cand in (("onnx_onnx", fx.fused), ("onnx_tflite", fx.fused_tfl)):
+        name = f"fault_in_conv_fused_with_relu_{pair}_first_divergence_is_the_conv"
         p, doc = validate(fx.net, cand, "--per-layer")
         if p.returncode != 1 or not isinstance(doc, dict):
             report(name, show(p))
             continue
         fd = doc.get("first_divergence")
-        if not isinstance(fd, dict) or fd.get("node") not in allowed:
-            report(name, f"first_divergence {fd}, expected node in {allowed} "
+        layers = [l for l in doc.get("layers") or [] if isinstance(l, dict)]
+        if not isinstance(fd, dict) or fd.get("node") != F.STEM_CONV or fd.get("op") != "Conv":
+            report(name, f"first_divergence {fd}, expected node {F.STEM_CONV!r} (Conv) "
                          f"[{layers_summary(doc)}]")
+        elif not layers or layers[0].get("node") != F.STEM_CONV \
+                or layers[0].get("diverged") is not True:
+            report(name, f"first layer is not the diverged Conv [{layers_summary(doc)}]")
         else:
             report(name)
 
@@ -433,7 +436,17 @@ def check_dynamic(fx):
 # ---- 6: int8 I/O ----
 
 def check_int8(fx):
-    name = "int8_mobilenet_vs_itself_on_tflite_peer_passes"
+    """ferry's built-in side runs TFLite's reference-kernel arithmetic by default (what TFLite
+    Micro computes); the peer runs XNNPACK's. The first check is the issue's: the default
+    passes. The second names the arithmetic of the peer on ferry's side too
+    (--tflite-arith xnnpack), so only the runtimes differ, not the integer rounding."""
+    for name, extra in (("int8_mobilenet_vs_itself_on_tflite_peer_passes", []),
+                        ("int8_mobilenet_vs_itself_on_tflite_peer_xnnpack_arith_passes",
+                         ["--tflite-arith", "xnnpack"])):
+        check_int8_one(name, extra)
+
+
+def check_int8_one(name, extra):
     if not os.path.exists(MOBILENET_Q):
         skip(name, f"{MOBILENET_Q} absent")
         return
@@ -441,7 +454,8 @@ def check_int8(fx):
         skip(name, "node or tests/peers/node_modules missing")
         return
     runner = f"{shlex.quote(NODE)} {shlex.quote(TFLITE_PEER)} {{model}} {{in}} {{out}}"
-    p, doc = validate(MOBILENET_Q, MOBILENET_Q, "--runner", "candidate=" + runner, "-n", "3")
+    p, doc = validate(MOBILENET_Q, MOBILENET_Q, "--runner", "candidate=" + runner, "-n", "3",
+                      *extra)
     if not isinstance(doc, dict):
         report(name, show(p))
         return
@@ -559,7 +573,42 @@ def check_inputs_and_runners(fx):
            None if p.returncode == 3 and "bias_map" in p.stderr else show(p))
 
 
-# ---- 8: reference outputs from PyTorch ----
+# ---- 8: reference outputs (NumPy's on the small net, PyTorch's on resnet18) ----
+
+def check_reference_outputs_small(fx):
+    """--inputs DIR/input_<i>.npy and --reference-outputs with the NumPy net's float64 logits
+    (cast to float32) in both folder layouts: the clean TFLite passes, the faulty one fails."""
+    rng = np.random.default_rng(9)
+    ind = os.path.join(fx.tmp, "ro_inputs")
+    flat = os.path.join(fx.tmp, "ro_outputs_flat")
+    sub = os.path.join(fx.tmp, "ro_outputs_sub")
+    for d in (ind, flat):
+        os.makedirs(d)
+    for i in range(4):
+        x = rng.random((1, 3, 8, 8), dtype=np.float32)
+        y = F.net_numpy(x).astype(np.float32)
+        np.save(os.path.join(ind, f"input_{i}.npy"), x)
+        np.save(os.path.join(flat, f"output_{i}.npy"), y)
+        os.makedirs(os.path.join(sub, str(i)))
+        np.save(os.path.join(sub, str(i), "logits.npy"), y)
+
+    p, doc = validate(fx.net, fx.net_tfl, "--inputs", ind)
+    report("inputs_folder_input_i_npy_one_input_model",
+           None if p.returncode == 0 and isinstance(doc, dict) and doc.get("inputs_used") == 4
+           else f"{show(p)}; {outputs_summary(doc)}")
+    for layout, folder in (("output_i_npy", flat), ("subfolders", sub)):
+        p, doc = validate(fx.net, fx.net_tfl, "--inputs", ind, "--reference-outputs", folder)
+        report(f"reference_outputs_{layout}_numpy_logits_clean_tflite_passes",
+               None if p.returncode == 0 and isinstance(doc, dict)
+               and doc.get("inputs_used") == 4 else f"{show(p)}; {outputs_summary(doc)}")
+        p = ferry("validate", fx.net, fx.faulty_tfl["conv_weights_x1.05"], "--inputs", ind,
+                  "--reference-outputs", folder)
+        report(f"reference_outputs_{layout}_numpy_logits_faulty_tflite_fails_exit_1",
+               None if p.returncode == 1 else show(p))
+    p = ferry("validate", fx.net, fx.net_tfl, "--reference-outputs", flat)
+    report("reference_outputs_without_inputs_exit_2", None if p.returncode == 2 else show(p))
+
+
 
 def check_reference_outputs(fx):
     names = ["resnet18_reference_outputs_tflite_passes_float32_defaults",
@@ -787,6 +836,7 @@ def main():
         check_dynamic(fx)
         check_int8(fx)
         check_inputs_and_runners(fx)
+        check_reference_outputs_small(fx)
         check_reference_outputs(fx)
         check_json(fx)
     finally:
