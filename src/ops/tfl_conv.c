@@ -24,8 +24,12 @@
  * Integer accumulators are summed in int64 and narrowed at the end, which
  * equals TFLite's int32 wrap-around on overflow. */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ops/gemm_kernel.h"
 #include "ops/tfl.h"
 
 fy_status tfl_conv_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err)
@@ -272,6 +276,327 @@ static void conv_rows(void *arg, int64_t begin, int64_t end)
     }
 }
 
+/* ---- float32 fast paths ----
+ * The same arithmetic as conv_rows, element for element: every output
+ * channel o of every output pixel still computes acc = 0.0f, then
+ * acc = acc + x * w for each tap inside the input in the order (ky, kx, c),
+ * skipping the taps outside it, then acc + bias (+ 0.0f without one). Only
+ * the loops are reordered: SIMD lanes run output channels side by side (the
+ * lane's sequence of float32 multiplies and adds is the scalar one; C11 mode
+ * keeps GCC from contracting them into FMAs), and a tile keeps the
+ * accumulators of up to CF_R neighbouring pixels of one output row and one
+ * block of channels while the taps go by.
+ *
+ * CONV_2D: the filter [O, KH, KW, C/groups] is read as panels of OB = 2
+ * vectors of output channels, packed k-major ([KH][KW][C/groups] steps of OB
+ * values, zero lanes past the group's last channel). A work unit is one
+ * output row times one panel; each thread takes a contiguous range of units
+ * and packs a panel when it reaches it, so the panel stays in cache while its
+ * rows go by. Which thread
+ * computes an element never changes its value: results do not depend on the
+ * thread count (nor on the ISA: AVX-512, AVX2 and the portable 4-lane
+ * vectors run the same lane arithmetic).
+ *
+ * DEPTHWISE_CONV_2D with depth multiplier 1: channel o reads input channel o
+ * and filter column o, so a vector of channels is one load from each. */
+
+#define CF_R 6 /* pixels per tile */
+
+typedef float cf_v4 __attribute__((vector_size(16)));
+#if defined(__x86_64__)
+typedef float cf_v8 __attribute__((vector_size(32)));
+typedef float cf_v16 __attribute__((vector_size(64)));
+#endif
+
+/* acc[r * OB + l] += x[r * xs + i] * w[i * OB + l] for i in [0, len), for
+ * the n <= CF_R pixels r of a tile (OB = 2L lanes; acc in memory between
+ * calls, in registers during one). */
+typedef void (*cf_tile_fn)(int n, const float *x, int64_t xs, const float *w, int64_t len,
+                           float *acc);
+
+#define CF_TILE_CASE(V, L, N)                                                                    \
+    case N: {                                                                                    \
+        V a0[N], a1[N];                                                                          \
+        _Pragma("GCC unroll 8") for (int r = 0; r < N; r++)                                      \
+        {                                                                                        \
+            memcpy(&a0[r], acc + r * 2 * L, sizeof(V));                                          \
+            memcpy(&a1[r], acc + r * 2 * L + L, sizeof(V));                                      \
+        }                                                                                        \
+        for (int64_t i = 0; i < len; i++) {                                                      \
+            V w0, w1;                                                                            \
+            memcpy(&w0, w + i * 2 * L, sizeof(V));                                               \
+            memcpy(&w1, w + i * 2 * L + L, sizeof(V));                                           \
+            _Pragma("GCC unroll 8") for (int r = 0; r < N; r++)                                  \
+            {                                                                                    \
+                const float xv = x[r * xs + i];                                                  \
+                a0[r] = a0[r] + xv * w0;                                                         \
+                a1[r] = a1[r] + xv * w1;                                                         \
+            }                                                                                    \
+        }                                                                                        \
+        _Pragma("GCC unroll 8") for (int r = 0; r < N; r++)                                      \
+        {                                                                                        \
+            memcpy(acc + r * 2 * L, &a0[r], sizeof(V));                                          \
+            memcpy(acc + r * 2 * L + L, &a1[r], sizeof(V));                                      \
+        }                                                                                        \
+        break;                                                                                   \
+    }
+
+#define CF_DEFINE_TILE(NAME, ATTR, V, L)                                                         \
+    ATTR static void NAME(int n, const float *x, int64_t xs, const float *w, int64_t len,         \
+                          float *acc)                                                            \
+    {                                                                                            \
+        switch (n) {                                                                             \
+            CF_TILE_CASE(V, L, 1)                                                                \
+            CF_TILE_CASE(V, L, 2)                                                                \
+            CF_TILE_CASE(V, L, 3)                                                                \
+            CF_TILE_CASE(V, L, 4)                                                                \
+            CF_TILE_CASE(V, L, 5)                                                                \
+            CF_TILE_CASE(V, L, 6)                                                                \
+        default:                                                                                 \
+            break;                                                                               \
+        }                                                                                        \
+    }
+
+/* y[r * ys + l] = acc[r * OB + l] + bias[l] for the n pixels r of a tile and
+ * the on <= OB channels l of its panel (bias: OB values, zeros without one). */
+typedef void (*cf_finish_fn)(int n, const float *acc, const float *bias, float *y, int64_t ys,
+                             int64_t on);
+
+#define CF_DEFINE_FINISH(NAME, ATTR, V, L)                                                       \
+    ATTR static void NAME(int n, const float *acc, const float *bias, float *y, int64_t ys,       \
+                          int64_t on)                                                            \
+    {                                                                                            \
+        V b0, b1;                                                                                \
+        memcpy(&b0, bias, sizeof(V));                                                            \
+        memcpy(&b1, bias + L, sizeof(V));                                                        \
+        for (int r = 0; r < n; r++) {                                                            \
+            const float *a = acc + r * 2 * L;                                                    \
+            float *yp = y + r * ys;                                                              \
+            if (on == 2 * L) {                                                                   \
+                V a0, a1;                                                                        \
+                memcpy(&a0, a, sizeof(V));                                                       \
+                memcpy(&a1, a + L, sizeof(V));                                                   \
+                a0 = a0 + b0;                                                                    \
+                a1 = a1 + b1;                                                                    \
+                memcpy(yp, &a0, sizeof(V));                                                      \
+                memcpy(yp + L, &a1, sizeof(V));                                                  \
+            } else {                                                                             \
+                for (int64_t l = 0; l < on; l++)                                                 \
+                    yp[l] = a[l] + bias[l];                                                      \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+/* DEPTHWISE (multiplier 1), output rows [begin, end): per pixel and vector
+ * of L channels, the taps in order; the channels past the last full vector
+ * take the scalar loop (the same arithmetic). */
+#define CF_DEFINE_DW(NAME, ATTR, V, L)                                                           \
+    ATTR static void NAME(void *arg, int64_t begin, int64_t end)                                 \
+    {                                                                                            \
+        const struct conv_job *j = arg;                                                          \
+        const float *xd = j->x->data, *wd = j->w->data;                                          \
+        const float *bd = j->b ? (const float *)j->b->data : NULL;                               \
+        float *yd = j->y->data;                                                                  \
+        const int64_t C = j->oc, nv = C / L * L;                                                 \
+        for (int64_t row = begin; row < end; row++) {                                            \
+            const int64_t b = row / j->oh, oy = row % j->oh;                                     \
+            const int64_t iy0 = oy * j->sh - j->ph;                                              \
+            for (int64_t ox = 0; ox < j->ow; ox++) {                                             \
+                const int64_t ix0 = ox * j->sw - j->pw;                                          \
+                float *yp = yd + ((b * j->oh + oy) * j->ow + ox) * C;                            \
+                for (int64_t o = 0; o < nv; o += L) {                                            \
+                    V acc = {0};                                                                 \
+                    for (int64_t ky = 0; ky < j->kh; ky++) {                                     \
+                        const int64_t iy = iy0 + ky * j->dh;                                     \
+                        if (iy < 0 || iy >= j->h) continue;                                      \
+                        for (int64_t kx = 0; kx < j->kw; kx++) {                                 \
+                            const int64_t ix = ix0 + kx * j->dw;                                 \
+                            if (ix < 0 || ix >= j->wd) continue;                                 \
+                            V xv, wv;                                                            \
+                            memcpy(&xv, xd + ((b * j->h + iy) * j->wd + ix) * C + o, sizeof xv); \
+                            memcpy(&wv, wd + (ky * j->kw + kx) * C + o, sizeof wv);              \
+                            acc = acc + xv * wv;                                                 \
+                        }                                                                        \
+                    }                                                                            \
+                    V bv = {0};                                                                  \
+                    if (bd) memcpy(&bv, bd + o, sizeof bv);                                      \
+                    acc = acc + bv;                                                              \
+                    memcpy(yp + o, &acc, sizeof acc);                                            \
+                }                                                                                \
+                for (int64_t o = nv; o < C; o++) {                                               \
+                    float acc = 0.0f;                                                            \
+                    for (int64_t ky = 0; ky < j->kh; ky++) {                                     \
+                        const int64_t iy = iy0 + ky * j->dh;                                     \
+                        if (iy < 0 || iy >= j->h) continue;                                      \
+                        for (int64_t kx = 0; kx < j->kw; kx++) {                                 \
+                            const int64_t ix = ix0 + kx * j->dw;                                 \
+                            if (ix < 0 || ix >= j->wd) continue;                                 \
+                            acc = acc + xd[((b * j->h + iy) * j->wd + ix) * C + o] *             \
+                                            wd[(ky * j->kw + kx) * C + o];                       \
+                        }                                                                        \
+                    }                                                                            \
+                    yp[o] = acc + (bd ? bd[o] : 0.0f);                                           \
+                }                                                                                \
+            }                                                                                    \
+        }                                                                                        \
+    }
+
+CF_DEFINE_TILE(cf_tile_v4, , cf_v4, 4)
+CF_DEFINE_FINISH(cf_finish_v4, , cf_v4, 4)
+CF_DEFINE_DW(cf_dw_v4, , cf_v4, 4)
+#if defined(__x86_64__)
+CF_DEFINE_TILE(cf_tile_v8, __attribute__((target("avx2"))), cf_v8, 8)
+CF_DEFINE_TILE(cf_tile_v16, __attribute__((target("avx512f"))), cf_v16, 16)
+CF_DEFINE_FINISH(cf_finish_v8, __attribute__((target("avx2"))), cf_v8, 8)
+CF_DEFINE_FINISH(cf_finish_v16, __attribute__((target("avx512f"))), cf_v16, 16)
+CF_DEFINE_DW(cf_dw_v8, __attribute__((target("avx2"))), cf_v8, 8)
+CF_DEFINE_DW(cf_dw_v16, __attribute__((target("avx512f"))), cf_v16, 16)
+#endif
+
+struct cf_job {
+    const struct conv_job *j;
+    cf_tile_fn tile;
+    cf_finish_fn finish;
+    int ob;            /* output channels per panel (2 vectors) */
+    int64_t k;         /* taps x channels of one output channel: KH * KW * C/groups */
+    int64_t panels;    /* per group */
+    int64_t rows;      /* N * OH */
+    atomic_bool nomem; /* a worker found no memory for its panel */
+};
+
+/* Packs panel p (over all groups) into dst: k steps of ob values. */
+static void cf_pack(const struct cf_job *f, int64_t p, float *dst)
+{
+    const struct conv_job *j = f->j;
+    const float *w = j->w->data;
+    const int64_t g = p / f->panels, o0 = g * j->per_group + p % f->panels * f->ob;
+    const int64_t on = j->per_group - p % f->panels * f->ob;
+    /* 16 values of k at a time: whole lines in, a block of 16 * ob out */
+    for (int64_t k0 = 0; k0 < f->k; k0 += 16) {
+        const int64_t kn = f->k - k0 < 16 ? f->k - k0 : 16;
+        float *d = dst + k0 * f->ob;
+        for (int l = 0; l < f->ob; l++) {
+            const float *src = w + (o0 + l) * f->k + k0;
+            if (l >= on)
+                for (int64_t k = 0; k < kn; k++)
+                    d[k * f->ob + l] = 0.0f;
+            else
+                for (int64_t k = 0; k < kn; k++)
+                    d[k * f->ob + l] = src[k];
+        }
+    }
+}
+
+/* Units [u0, u1): unit = panel * rows + output row. A range packs each of
+ * its panels into memory of its own when it reaches it (a panel is at most
+ * a few hundred KB, so it is still in cache for the rows that follow). */
+static void cf_units(void *arg, int64_t u0, int64_t u1)
+{
+    struct cf_job *f = arg;
+    const struct conv_job *j = f->j;
+    const int ob = f->ob;
+    const float *xd = j->x->data;
+    const float *bd = j->b ? (const float *)j->b->data : NULL;
+    float *yd = j->y->data;
+    const int64_t C = j->c, wc = j->wc, KW = j->kw;
+    /* one run over (kx, c) per ky when the taps of a row are adjacent */
+    const bool merged = j->dw == 1 && j->groups == 1;
+    const int64_t xs = j->sw * C; /* from one pixel of a tile to the next */
+    _Alignas(64) float acc[CF_R * 32];
+    _Alignas(64) float bias[32];
+    float *panel = aligned_alloc(64, (sizeof(float) * (size_t)(f->k * ob) + 63) & ~(size_t)63);
+    if (!panel) {
+        atomic_store(&f->nomem, true);
+        return;
+    }
+    int64_t packed = -1;
+    for (int64_t u = u0; u < u1; u++) {
+        const int64_t p = u / f->rows, row = u % f->rows;
+        const int64_t g = p / f->panels;
+        const int64_t o0 = g * j->per_group + p % f->panels * ob;
+        const int64_t on0 = j->per_group - p % f->panels * ob, on = on0 < ob ? on0 : ob;
+        if (p != packed) {
+            cf_pack(f, p, panel);
+            for (int64_t l = 0; l < ob; l++)
+                bias[l] = bd && l < on ? bd[o0 + l] : 0.0f;
+            packed = p;
+        }
+        const int64_t b = row / j->oh, oy = row % j->oh;
+        const int64_t iy0 = oy * j->sh - j->ph;
+        for (int64_t ox0 = 0; ox0 < j->ow; ox0 += CF_R) {
+            const int n = j->ow - ox0 < CF_R ? (int)(j->ow - ox0) : CF_R;
+            memset(acc, 0, sizeof(float) * (size_t)(n * ob));
+            const int64_t ix0 = ox0 * j->sw - j->pw; /* first pixel's first tap */
+            const int64_t ixl = ix0 + (n - 1) * j->sw + (KW - 1) * j->dw;
+            const bool inside = ix0 >= 0 && ixl < j->wd;
+            for (int64_t ky = 0; ky < j->kh; ky++) {
+                const int64_t iy = iy0 + ky * j->dh;
+                if (iy < 0 || iy >= j->h) continue;
+                const float *xr = xd + (b * j->h + iy) * j->wd * C + g * wc; /* column 0 */
+                const float *wk = panel + ky * KW * wc * ob;
+                if (inside && merged) {
+                    f->tile(n, xr + ix0 * C, xs, wk, KW * wc, acc);
+                    continue;
+                }
+                for (int64_t kx = 0; kx < KW; kx++) {
+                    /* the tile's pixels whose tap kx is inside: r in [r0, r1) */
+                    const int64_t ix = ix0 + kx * j->dw;
+                    int r0 = 0, r1 = n;
+                    if (!inside) {
+                        while (r0 < n && ix + r0 * j->sw < 0) r0++;
+                        while (r1 > r0 && ix + (r1 - 1) * j->sw >= j->wd) r1--;
+                        if (r0 == r1) continue;
+                    }
+                    f->tile(r1 - r0, xr + (ix + r0 * j->sw) * C, xs, wk + kx * wc * ob, wc,
+                            acc + r0 * ob);
+                }
+            }
+            f->finish(n, acc, bias, yd + ((b * j->oh + oy) * j->ow + ox0) * j->oc + o0, j->oc,
+                      on);
+        }
+    }
+    free(panel);
+}
+
+/* CONV_2D float32; false when out of memory. */
+static bool cf_conv(struct op_ctx *c, const struct conv_job *j)
+{
+    struct cf_job f = {.j = j, .tile = cf_tile_v4, .finish = cf_finish_v4, .ob = 8};
+#if defined(__x86_64__)
+    switch (sgemm_best_isa()) {
+    case SGEMM_AVX512:
+        f.tile = cf_tile_v16, f.finish = cf_finish_v16, f.ob = 32;
+        break;
+    case SGEMM_AVX2:
+        f.tile = cf_tile_v8, f.finish = cf_finish_v8, f.ob = 16;
+        break;
+    default:
+        break;
+    }
+#endif
+    f.k = j->kh * j->kw * j->wc;
+    f.panels = (j->per_group + f.ob - 1) / f.ob;
+    f.rows = j->n * j->oh;
+    atomic_init(&f.nomem, false);
+    op_parallel_for(c, j->groups * f.panels * f.rows, 1, cf_units, &f);
+    return !atomic_load(&f.nomem);
+}
+
+static op_range_fn cf_dw_best(void)
+{
+#if defined(__x86_64__)
+    switch (sgemm_best_isa()) {
+    case SGEMM_AVX512:
+        return cf_dw_v16;
+    case SGEMM_AVX2:
+        return cf_dw_v8;
+    default:
+        break;
+    }
+#endif
+    return cf_dw_v4;
+}
+
 /* Per-channel multipliers as TFLite's Prepare computes them. */
 static fy_status make_multipliers(struct op_ctx *c, struct conv_job *j, int64_t channels)
 {
@@ -389,7 +714,13 @@ static fy_status conv_common_eval(struct op_ctx *c, enum conv_kind kind)
         if (st) return op_fail(c, st, "out of memory");
     }
     if (j.y->numel == 0) return FY_OK;
-    op_parallel_for(c, j.n * j.oh, 1, conv_rows, &j);
+    if (j.arith == ARITH_F32 && kind == CONV) {
+        if (!cf_conv(c, &j)) return op_fail(c, FY_ENOMEM, "out of memory");
+        return FY_OK;
+    }
+    op_range_fn rows = conv_rows;
+    if (j.arith == ARITH_F32 && j.dm == 1) rows = cf_dw_best();
+    op_parallel_for(c, j.n * j.oh, 1, rows, &j);
     return FY_OK;
 }
 
