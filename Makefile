@@ -21,7 +21,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 ASAN_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS)
 LDLIBS := -lm -lpthread
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/ops/*.c src/interp/*.c src/formats/*.c src/formats/*/*.c src/inspect/*.c src/passes/*.c src/validate/*.c))
+LIB_SRC := $(sort $(wildcard src/core/*.c src/ir/*.c src/ops/*.c src/interp/*.c src/formats/*.c src/formats/*/*.c src/inspect/*.c src/passes/*.c src/validate/*.c src/targets/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))

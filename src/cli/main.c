@@ -8,6 +8,7 @@ static const struct cli_command commands[] = {
     {"inspect", cmd_inspect, "summarize a model: inputs, outputs, ops, parameters, findings"},
     {"run", cmd_run, "run a model with the reference interpreter on .npy/.npz/.pb inputs"},
     {"convert", cmd_convert, "convert a model to another format (or rewrite it)"},
+    {"check", cmd_check, "say which target runtimes run each node natively, and why not"},
     {"validate", cmd_validate, "run two models on the same inputs and compare, layer by layer"},
 };
 

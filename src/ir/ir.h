@@ -215,6 +215,10 @@ struct ir_node {
     enum ir_activation activation;
     enum ir_rounding rounding;
     int version;          /* the source's op version (TFLite OperatorCode.version); 0 if none */
+    /* Conversion passes: the label of the source node this node was made
+     * from (check maps a converted model's builtins back to the user's
+     * nodes); NULL for nodes read from a file. */
+    const char *origin;
     struct ir_extras extras;
     struct ir_graph *graph;
 };

@@ -11,7 +11,11 @@
 #ifndef FERRY_IR_OP_LIST_H
 #define FERRY_IR_OP_LIST_H
 
-#define IR_OP_LIST(X) \
+/* ONNX-semantic ops, then TFLite builtins ("tfl." sorts after every ONNX
+ * name); IR_OP_LIST is both, in order. */
+#define IR_OP_LIST(X) IR_OP_LIST_ONNX(X) IR_OP_LIST_TFL(X)
+
+#define IR_OP_LIST_ONNX(X) \
     X(ABS, "Abs") \
     X(ACOS, "Acos") \
     X(ACOSH, "Acosh") \
@@ -172,7 +176,9 @@
     X(UNSQUEEZE, "Unsqueeze") \
     X(UPSAMPLE, "Upsample") \
     X(WHERE, "Where") \
-    X(XOR, "Xor") \
+    X(XOR, "Xor")
+
+#define IR_OP_LIST_TFL(X) \
     X(TFL_ABS, "tfl.ABS") \
     X(TFL_ADD, "tfl.ADD") \
     X(TFL_ADD_N, "tfl.ADD_N") \

@@ -76,7 +76,9 @@ static struct ir_node *node(struct lw *L, enum ir_op op, const char *suffix, int
     char nm[600];
     if (suffix && suffix[0]) snprintf(nm, sizeof nm, "%s/%s", L->label, suffix);
     else snprintf(nm, sizeof nm, "%s", L->label);
-    return pu_node(L->g, op, nm, n_in, n_out, L->err);
+    struct ir_node *x = pu_node(L->g, op, nm, n_in, n_out, L->err);
+    if (x) x->origin = L->n && L->n->origin ? L->n->origin : L->label;
+    return x;
 }
 
 static struct ir_tensor *ci32(struct lw *L, const int64_t *vals, int n)
@@ -2768,6 +2770,7 @@ static fy_status lower_if(struct lw *L)
     struct ir_node *k = ir_graph_add_node(L->g, IR_OP_OPAQUE, "IF", "", L->label, 1 + ncap,
                                           n->n_outputs, L->err);
     if (!k) return st_of(L);
+    k->origin = L->label;
     k->rounding = IR_ROUND_TFLITE;
     k->version = 1;
     k->inputs[0] = c;
@@ -3124,6 +3127,7 @@ static void find_bias_adds(struct lw *L)
 static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_error *err)
 {
     struct lw L = {0};
+    bool *bad = NULL; /* by node id: no mapping (kept under keep_unsupported) */
     L.m = m;
     L.g = m->graph;
     L.r = r;
@@ -3143,6 +3147,11 @@ static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_
     st = ir_graph_topo_order(L.g, &order, err);
     if (st) goto out;
     int nn = L.g->n_nodes, n_bad = 0;
+    bad = calloc((size_t)nn + 1, sizeof *bad);
+    if (!bad) {
+        st = nomem(err);
+        goto out;
+    }
     L.dry = true;
     for (int k = 0; k < nn; k++) {
         struct ir_node *n = order[k];
@@ -3157,6 +3166,7 @@ static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_
                 st = nomem(err);
                 goto out;
             }
+            bad[n->id] = true;
             n_bad++;
         } else if (s) {
             st = s;
@@ -3175,7 +3185,7 @@ static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_
             n_bad++;
         }
     }
-    if (n_bad) {
+    if (n_bad && !r->opt.keep_unsupported) {
         const struct pass_note *f = &r->unsupported.items[0];
         st = err_fmt(err, FY_EUNSUPPORTED,
                      "%d node%s cannot be converted to TFLite builtins (no Flex ops): first '%s' "
@@ -3189,7 +3199,7 @@ static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_
     L.dry = false;
     for (int k = 0; k < nn; k++) {
         struct ir_node *n = order[k];
-        if (L.absorbed[n->id] || pu_is_tfl(n->op)) continue;
+        if (L.absorbed[n->id] || pu_is_tfl(n->op) || bad[n->id]) continue;
         L.n = n;
         L.label = pu_node_label(n);
         L.opset = ir_model_opset(m, n->domain);
@@ -3239,6 +3249,7 @@ static fy_status lower_run(struct ir_model *m, struct pass_report *r, struct fy_
     }
     st = pu_sweep(L.g, err);
 out:
+    free(bad);
     pu_uses_free(&L.uses);
     free(L.bias_add);
     free(L.absorbed);

@@ -71,6 +71,9 @@ struct pass_options {
     bool verify;   /* check the IR after each pass (always on in sanitizer builds) */
     struct pass_shape *shapes; /* --shape NAME=DIMS */
     int n_shapes;
+    /* check: lower_tflite keeps the nodes it cannot map (listed in
+     * unsupported) instead of failing, and lowers the rest */
+    bool keep_unsupported;
 };
 
 struct pass_report {
