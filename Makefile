@@ -62,7 +62,7 @@ endef
 $(eval $(call tree,release,REL_CFLAGS))
 $(eval $(call tree,asan,ASAN_CFLAGS))
 
-.PHONY: all release asan demo check test clean format bench
+.PHONY: all release asan demo check test clean format bench docs
 all: release
 release: $(BUILD)/release/ferry $(BUILD)/release/unit-tests $(release_TOOLS)
 asan: $(BUILD)/asan/ferry $(BUILD)/asan/unit-tests $(asan_TOOLS)
@@ -83,6 +83,10 @@ check:
 
 test: release asan
 	$(PYTHON) tests/run.py --build $(BUILD)
+
+# docs/targets.md is generated from the target tables (src/targets)
+docs: $(BUILD)/release/tools/targets_doc
+	$(BUILD)/release/tools/targets_doc > docs/targets.md.tmp && mv docs/targets.md.tmp docs/targets.md
 
 bench: release
 	FERRY_BUILD=$(BUILD) bash bench/inspect.sh

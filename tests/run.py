@@ -29,6 +29,7 @@ SUITES = [
     ("tflite models", "release", [PY, "tests/models/test_tflite_models.py"]),
     ("convert tflite", "release", [PY, "tests/models/test_convert_tflite.py"]),
     ("validate", "release", [PY, "tests/cli/test_validate.py"]),
+    ("check", "release", [PY, "tests/cli/test_check.py"]),
     ("conformance", "release", ["{build}/release/tools/conformance", "--quiet",
                                 "--expect", "tests/conformance/expected.txt"]),
 ]

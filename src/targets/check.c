@@ -130,9 +130,16 @@ static const struct pass_note *find_note(const struct pass_note_list *l, const c
 
 /* A source node's answer from its conversion. */
 static void judge_converted(const struct target *t, const struct conversion *cv,
-                            const struct ir_node *src, struct check_verdict *v)
+                            const struct ir_model *m, const struct ir_node *src,
+                            struct check_verdict *v)
 {
     const char *label = pu_node_label(src);
+    memset(v, 0, sizeof *v);
+    /* whole-model requirements see the model as the user has it: the
+     * converter fixes symbolic dims to 1, which a static-shape rule must not
+     * take for the model's own shapes */
+    struct check_node orig = {.m = m, .n = src, .opset = ir_model_opset(m, src->domain)};
+    if (t->model_rule && t->model_rule(&orig, v)) return;
     memset(v, 0, sizeof *v);
     if (cv->failed) {
         check_set(v, CHECK_UNSUPPORTED, "convert.failed", "ferry's conversion to TFLite failed: %s",
@@ -289,7 +296,7 @@ fy_status check_model(const char *path, const struct check_request *req, int n_r
             const struct ir_node *n = order[i];
             struct check_verdict *v = &r->nodes[i].results[ti];
             if (via) {
-                judge_converted(t, &cv, n, v);
+                judge_converted(t, &cv, m, n, v);
             } else {
                 struct check_node c = {.m = m, .n = n,
                                        .opset = n->domain ? ir_model_opset(m, n->domain) : 0,
