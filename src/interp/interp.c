@@ -591,17 +591,25 @@ static fy_status apply_fused_activation(struct op_ctx *c)
         struct op_tensor *o = c->out[i];
         if (!o || o->dtype != IR_F32) continue;
         float *x = o->data;
-        for (uint64_t k = 0; k < o->numel; k++) {
-            float v = x[k];
-            switch (n->activation) {
-            case IR_ACT_RELU: v = v < 0 ? 0 : v; break;
-            case IR_ACT_RELU_N1_TO_1: v = v < -1 ? -1 : (v > 1 ? 1 : v); break;
-            case IR_ACT_RELU6: v = v < 0 ? 0 : (v > 6 ? 6 : v); break;
-            case IR_ACT_TANH: v = tanhf(v); break;
-            case IR_ACT_SIGN_BIT: v = signbit(v) ? 1.0f : 0.0f; break;
-            default: break;
-            }
-            x[k] = v;
+        uint64_t m = o->numel;
+        /* one loop per activation, so each is a plain (vectorizable) loop */
+        switch (n->activation) {
+        case IR_ACT_RELU:
+            for (uint64_t k = 0; k < m; k++) x[k] = x[k] < 0 ? 0 : x[k];
+            break;
+        case IR_ACT_RELU_N1_TO_1:
+            for (uint64_t k = 0; k < m; k++) x[k] = x[k] < -1 ? -1 : (x[k] > 1 ? 1 : x[k]);
+            break;
+        case IR_ACT_RELU6:
+            for (uint64_t k = 0; k < m; k++) x[k] = x[k] < 0 ? 0 : (x[k] > 6 ? 6 : x[k]);
+            break;
+        case IR_ACT_TANH:
+            for (uint64_t k = 0; k < m; k++) x[k] = tanhf(x[k]);
+            break;
+        case IR_ACT_SIGN_BIT:
+            for (uint64_t k = 0; k < m; k++) x[k] = signbit(x[k]) ? 1.0f : 0.0f;
+            break;
+        default: break;
         }
     }
     return FY_OK;

@@ -5,7 +5,9 @@
  * inputs (output_shape, filter [O, KH, KW, C], input, bias?).
  *
  * Arithmetic (TFLite's reference kernels):
- *  - float32: sum in filter order (ky, kx, c), then + bias;
+ *  - float32: sum in filter order (ky, kx, c), then + bias (CONV_2D and
+ *    DEPTHWISE_CONV_2D run it vectorized across output channels, the same
+ *    operations per element: see "float32 fast paths");
  *  - int8 (per-channel or per-tensor filter): acc = Σ w * (x - x_zp) + bias
  *    in int32, requantized per output channel with the multiplier of
  *    x_scale * w_scale[o] / y_scale (double), + y_zp, clamped to the
@@ -292,10 +294,11 @@ static void conv_rows(void *arg, int64_t begin, int64_t end)
  * values, zero lanes past the group's last channel). A work unit is one
  * output row times one panel; each thread takes a contiguous range of units
  * and packs a panel when it reaches it, so the panel stays in cache while its
- * rows go by. Which thread
- * computes an element never changes its value: results do not depend on the
- * thread count (nor on the ISA: AVX-512, AVX2 and the portable 4-lane
- * vectors run the same lane arithmetic).
+ * rows go by. Which thread computes an element never changes its value:
+ * results do not depend on the thread count (nor on the ISA: AVX-512, AVX2
+ * without FMA and the portable 4-lane vectors run the same lane arithmetic;
+ * tests/unit/test_tfl_conv_speed.c checks every variant against the scalar
+ * loop bit for bit).
  *
  * DEPTHWISE_CONV_2D with depth multiplier 1: channel o reads input channel o
  * and filter column o, so a vector of channels is one load from each. */
@@ -504,7 +507,7 @@ static void cf_units(void *arg, int64_t u0, int64_t u1)
     const int64_t xs = j->sw * C; /* from one pixel of a tile to the next */
     _Alignas(64) float acc[CF_R * 32];
     _Alignas(64) float bias[32];
-    float *panel = aligned_alloc(64, (sizeof(float) * (size_t)(f->k * ob) + 63) & ~(size_t)63);
+    float *panel = aligned_alloc(64, (sizeof(float) * (size_t)(f->k * ob) + 64) & ~(size_t)63);
     if (!panel) {
         atomic_store(&f->nomem, true);
         return;

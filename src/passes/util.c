@@ -360,7 +360,9 @@ struct ir_node *pu_node(struct ir_graph *g, enum ir_op op, const char *name, int
     if (tfl) {
         n->rounding = IR_ROUND_TFLITE;
         n->layout = pu_tfl_nhwc(op) ? IR_LAYOUT_NHWC : IR_LAYOUT_NONE;
-        n->version = 1;
+        /* the first version each builtin has; BROADCAST_TO's kernels start
+         * at 2 (register.cc), every other builtin at 1 */
+        n->version = op == IR_OP_TFL_BROADCAST_TO ? 2 : 1;
     }
     return n;
 }

@@ -33,110 +33,110 @@
 
 /* Builtins with an IR op: name, min and max registered version, the TF
  * release that introduced the max version (runtime_version.cc). */
-#define TFLITE_KERNELS(X)                                                                       \
-    X(ABS, 1, 5, "2.12")                                                                        \
-    X(ADD, 1, 6, "2.23")                                                                        \
-    X(ADD_N, 1, 1, "1.14")                                                                      \
-    X(ARG_MAX, 1, 3, "2.9")                                                                     \
-    X(ARG_MIN, 1, 3, "2.9")                                                                     \
-    X(AVERAGE_POOL_2D, 1, 3, "2.3")                                                             \
-    X(BATCH_MATMUL, 1, 4, "2.5")                                                                \
-    X(BATCH_TO_SPACE_ND, 1, 4, "2.12")                                                          \
-    X(BROADCAST_TO, 2, 4, "2.23")                                                               \
-    X(CAST, 1, 9, "2.23")                                                                       \
-    X(CEIL, 1, 1, "1.14")                                                                       \
-    X(CONCATENATION, 1, 7, "2.23")                                                              \
-    X(CONV_2D, 1, 8, "2.15")                                                                    \
-    X(CONV_3D, 1, 1, "2.5")                                                                     \
-    X(COS, 1, 2, "2.23")                                                                        \
-    X(CUMSUM, 1, 1, "2.4")                                                                      \
-    X(DEPTHWISE_CONV_2D, 1, 7, "2.11")                                                          \
-    X(DEPTH_TO_SPACE, 1, 2, "2.5")                                                              \
-    X(DEQUANTIZE, 1, 9, "2.23")                                                                 \
-    X(DIV, 1, 2, "2.3")                                                                         \
-    X(ELU, 1, 1, "1.14")                                                                        \
-    X(EQUAL, 1, 5, "2.21")                                                                      \
-    X(EXP, 1, 2, "2.12")                                                                        \
-    X(EXPAND_DIMS, 1, 1, "1.10")                                                                \
-    X(FILL, 1, 5, "2.23")                                                                       \
-    X(FLOOR, 1, 1, "1.9")                                                                       \
-    X(FLOOR_DIV, 1, 3, "2.13")                                                                  \
-    X(FLOOR_MOD, 1, 2, "2.13")                                                                  \
-    X(FULLY_CONNECTED, 1, 14, "2.21")                                                           \
-    X(GATHER, 1, 8, "2.23")                                                                     \
-    X(GATHER_ND, 1, 6, "2.23")                                                                  \
-    X(GELU, 1, 3, "2.23")                                                                       \
-    X(GREATER, 1, 2, "1.14")                                                                    \
-    X(GREATER_EQUAL, 1, 3, "2.13")                                                              \
-    X(HARD_SWISH, 1, 1, "1.15")                                                                 \
-    X(L2_NORMALIZATION, 1, 2, "1.14")                                                           \
-    X(L2_POOL_2D, 1, 1, "1.5")                                                                  \
-    X(LEAKY_RELU, 1, 2, "2.3")                                                                  \
-    X(LESS, 1, 3, "2.13")                                                                       \
-    X(LESS_EQUAL, 1, 2, "1.14")                                                                 \
-    X(LOCAL_RESPONSE_NORMALIZATION, 1, 1, "1.5")                                                \
-    X(LOG, 1, 2, "2.15")                                                                        \
-    X(LOGICAL_AND, 1, 1, "1.11")                                                                \
-    X(LOGICAL_NOT, 1, 1, "1.11")                                                                \
-    X(LOGICAL_OR, 1, 1, "1.11")                                                                 \
-    X(LOGISTIC, 1, 3, "2.3")                                                                    \
-    X(LOG_SOFTMAX, 1, 2, "1.14")                                                                \
-    X(MATRIX_DIAG, 1, 1, "1.14")                                                                \
-    X(MAXIMUM, 1, 4, "2.3")                                                                     \
-    X(MAX_POOL_2D, 1, 3, "2.3")                                                                 \
-    X(MEAN, 1, 3, "2.4")                                                                        \
-    X(MINIMUM, 1, 4, "2.3")                                                                     \
-    X(MIRROR_PAD, 1, 3, "2.12")                                                                 \
-    X(MUL, 1, 8, "2.23")                                                                        \
-    X(NEG, 1, 1, "1.9")                                                                         \
-    X(NOT_EQUAL, 1, 4, "2.21")                                                                  \
-    X(PACK, 1, 5, "2.23")                                                                       \
-    X(PAD, 1, 6, "2.23")                                                                        \
-    X(PADV2, 1, 6, "2.23")                                                                      \
-    X(POW, 1, 1, "1.10")                                                                        \
-    X(PRELU, 1, 1, "1.8")                                                                       \
-    X(QUANTIZE, 1, 6, "2.21")                                                                   \
-    X(RANGE, 1, 2, "2.14")                                                                      \
-    X(REDUCE_MAX, 1, 3, "2.5")                                                                  \
-    X(REDUCE_MIN, 1, 3, "2.5")                                                                  \
-    X(REDUCE_PROD, 1, 2, "2.6")                                                                 \
-    X(RELU, 1, 3, "2.5")                                                                        \
-    X(RELU6, 1, 3, "2.5")                                                                       \
-    X(RELU_0_TO_1, 1, 1, "2.10")                                                                \
-    X(RELU_N1_TO_1, 1, 1, "1.5")                                                                \
-    X(RESHAPE, 1, 1, "1.5")                                                                     \
-    X(RESIZE_BILINEAR, 1, 4, "2.5")                                                             \
-    X(RESIZE_NEAREST_NEIGHBOR, 1, 4, "2.4")                                                     \
-    X(REVERSE_V2, 1, 4, "2.23")                                                                 \
-    X(ROUND, 1, 1, "1.14")                                                                      \
-    X(RSQRT, 1, 3, "2.15")                                                                      \
-    X(SELECT, 1, 4, "2.12")                                                                     \
-    X(SELECT_V2, 1, 2, "2.12")                                                                  \
-    X(SHAPE, 1, 1, "1.10")                                                                      \
-    X(SIGN, 1, 2, "2.12")                                                                       \
-    X(SIN, 1, 2, "2.23")                                                                        \
-    X(SLICE, 1, 8, "2.23")                                                                      \
-    X(SOFTMAX, 1, 4, "2.23")                                                                    \
-    X(SPACE_TO_BATCH_ND, 1, 4, "2.12")                                                          \
-    X(SPACE_TO_DEPTH, 1, 2, "1.14")                                                             \
-    X(SPLIT, 1, 5, "2.23")                                                                      \
-    X(SPLIT_V, 1, 3, "2.23")                                                                    \
-    X(SQRT, 1, 2, "2.21")                                                                       \
-    X(SQUARE, 1, 1, "1.12")                                                                     \
-    X(SQUARED_DIFFERENCE, 1, 2, "2.5")                                                          \
-    X(SQUEEZE, 1, 2, "2.5")                                                                     \
-    X(STRIDED_SLICE, 1, 8, "2.14")                                                              \
-    X(SUB, 1, 5, "2.4")                                                                         \
-    X(SUM, 1, 2, "1.15")                                                                        \
-    X(SVDF, 1, 4, "2.3")                                                                        \
-    X(TANH, 1, 3, "2.3")                                                                        \
-    X(TILE, 1, 3, "2.8")                                                                        \
-    X(TOPK_V2, 1, 3, "2.13")                                                                    \
-    X(TRANSPOSE, 1, 9, "2.23")                                                                  \
-    X(TRANSPOSE_CONV, 1, 5, "2.15")                                                             \
-    X(UNIDIRECTIONAL_SEQUENCE_LSTM, 1, 4, "2.12")                                               \
-    X(UNPACK, 1, 6, "2.23")                                                                     \
-    X(WHERE, 1, 2, "2.8")                                                                       \
+#define TFLITE_KERNELS(X)                                                                          \
+    X(ABS, 1, 5, "2.12")                                                                           \
+    X(ADD, 1, 6, "2.23")                                                                           \
+    X(ADD_N, 1, 1, "1.14")                                                                         \
+    X(ARG_MAX, 1, 3, "2.9")                                                                        \
+    X(ARG_MIN, 1, 3, "2.9")                                                                        \
+    X(AVERAGE_POOL_2D, 1, 3, "2.3")                                                                \
+    X(BATCH_MATMUL, 1, 4, "2.5")                                                                   \
+    X(BATCH_TO_SPACE_ND, 1, 4, "2.12")                                                             \
+    X(BROADCAST_TO, 2, 4, "2.23")                                                                  \
+    X(CAST, 1, 9, "2.23")                                                                          \
+    X(CEIL, 1, 1, "1.14")                                                                          \
+    X(CONCATENATION, 1, 7, "2.23")                                                                 \
+    X(CONV_2D, 1, 8, "2.15")                                                                       \
+    X(CONV_3D, 1, 1, "2.5")                                                                        \
+    X(COS, 1, 2, "2.23")                                                                           \
+    X(CUMSUM, 1, 1, "2.4")                                                                         \
+    X(DEPTHWISE_CONV_2D, 1, 7, "2.11")                                                             \
+    X(DEPTH_TO_SPACE, 1, 2, "2.5")                                                                 \
+    X(DEQUANTIZE, 1, 9, "2.23")                                                                    \
+    X(DIV, 1, 2, "2.3")                                                                            \
+    X(ELU, 1, 1, "1.14")                                                                           \
+    X(EQUAL, 1, 5, "2.21")                                                                         \
+    X(EXP, 1, 2, "2.12")                                                                           \
+    X(EXPAND_DIMS, 1, 1, "1.10")                                                                   \
+    X(FILL, 1, 5, "2.23")                                                                          \
+    X(FLOOR, 1, 1, "1.9")                                                                          \
+    X(FLOOR_DIV, 1, 3, "2.13")                                                                     \
+    X(FLOOR_MOD, 1, 2, "2.13")                                                                     \
+    X(FULLY_CONNECTED, 1, 14, "2.21")                                                              \
+    X(GATHER, 1, 8, "2.23")                                                                        \
+    X(GATHER_ND, 1, 6, "2.23")                                                                     \
+    X(GELU, 1, 3, "2.23")                                                                          \
+    X(GREATER, 1, 2, "1.14")                                                                       \
+    X(GREATER_EQUAL, 1, 3, "2.13")                                                                 \
+    X(HARD_SWISH, 1, 1, "1.15")                                                                    \
+    X(L2_NORMALIZATION, 1, 2, "1.14")                                                              \
+    X(L2_POOL_2D, 1, 1, "1.5")                                                                     \
+    X(LEAKY_RELU, 1, 2, "2.3")                                                                     \
+    X(LESS, 1, 3, "2.13")                                                                          \
+    X(LESS_EQUAL, 1, 2, "1.14")                                                                    \
+    X(LOCAL_RESPONSE_NORMALIZATION, 1, 1, "1.5")                                                   \
+    X(LOG, 1, 2, "2.15")                                                                           \
+    X(LOGICAL_AND, 1, 1, "1.11")                                                                   \
+    X(LOGICAL_NOT, 1, 1, "1.11")                                                                   \
+    X(LOGICAL_OR, 1, 1, "1.11")                                                                    \
+    X(LOGISTIC, 1, 3, "2.3")                                                                       \
+    X(LOG_SOFTMAX, 1, 2, "1.14")                                                                   \
+    X(MATRIX_DIAG, 1, 1, "1.14")                                                                   \
+    X(MAXIMUM, 1, 4, "2.3")                                                                        \
+    X(MAX_POOL_2D, 1, 3, "2.3")                                                                    \
+    X(MEAN, 1, 3, "2.4")                                                                           \
+    X(MINIMUM, 1, 4, "2.3")                                                                        \
+    X(MIRROR_PAD, 1, 3, "2.12")                                                                    \
+    X(MUL, 1, 8, "2.23")                                                                           \
+    X(NEG, 1, 1, "1.9")                                                                            \
+    X(NOT_EQUAL, 1, 4, "2.21")                                                                     \
+    X(PACK, 1, 5, "2.23")                                                                          \
+    X(PAD, 1, 6, "2.23")                                                                           \
+    X(PADV2, 1, 6, "2.23")                                                                         \
+    X(POW, 1, 1, "1.10")                                                                           \
+    X(PRELU, 1, 1, "1.8")                                                                          \
+    X(QUANTIZE, 1, 6, "2.21")                                                                      \
+    X(RANGE, 1, 2, "2.14")                                                                         \
+    X(REDUCE_MAX, 1, 3, "2.5")                                                                     \
+    X(REDUCE_MIN, 1, 3, "2.5")                                                                     \
+    X(REDUCE_PROD, 1, 2, "2.6")                                                                    \
+    X(RELU, 1, 3, "2.5")                                                                           \
+    X(RELU6, 1, 3, "2.5")                                                                          \
+    X(RELU_0_TO_1, 1, 1, "2.10")                                                                   \
+    X(RELU_N1_TO_1, 1, 1, "1.5")                                                                   \
+    X(RESHAPE, 1, 1, "1.5")                                                                        \
+    X(RESIZE_BILINEAR, 1, 4, "2.5")                                                                \
+    X(RESIZE_NEAREST_NEIGHBOR, 1, 4, "2.4")                                                        \
+    X(REVERSE_V2, 1, 4, "2.23")                                                                    \
+    X(ROUND, 1, 1, "1.14")                                                                         \
+    X(RSQRT, 1, 3, "2.15")                                                                         \
+    X(SELECT, 1, 4, "2.12")                                                                        \
+    X(SELECT_V2, 1, 2, "2.12")                                                                     \
+    X(SHAPE, 1, 1, "1.10")                                                                         \
+    X(SIGN, 1, 2, "2.12")                                                                          \
+    X(SIN, 1, 2, "2.23")                                                                           \
+    X(SLICE, 1, 8, "2.23")                                                                         \
+    X(SOFTMAX, 1, 4, "2.23")                                                                       \
+    X(SPACE_TO_BATCH_ND, 1, 4, "2.12")                                                             \
+    X(SPACE_TO_DEPTH, 1, 2, "1.14")                                                                \
+    X(SPLIT, 1, 5, "2.23")                                                                         \
+    X(SPLIT_V, 1, 3, "2.23")                                                                       \
+    X(SQRT, 1, 2, "2.21")                                                                          \
+    X(SQUARE, 1, 1, "1.12")                                                                        \
+    X(SQUARED_DIFFERENCE, 1, 2, "2.5")                                                             \
+    X(SQUEEZE, 1, 2, "2.5")                                                                        \
+    X(STRIDED_SLICE, 1, 8, "2.14")                                                                 \
+    X(SUB, 1, 5, "2.4")                                                                            \
+    X(SUM, 1, 2, "1.15")                                                                           \
+    X(SVDF, 1, 4, "2.3")                                                                           \
+    X(TANH, 1, 3, "2.3")                                                                           \
+    X(TILE, 1, 3, "2.8")                                                                           \
+    X(TOPK_V2, 1, 3, "2.13")                                                                       \
+    X(TRANSPOSE, 1, 9, "2.23")                                                                     \
+    X(TRANSPOSE_CONV, 1, 5, "2.15")                                                                \
+    X(UNIDIRECTIONAL_SEQUENCE_LSTM, 1, 4, "2.12")                                                  \
+    X(UNPACK, 1, 6, "2.23")                                                                        \
+    X(WHERE, 1, 2, "2.8")                                                                          \
     X(ZEROS_LIKE, 1, 1, "1.12")
 
 struct kernel_versions {
@@ -225,7 +225,7 @@ static const struct kernel_versions opaque_kernels[] = {
 
 /* Custom ops the stock resolver registers by name (each at version 1). */
 static const char *const builtin_customs[] = {
-    "NumericVerify", "Mfcc", "AudioSpectrogram", "TFLite_Detection_PostProcess",
+    "NumericVerify",         "Mfcc", "AudioSpectrogram", "TFLite_Detection_PostProcess",
     "aeq.hadamard_rotation",
 };
 
@@ -234,7 +234,10 @@ enum { LAST_BUILTIN_CODE = 209 };
 
 /* OperatorCode.version as the file holds it; ferry's writer writes 1 for a
  * node built without one (version 0). */
-static int node_version(const struct ir_node *n) { return n->version > 0 ? n->version : 1; }
+static int node_version(const struct ir_node *n)
+{
+    return n->version > 0 ? n->version : 1;
+}
 
 static bool version_rule(const struct ir_node *n, const struct kernel_versions *k,
                          struct check_verdict *v)
@@ -328,23 +331,25 @@ static bool opaque_builtin(const struct ir_node *n, const char *name, struct che
 static bool opaque_rule(const struct check_node *c, struct check_verdict *v)
 {
     const struct ir_node *n = c->n;
-    if (c->m && c->m->format == IR_FORMAT_ONNX) return opaque_onnx(c, v);
     const char *t = n->op_type ? n->op_type : "";
     if (starts_with(t, "CUSTOM:")) return opaque_custom(n, t + 7, v);
+    /* TFLite nodes (read from a file or made by the converter) follow
+     * TFLite's arithmetic; a node of an ONNX model that does not is ONNX */
+    if (n->rounding != IR_ROUND_TFLITE && c->m && c->m->format == IR_FORMAT_ONNX)
+        return opaque_onnx(c, v);
     return opaque_builtin(n, t, v);
 }
 
-#define KERNEL_ROW(OP, MIN, MAX, TF)                                                            \
-    TARGET_RULE(TFL_##OP, NATIVE,                                                               \
-                "kernel in the stock op resolver (register.cc), versions " #MIN " to " #MAX,    \
+#define KERNEL_ROW(OP, MIN, MAX, TF)                                                               \
+    TARGET_RULE(TFL_##OP, NATIVE,                                                                  \
+                "kernel in the stock op resolver (register.cc), versions " #MIN " to " #MAX,       \
                 builtin_version),
 
 static const struct target_row rows[IR_OP_COUNT] = {
-    IR_OP_LIST_ONNX(TARGET_ROW_VIA_CONVERTER)
-    TFLITE_KERNELS(KERNEL_ROW)
-    TARGET_ROW(TFL_ONES_LIKE, UNSUPPORTED,
-               "not a TFLite builtin: the schema has no ONES_LIKE code, so a .tflite file cannot "
-               "hold it (TensorFlow's converter emits FILL or a constant instead)"),
+    IR_OP_LIST_ONNX(TARGET_ROW_VIA_CONVERTER) TFLITE_KERNELS(KERNEL_ROW) TARGET_ROW(
+        TFL_ONES_LIKE, UNSUPPORTED,
+        "not a TFLite builtin: the schema has no ONES_LIKE code, so a .tflite file cannot "
+        "hold it (TensorFlow's converter emits FILL or a constant instead)"),
     TARGET_RULE(OPAQUE, UNSUPPORTED,
                 "not a builtin ferry knows: decided by the custom code or builtin name",
                 opaque_rule),
