@@ -196,7 +196,20 @@ static void judge_converted(const struct target *t, const struct conversion *cv,
     }
 }
 
-static fy_status make_partitions(struct check_report *r, int ti, struct fy_error *err)
+/* A node reading only the model's inputs (and constants): a CPU op there
+ * (the QUANTIZE of a float input) runs before the accelerator's part and
+ * does not split the graph. */
+static bool reads_only_model_inputs(const struct ir_node *n)
+{
+    for (int i = 0; i < n->n_inputs; i++) {
+        const struct ir_tensor *t = n->inputs[i];
+        if (t && t->kind != IR_TENSOR_CONST && t->producer) return false;
+    }
+    return true;
+}
+
+static fy_status make_partitions(struct check_report *r, int ti, struct ir_node *const *order,
+                                 struct fy_error *err)
 {
     struct check_target_report *tr = &r->targets[ti];
     const struct target *t = tr->target;
@@ -205,7 +218,9 @@ static fy_status make_partitions(struct check_report *r, int ti, struct fy_error
         /* the first node the accelerator cannot run sends the rest to the CPU */
         int first_cpu = -1;
         for (int i = 0; i < r->n_nodes && first_cpu < 0; i++)
-            if (r->nodes[i].results[ti].status == CHECK_FALLBACK) first_cpu = i;
+            if (r->nodes[i].results[ti].status == CHECK_FALLBACK &&
+                !reads_only_model_inputs(order[i]))
+                first_cpu = i;
         for (int i = first_cpu + 1; first_cpu >= 0 && i < r->n_nodes; i++) {
             struct check_verdict *v = &r->nodes[i].results[ti];
             if (v->status != CHECK_NATIVE) continue;
@@ -307,7 +322,7 @@ fy_status check_model(const char *path, const struct check_request *req, int n_r
             if (v->rule) v->rule = arena_strdup(a, v->rule);
             if (v->substitute) v->substitute = arena_strdup(a, v->substitute);
         }
-        st = make_partitions(r, ti, err);
+        st = make_partitions(r, ti, order, err);
         if (st) goto out;
         for (int i = 0; i < r->n_nodes; i++) {
             enum check_status s = r->nodes[i].results[ti].status;

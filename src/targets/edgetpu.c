@@ -38,7 +38,10 @@
 #include "targets/rules.h"
 #include "targets/target.h"
 
-static const char *tname(const struct ir_tensor *t) { return t && t->name ? t->name : "?"; }
+static const char *tname(const struct ir_tensor *t)
+{
+    return t && t->name ? t->name : "?";
+}
 
 static const char *nname(const struct ir_node *n)
 {
@@ -106,10 +109,9 @@ static int dims_above_one(const struct ir_tensor *t, int *last)
 
 static bool quant_io(enum ir_op op)
 {
-    return op == IR_OP_TFL_QUANTIZE || op == IR_OP_TFL_DEQUANTIZE ||
-           op == IR_OP_QUANTIZE_LINEAR || op == IR_OP_DEQUANTIZE_LINEAR ||
-           op == IR_OP_DYNAMIC_QUANTIZE_LINEAR || op == IR_OP_TFL_SHAPE || op == IR_OP_SHAPE ||
-           op == IR_OP_OPAQUE;
+    return op == IR_OP_TFL_QUANTIZE || op == IR_OP_TFL_DEQUANTIZE || op == IR_OP_QUANTIZE_LINEAR ||
+           op == IR_OP_DEQUANTIZE_LINEAR || op == IR_OP_DYNAMIC_QUANTIZE_LINEAR ||
+           op == IR_OP_TFL_SHAPE || op == IR_OP_SHAPE || op == IR_OP_OPAQUE;
 }
 
 /* The data a compute node reads (non-constant): 8-bit quantized, float or
@@ -122,8 +124,7 @@ static enum data_kind data_kind(const struct ir_tensor *t)
     if (!t || rule_is_const(t)) return DATA_OTHER;
     if (is_q8(t)) return DATA_Q8;
     if (is_float(t->dtype))
-        return t->producer && t->producer->op == IR_OP_DEQUANTIZE_LINEAR ? DATA_Q8
-                                                                         : DATA_NOT_Q8;
+        return t->producer && t->producer->op == IR_OP_DEQUANTIZE_LINEAR ? DATA_Q8 : DATA_NOT_Q8;
     if (rule_is_quantized(t)) return DATA_NOT_Q8; /* int16 activations (16x8) */
     return DATA_OTHER;
 }
@@ -176,20 +177,34 @@ static bool size_unknown(const struct ir_graph *g, const struct ir_tensor *t)
  * when that operand is not constant, TFLite sizes the output at run time (a
  * dynamic tensor). */
 static const uint8_t shape_operands[IR_OP_COUNT] = {
-    [IR_OP_TFL_RESHAPE] = 0x2,           [IR_OP_TFL_FILL] = 0x1,
-    [IR_OP_TFL_BROADCAST_TO] = 0x2,      [IR_OP_TFL_TILE] = 0x2,
-    [IR_OP_TFL_PAD] = 0x2,               [IR_OP_TFL_PADV2] = 0x2,
-    [IR_OP_TFL_MIRROR_PAD] = 0x2,        [IR_OP_TFL_STRIDED_SLICE] = 0xe,
-    [IR_OP_TFL_SLICE] = 0x6,             [IR_OP_TFL_RESIZE_BILINEAR] = 0x2,
-    [IR_OP_TFL_RESIZE_NEAREST_NEIGHBOR] = 0x2, [IR_OP_TFL_TRANSPOSE_CONV] = 0x1,
-    [IR_OP_TFL_EXPAND_DIMS] = 0x2,       [IR_OP_TFL_MEAN] = 0x2,
-    [IR_OP_TFL_SUM] = 0x2,               [IR_OP_TFL_REDUCE_MAX] = 0x2,
-    [IR_OP_TFL_REDUCE_MIN] = 0x2,        [IR_OP_TFL_REDUCE_PROD] = 0x2,
-    [IR_OP_TFL_SPLIT] = 0x1,             [IR_OP_TFL_SPLIT_V] = 0x6,
-    [IR_OP_TFL_TRANSPOSE] = 0x2,         [IR_OP_TFL_SPACE_TO_BATCH_ND] = 0x6,
-    [IR_OP_TFL_BATCH_TO_SPACE_ND] = 0x6, [IR_OP_TFL_TOPK_V2] = 0x2,
-    [IR_OP_TFL_ARG_MAX] = 0x2,           [IR_OP_TFL_ARG_MIN] = 0x2,
-    [IR_OP_TFL_RANGE] = 0x7,             [IR_OP_TFL_WHERE] = 0x1,
+    [IR_OP_TFL_RESHAPE] = 0x2,
+    [IR_OP_TFL_FILL] = 0x1,
+    [IR_OP_TFL_BROADCAST_TO] = 0x2,
+    [IR_OP_TFL_TILE] = 0x2,
+    [IR_OP_TFL_PAD] = 0x2,
+    [IR_OP_TFL_PADV2] = 0x2,
+    [IR_OP_TFL_MIRROR_PAD] = 0x2,
+    [IR_OP_TFL_STRIDED_SLICE] = 0xe,
+    [IR_OP_TFL_SLICE] = 0x6,
+    [IR_OP_TFL_RESIZE_BILINEAR] = 0x2,
+    [IR_OP_TFL_RESIZE_NEAREST_NEIGHBOR] = 0x2,
+    [IR_OP_TFL_TRANSPOSE_CONV] = 0x1,
+    [IR_OP_TFL_EXPAND_DIMS] = 0x2,
+    [IR_OP_TFL_MEAN] = 0x2,
+    [IR_OP_TFL_SUM] = 0x2,
+    [IR_OP_TFL_REDUCE_MAX] = 0x2,
+    [IR_OP_TFL_REDUCE_MIN] = 0x2,
+    [IR_OP_TFL_REDUCE_PROD] = 0x2,
+    [IR_OP_TFL_SPLIT] = 0x1,
+    [IR_OP_TFL_SPLIT_V] = 0x6,
+    [IR_OP_TFL_TRANSPOSE] = 0x2,
+    [IR_OP_TFL_SPACE_TO_BATCH_ND] = 0x6,
+    [IR_OP_TFL_BATCH_TO_SPACE_ND] = 0x6,
+    [IR_OP_TFL_TOPK_V2] = 0x2,
+    [IR_OP_TFL_ARG_MAX] = 0x2,
+    [IR_OP_TFL_ARG_MIN] = 0x2,
+    [IR_OP_TFL_RANGE] = 0x7,
+    [IR_OP_TFL_WHERE] = 0x1,
 };
 
 static bool static_shapes(const struct ir_graph *g, struct check_verdict *v)
@@ -269,8 +284,7 @@ static bool mapped_common(const struct check_node *c, struct check_verdict *v)
 static bool no_fused_activation(const struct check_node *c, struct check_verdict *v,
                                 const char *rule)
 {
-    static const char *const acts[] = {"NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH",
-                                       "SIGN_BIT"};
+    static const char *const acts[] = {"NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"};
     int a = (int)c->n->activation;
     if (a == IR_ACT_NONE) return false;
     return check_set(v, CHECK_FALLBACK, rule,
@@ -622,12 +636,13 @@ static bool etpu_opaque(const struct check_node *c, struct check_verdict *v)
 
 /* ---- the table ---- */
 
-#define CPU "not among the ops the Edge TPU supports: runs on the CPU; the Edge TPU compiler maps " \
-            "this op and every op after it to the CPU"
+#define CPU                                                                                        \
+    "not among the ops the Edge TPU supports: runs on the CPU; the Edge TPU compiler maps "        \
+    "this op and every op after it to the CPU"
 #define MAPPED(WHAT) "Edge TPU op" WHAT " (8-bit data, at most 3 dims > 1)"
 
 static const struct target_row rows[IR_OP_COUNT] = {
-    IR_OP_LIST_ONNX(TARGET_ROW_VIA_CONVERTER)
+    IR_OP_LIST_ONNX(TARGET_ROW_VIA_CONVERTER) /* every ONNX op: the converter decides */
     TARGET_ROW(TFL_ABS, FALLBACK, CPU),
     TARGET_RULE(TFL_ADD, NATIVE, MAPPED(""), etpu_mapped),
     TARGET_ROW(TFL_ADD_N, FALLBACK, CPU),
@@ -740,8 +755,8 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_ROW(TFL_SIGN, FALLBACK, CPU),
     TARGET_ROW(TFL_SIN, FALLBACK, CPU),
     TARGET_RULE(TFL_SLICE, NATIVE, MAPPED(""), etpu_mapped),
-    TARGET_RULE(TFL_SOFTMAX, NATIVE,
-                MAPPED("; a one-dimensional input of at most 16,000 elements"), etpu_mapped),
+    TARGET_RULE(TFL_SOFTMAX, NATIVE, MAPPED("; a one-dimensional input of at most 16,000 elements"),
+                etpu_mapped),
     TARGET_ROW(TFL_SPACE_TO_BATCH_ND, FALLBACK, CPU),
     TARGET_RULE(TFL_SPACE_TO_DEPTH, NATIVE, MAPPED(""), etpu_mapped),
     TARGET_RULE(TFL_SPLIT, NATIVE, MAPPED("; not along the batch dimension"), etpu_mapped),
@@ -750,8 +765,8 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_ROW(TFL_SQUARE, FALLBACK, CPU),
     TARGET_ROW(TFL_SQUARED_DIFFERENCE, FALLBACK, CPU),
     TARGET_RULE(TFL_SQUEEZE, NATIVE, MAPPED("; squeezing leading 1s only"), etpu_mapped),
-    TARGET_RULE(TFL_STRIDED_SLICE, NATIVE,
-                MAPPED("; all strides 1, no ellipsis or new-axis mask"), etpu_mapped),
+    TARGET_RULE(TFL_STRIDED_SLICE, NATIVE, MAPPED("; all strides 1, no ellipsis or new-axis mask"),
+                etpu_mapped),
     TARGET_RULE(TFL_SUB, NATIVE, MAPPED(""), etpu_mapped),
     TARGET_ROW(TFL_SUM, FALLBACK, CPU),
     TARGET_ROW(TFL_SVDF, FALLBACK, CPU),

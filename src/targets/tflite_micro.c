@@ -52,8 +52,8 @@
 #define U32 DT(U32)
 #define I64 DT(I64)
 #define BOOL DT(BOOL)
-#define ANY 0xffffffffu  /* type-agnostic, or not checked */
-#define SAME 0u          /* outputs: the data set */
+#define ANY 0xffffffffu /* type-agnostic, or not checked */
+#define SAME 0u         /* outputs: the data set */
 /* input slots holding data (bit i: input i) */
 #define S0 0x1u
 #define S1 0x2u
@@ -80,210 +80,216 @@ static bool strided_slice_limits(const struct check_node *c, struct check_verdic
 
 /* Builtins with a kernel: X(OP, rule name, data types, data input slots,
  * output types, op limits, why). Types are the reference kernel's. */
-#define MICRO_KERNELS(X)                                                                        \
-    X(ABS, "abs", F32 | I8 | I16, S0, SAME, NULL,                                               \
-      "AddAbs; reference kernel: float32, int8, int16 (kernels/elementwise.cc)")                \
-    X(ADD, "add", F32 | I8 | I16 | I32, S01, SAME, NULL,                                        \
-      "AddAdd; reference kernel: float32, int8, int16, int32 (kernels/add.cc)")                 \
-    X(ADD_N, "add_n", F32 | I8, SALL, SAME, NULL,                                               \
-      "AddAddN; reference kernel: float32, int8 (kernels/add_n.cc)")                            \
-    X(ARG_MAX, "arg_max", F32 | I8, S0, I32, NULL,                                              \
-      "AddArgMax; reference kernel: float32 or int8 input, int32 output "                       \
-      "(kernels/arg_min_max.cc)")                                                               \
-    X(ARG_MIN, "arg_min", F32 | I8, S0, I32, NULL,                                              \
-      "AddArgMin; reference kernel: float32 or int8 input, int32 output "                       \
-      "(kernels/arg_min_max.cc)")                                                               \
-    X(AVERAGE_POOL_2D, "average_pool_2d", F32 | I8 | I16, S0, SAME, NULL,                       \
-      "AddAveragePool2D; reference kernel: float32, int8, int16 (kernels/pooling.cc)")          \
-    X(BATCH_MATMUL, "batch_matmul", F32 | I8 | I16, S01, SAME, NULL,                            \
-      "AddBatchMatMul; reference kernel: float32, int8, int16 (kernels/batch_matmul.cc)")       \
-    X(BATCH_TO_SPACE_ND, "batch_to_space_nd", F32 | I8, S0, SAME, rank_3_4,                     \
-      "AddBatchToSpaceNd; reference kernel: float32, int8, rank 3 or 4 "                        \
-      "(kernels/batch_to_space_nd.cc)")                                                         \
-    X(BROADCAST_TO, "broadcast_to", ANY, SNONE, ANY, out_rank_le5,                              \
-      "AddBroadcastTo; the kernel copies bytes (any type), output rank <= 5 "                   \
-      "(kernels/broadcast_to.cc)")                                                              \
-    X(CAST, "cast", I8 | I16 | I32 | U32 | F32 | BOOL, S0, I8 | I16 | I32 | U32 | F32, NULL,    \
-      "AddCast; reference kernel: from int8, int16, int32, uint32, float32, bool to int8, "     \
-      "int16, int32, uint32, float32 (kernels/cast.cc)")                                        \
-    X(CEIL, "ceil", F32, S0, SAME, NULL, "AddCeil; reference kernel: float32 (kernels/ceil.cc)") \
-    X(CONCATENATION, "concatenation", F32 | I8 | I16 | I32 | I64 | BOOL, SALL, SAME,            \
-      concat_inputs,                                                                            \
-      "AddConcatenation; reference kernel: float32, int8, int16, int32, int64, bool, at most "  \
-      "10 inputs (kernels/concatenation.cc)")                                                   \
-    X(CONV_2D, "conv_2d", F32 | I8 | I16, S0, SAME, conv_weights,                               \
-      "AddConv2D; reference kernel: float32 with float32 weights, int8 with int8 or int4 "      \
-      "weights, int16 with int8 weights (kernels/conv.cc)")                                     \
-    X(COS, "cos", F32, S0, SAME, NULL, "AddCos; reference kernel: float32 (kernels/elementwise.cc)") \
-    X(CUMSUM, "cumsum", F32 | I8, S0, SAME, NULL,                                               \
-      "AddCumSum; reference kernel: float32, int8 (kernels/cumsum.cc)")                         \
-    X(DEPTHWISE_CONV_2D, "depthwise_conv_2d", F32 | I8 | I16, S0, SAME, conv_weights,           \
-      "AddDepthwiseConv2D; reference kernel: float32 with float32 weights, int8 with int8 or "  \
-      "int4 weights, int16 with int8 weights (kernels/depthwise_conv.cc)")                      \
-    X(DEPTH_TO_SPACE, "depth_to_space", F32 | I8, S0, SAME, NULL,                               \
-      "AddDepthToSpace; reference kernel: float32, int8 (kernels/depth_to_space.cc)")           \
-    X(DEQUANTIZE, "dequantize", I8 | I16 | U8, S0, F32, NULL,                                   \
-      "AddDequantize; reference kernel: int8, int16, uint8 to float32 (kernels/dequantize.cc)") \
-    X(DIV, "div", F32 | I32 | I8, S01, SAME, NULL,                                              \
-      "AddDiv; reference kernel: float32, int32, int8 (kernels/div.cc)")                        \
-    X(ELU, "elu", F32 | I8, S0, SAME, NULL, "AddElu; reference kernel: float32, int8 (kernels/elu.cc)") \
-    X(EQUAL, "equal", BOOL | F32 | I32 | I64 | I8, S01, ANY, NULL,                              \
-      "AddEqual; reference kernel: bool, float32, int32, int64, int8 inputs "                   \
-      "(kernels/comparisons.cc)")                                                               \
-    X(EXP, "exp", F32, S0, SAME, NULL, "AddExp; reference kernel: float32 (kernels/exp.cc)")    \
-    X(EXPAND_DIMS, "expand_dims", F32 | I8 | I16, S0, SAME, NULL,                               \
-      "AddExpandDims; reference kernel: float32, int8, int16 (kernels/expand_dims.cc)")         \
-    X(FILL, "fill", F32 | I32 | I8, S1, SAME, NULL,                                             \
-      "AddFill; reference kernel: a float32, int32 or int8 value (kernels/fill.cc)")            \
-    X(FLOOR, "floor", F32, S0, SAME, NULL, "AddFloor; reference kernel: float32 (kernels/floor.cc)") \
-    X(FLOOR_DIV, "floor_div", F32, S01, SAME, NULL,                                             \
-      "AddFloorDiv; reference kernel: float32 (kernels/floor_div.cc)")                          \
-    X(FLOOR_MOD, "floor_mod", F32, S01, SAME, NULL,                                             \
-      "AddFloorMod; reference kernel: float32 (kernels/floor_mod.cc)")                          \
-    X(FULLY_CONNECTED, "fully_connected", F32 | I8 | I16, S0, SAME, fc_weights,                 \
-      "AddFullyConnected; reference kernel: float32 with float32 weights, int8 with int8 or "   \
-      "int4 weights, int16 with int8 weights (kernels/fully_connected.cc)")                     \
-    X(GATHER, "gather", F32 | I8, S0, SAME, gather_indices,                                     \
-      "AddGather; reference kernel: float32, int8 data with int32 indices (kernels/gather.cc)")  \
-    X(GATHER_ND, "gather_nd", F32 | I8, S0, SAME, gather_nd_indices,                            \
-      "AddGatherNd; reference kernel: float32, int8 data with int32 indices of depth <= 5 "     \
-      "(kernels/gather_nd.cc)")                                                                 \
-    X(GREATER, "greater", F32 | I32 | I64 | I8 | I16, S01, ANY, NULL,                           \
-      "AddGreater; reference kernel: float32, int32, int64, int8, int16 inputs "                \
-      "(kernels/comparisons.cc)")                                                               \
-    X(GREATER_EQUAL, "greater_equal", F32 | I32 | I64 | I8, S01, ANY, NULL,                     \
-      "AddGreaterEqual; reference kernel: float32, int32, int64, int8 inputs "                  \
-      "(kernels/comparisons.cc)")                                                               \
-    X(HARD_SWISH, "hard_swish", F32 | I8, S0, SAME, NULL,                                       \
-      "AddHardSwish; reference kernel: float32, int8 (kernels/hard_swish.cc)")                  \
-    X(L2_NORMALIZATION, "l2_normalization", F32 | I8, S0, SAME, rank_le4,                       \
-      "AddL2Normalization; reference kernel: float32, int8, rank <= 4 (kernels/l2norm.cc)")     \
-    X(L2_POOL_2D, "l2_pool_2d", F32, S0, SAME, NULL,                                            \
-      "AddL2Pool2D; reference kernel: float32 (kernels/l2_pool_2d.cc)")                         \
-    X(LEAKY_RELU, "leaky_relu", F32 | I8 | I16, S0, SAME, NULL,                                 \
-      "AddLeakyRelu; reference kernel: float32, int8, int16 (kernels/leaky_relu.cc)")           \
-    X(LESS, "less", F32 | I32 | I64 | I8, S01, ANY, NULL,                                       \
-      "AddLess; reference kernel: float32, int32, int64, int8 inputs (kernels/comparisons.cc)")  \
-    X(LESS_EQUAL, "less_equal", F32 | I32 | I64 | I8, S01, ANY, NULL,                           \
-      "AddLessEqual; reference kernel: float32, int32, int64, int8 inputs "                     \
-      "(kernels/comparisons.cc)")                                                               \
-    X(LOG, "log", F32, S0, SAME, NULL, "AddLog; reference kernel: float32 (kernels/elementwise.cc)") \
-    X(LOGICAL_AND, "logical_and", BOOL, S01, SAME, NULL,                                        \
-      "AddLogicalAnd; reference kernel: bool (kernels/logical.cc)")                             \
-    X(LOGICAL_NOT, "logical_not", BOOL, S0, SAME, NULL,                                         \
-      "AddLogicalNot; reference kernel: bool (kernels/elementwise.cc)")                         \
-    X(LOGICAL_OR, "logical_or", BOOL, S01, SAME, NULL,                                          \
-      "AddLogicalOr; reference kernel: bool (kernels/logical.cc)")                              \
-    X(LOGISTIC, "logistic", F32 | I8 | I16, S0, SAME, NULL,                                     \
-      "AddLogistic; reference kernel: float32, int8, int16 (kernels/logistic.cc)")              \
-    X(LOG_SOFTMAX, "log_softmax", F32 | I8, S0, SAME, NULL,                                     \
-      "AddLogSoftmax; reference kernel: float32, int8 (kernels/log_softmax.cc)")                \
-    X(MAXIMUM, "maximum", F32 | I8 | I16 | I32 | I64, S01, SAME, NULL,                          \
-      "AddMaximum; reference kernel: float32, int8, int16, int32, int64 "                       \
-      "(kernels/maximum_minimum.cc)")                                                           \
-    X(MAX_POOL_2D, "max_pool_2d", F32 | I8 | I16, S0, SAME, NULL,                               \
-      "AddMaxPool2D; reference kernel: float32, int8, int16 (kernels/pooling.cc)")              \
-    X(MEAN, "mean", F32 | I8 | I16, S0, SAME, NULL,                                             \
-      "AddMean; reference kernel: float32, int8, int16 (kernels/reduce_common.cc)")             \
-    X(MINIMUM, "minimum", F32 | I8 | I16 | I32 | I64, S01, SAME, NULL,                          \
-      "AddMinimum; reference kernel: float32, int8, int16, int32, int64 "                       \
-      "(kernels/maximum_minimum.cc)")                                                           \
-    X(MIRROR_PAD, "mirror_pad", F32 | I8, S0, SAME, NULL,                                       \
-      "AddMirrorPad; reference kernel: float32, int8 (kernels/mirror_pad.cc)")                  \
-    X(MUL, "mul", F32 | I8 | I16 | I32, S01, SAME, NULL,                                        \
-      "AddMul; reference kernel: float32, int8, int16, int32 (kernels/mul.cc)")                 \
-    X(NEG, "neg", F32, S0, SAME, NULL,                                                          \
-      "AddNeg; reference kernel: float32 only (int8 is a TODO in kernels/neg.cc)")              \
-    X(NOT_EQUAL, "not_equal", BOOL | F32 | I32 | I64 | I8, S01, ANY, NULL,                      \
-      "AddNotEqual; reference kernel: bool, float32, int32, int64, int8 inputs "                \
-      "(kernels/comparisons.cc)")                                                               \
-    X(PACK, "pack", F32 | I8 | I16 | I32 | I64, SALL, SAME, NULL,                               \
-      "AddPack; reference kernel: float32, int8, int16, int32, int64 (kernels/pack.cc)")        \
-    X(PAD, "pad", F32 | I8 | I16 | I32, S0, SAME, rank_le5,                                     \
-      "AddPad; reference kernel: float32, int8, int16, int32, rank <= 5 (kernels/pad.cc)")      \
-    X(PADV2, "padv2", F32 | I8 | I16 | I32, S0 | S2, SAME, rank_le5,                            \
-      "AddPadV2; reference kernel: float32, int8, int16, int32, rank <= 5 (kernels/pad.cc)")    \
-    X(PRELU, "prelu", F32 | I8 | I16, S01, SAME, NULL,                                          \
-      "AddPrelu; reference kernel: float32, int8, int16 (kernels/prelu.cc)")                    \
-    X(QUANTIZE, "quantize", F32 | I32 | I16 | I8 | U8, S0, I8 | I16 | I32 | U8, quantize_pairs,  \
-      "AddQuantize; reference kernel: float32 to int8/int16 and requantization among int8, "    \
-      "uint8, int16, int32 (kernels/quantize_common.cc)")                                       \
-    X(REDUCE_MAX, "reduce_max", F32 | I8, S0, SAME, NULL,                                       \
-      "AddReduceMax; reference kernel: float32, int8 (kernels/reduce_common.cc)")               \
-    X(REDUCE_MIN, "reduce_min", F32 | I8, S0, SAME, NULL,                                       \
-      "AddReduceMin; reference kernel: float32, int8 (kernels/reduce_common.cc)")               \
-    X(RELU, "relu", F32 | I8 | I16, S0, SAME, NULL,                                             \
-      "AddRelu; reference kernel: float32, int8, int16 (kernels/activations.cc)")               \
-    X(RELU6, "relu6", F32 | I8 | I16, S0, SAME, NULL,                                           \
-      "AddRelu6; reference kernel: float32, int8, int16 (kernels/activations.cc)")              \
-    X(RESHAPE, "reshape", ANY, SNONE, ANY, NULL,                                                \
-      "AddReshape; the kernel moves bytes (any type) to the shape the file gives "              \
-      "(kernels/reshape_common.cc)")                                                            \
-    X(RESIZE_BILINEAR, "resize_bilinear", F32 | I8, S0, SAME, NULL,                             \
-      "AddResizeBilinear; reference kernel: float32, int8 (kernels/resize_bilinear.cc)")        \
-    X(RESIZE_NEAREST_NEIGHBOR, "resize_nearest_neighbor", F32 | I8 | I16, S0, SAME, NULL,       \
-      "AddResizeNearestNeighbor; reference kernel: float32, int8, int16 "                       \
-      "(kernels/resize_nearest_neighbor.cc)")                                                   \
-    X(REVERSE_V2, "reverse_v2", BOOL | F32 | I8 | I16 | I32 | I64 | U8, S0, SAME, NULL,         \
-      "AddReverseV2; reference kernel: bool, float32, int8, int16, int32, int64, uint8 "        \
-      "(kernels/reverse.cc)")                                                                   \
-    X(ROUND, "round", F32, S0, SAME, NULL, "AddRound; reference kernel: float32 (kernels/round.cc)") \
-    X(RSQRT, "rsqrt", F32 | I8, S0, SAME, NULL,                                                 \
-      "AddRsqrt; reference kernel: float32, int8 (Prepare's check in kernels/elementwise.cc)")  \
-    X(SELECT_V2, "select_v2", F32 | I8 | I16, S12, SAME, NULL,                                  \
-      "AddSelectV2; reference kernel: bool condition, float32, int8, int16 values "             \
-      "(kernels/select.cc)")                                                                    \
-    X(SHAPE, "shape", ANY, SNONE, I32, NULL,                                                    \
-      "AddShape; reference kernel: any input, int32 output only (kernels/shape.cc)")            \
-    X(SIN, "sin", F32, S0, SAME, NULL, "AddSin; reference kernel: float32 (kernels/elementwise.cc)") \
-    X(SLICE, "slice", F32 | I32 | I8 | I16 | BOOL, S0, SAME, rank_le5,                          \
-      "AddSlice; reference kernel: float32, int32, int8, int16, bool, rank <= 5 "               \
-      "(kernels/slice.cc)")                                                                     \
-    X(SOFTMAX, "softmax", F32 | I8 | I16, S0, F32 | I8 | I16, NULL,                             \
-      "AddSoftmax; reference kernel: float32, int8 (to int8 or int16), int16 "                  \
-      "(kernels/softmax_common.cc)")                                                            \
-    X(SPACE_TO_BATCH_ND, "space_to_batch_nd", F32 | I8, S0, SAME, rank_3_4,                     \
-      "AddSpaceToBatchNd; reference kernel: float32, int8, rank 3 or 4 "                        \
-      "(kernels/space_to_batch_nd.cc)")                                                         \
-    X(SPACE_TO_DEPTH, "space_to_depth", F32 | I8, S0, SAME, NULL,                               \
-      "AddSpaceToDepth; reference kernel: float32, int8 (kernels/space_to_depth.cc)")           \
-    X(SPLIT, "split", F32 | I8 | I16 | I32, S1, SAME, NULL,                                     \
-      "AddSplit; reference kernel: float32, int8, int16, int32 (kernels/split.cc)")             \
-    X(SPLIT_V, "split_v", F32 | I8 | I16 | I32, S0, SAME, NULL,                                 \
-      "AddSplitV; reference kernel: float32, int8, int16, int32 (kernels/split_v.cc)")          \
-    X(SQRT, "sqrt", F32, S0, SAME, NULL, "AddSqrt; reference kernel: float32 (kernels/elementwise.cc)") \
-    X(SQUARE, "square", F32, S0, SAME, NULL,                                                    \
-      "AddSquare; reference kernel: float32 (kernels/elementwise.cc)")                          \
-    X(SQUARED_DIFFERENCE, "squared_difference", F32 | I8 | I16 | I32, S01, SAME, NULL,          \
-      "AddSquaredDifference; reference kernel: float32, int8, int16, int32 "                    \
-      "(kernels/squared_difference.cc)")                                                        \
-    X(SQUEEZE, "squeeze", ANY, SNONE, ANY, NULL,                                                \
-      "AddSqueeze; the kernel moves bytes (any type but string) (kernels/squeeze.cc)")          \
-    X(STRIDED_SLICE, "strided_slice", F32 | I8 | I16 | I32 | BOOL, S0, SAME,                    \
-      strided_slice_limits,                                                                     \
-      "AddStridedSlice; reference kernel: float32, int8, int16, int32, bool, rank <= 4, "       \
-      "constant begin/end/strides (kernels/strided_slice*.cc)")                                 \
-    X(SUB, "sub", F32 | I8 | I16 | I32, S01, SAME, NULL,                                        \
-      "AddSub; reference kernel: float32, int8, int16, int32 (kernels/sub.cc)")                 \
-    X(SUM, "sum", F32 | I8 | I16, S0, SAME, NULL,                                               \
-      "AddSum; reference kernel: float32, int8, int16 (kernels/reduce_common.cc)")              \
-    X(SVDF, "svdf", F32 | I8, S0, SAME, svdf_limits,                                            \
-      "AddSvdf; reference kernel: float32 or int8 rank-2 input with weights of the same kind "  \
-      "(kernels/svdf_common.cc)")                                                               \
-    X(TANH, "tanh", F32 | I8 | I16, S0, SAME, NULL,                                             \
-      "AddTanh; reference kernel: float32, int8, int16 (kernels/tanh.cc)")                      \
-    X(TRANSPOSE, "transpose", F32 | I8 | I16, S0, SAME, rank_le5,                               \
-      "AddTranspose; reference kernel: float32, int8, int16, rank <= 5 (kernels/transpose.cc)") \
-    X(TRANSPOSE_CONV, "transpose_conv", F32 | I8 | I16, S2, SAME, tconv_weights,                \
-      "AddTransposeConv; reference kernel: float32 with float32 weights, int8 with int8, "      \
-      "int16 with int8 (kernels/transpose_conv.cc)")                                            \
-    X(UNIDIRECTIONAL_SEQUENCE_LSTM, "unidirectional_sequence_lstm", F32 | I8 | I16, S0,         \
-      F32 | I8 | I16, lstm_weights,                                                             \
-      "AddUnidirectionalSequenceLSTM; reference kernel: float32 with float32 weights, int8 or " \
-      "int16 with int8 weights (kernels/unidirectional_sequence_lstm.cc)")                      \
-    X(UNPACK, "unpack", F32 | I8 | I16 | I32, S0, SAME, NULL,                                   \
-      "AddUnpack; reference kernel: float32, int8, int16, int32 (kernels/unpack.cc)")           \
-    X(ZEROS_LIKE, "zeros_like", F32 | I8 | I32 | I64, S0, SAME, NULL,                           \
+#define MICRO_KERNELS(X)                                                                           \
+    X(ABS, "abs", F32 | I8 | I16, S0, SAME, NULL,                                                  \
+      "AddAbs; reference kernel: float32, int8, int16 (kernels/elementwise.cc)")                   \
+    X(ADD, "add", F32 | I8 | I16 | I32, S01, SAME, NULL,                                           \
+      "AddAdd; reference kernel: float32, int8, int16, int32 (kernels/add.cc)")                    \
+    X(ADD_N, "add_n", F32 | I8, SALL, SAME, NULL,                                                  \
+      "AddAddN; reference kernel: float32, int8 (kernels/add_n.cc)")                               \
+    X(ARG_MAX, "arg_max", F32 | I8, S0, I32, NULL,                                                 \
+      "AddArgMax; reference kernel: float32 or int8 input, int32 output "                          \
+      "(kernels/arg_min_max.cc)")                                                                  \
+    X(ARG_MIN, "arg_min", F32 | I8, S0, I32, NULL,                                                 \
+      "AddArgMin; reference kernel: float32 or int8 input, int32 output "                          \
+      "(kernels/arg_min_max.cc)")                                                                  \
+    X(AVERAGE_POOL_2D, "average_pool_2d", F32 | I8 | I16, S0, SAME, NULL,                          \
+      "AddAveragePool2D; reference kernel: float32, int8, int16 (kernels/pooling.cc)")             \
+    X(BATCH_MATMUL, "batch_matmul", F32 | I8 | I16, S01, SAME, NULL,                               \
+      "AddBatchMatMul; reference kernel: float32, int8, int16 (kernels/batch_matmul.cc)")          \
+    X(BATCH_TO_SPACE_ND, "batch_to_space_nd", F32 | I8, S0, SAME, rank_3_4,                        \
+      "AddBatchToSpaceNd; reference kernel: float32, int8, rank 3 or 4 "                           \
+      "(kernels/batch_to_space_nd.cc)")                                                            \
+    X(BROADCAST_TO, "broadcast_to", ANY, SNONE, ANY, out_rank_le5,                                 \
+      "AddBroadcastTo; the kernel copies bytes (any type), output rank <= 5 "                      \
+      "(kernels/broadcast_to.cc)")                                                                 \
+    X(CAST, "cast", I8 | I16 | I32 | U32 | F32 | BOOL, S0, I8 | I16 | I32 | U32 | F32, NULL,       \
+      "AddCast; reference kernel: from int8, int16, int32, uint32, float32, bool to int8, "        \
+      "int16, int32, uint32, float32 (kernels/cast.cc)")                                           \
+    X(CEIL, "ceil", F32, S0, SAME, NULL, "AddCeil; reference kernel: float32 (kernels/ceil.cc)")   \
+    X(CONCATENATION, "concatenation", F32 | I8 | I16 | I32 | I64 | BOOL, SALL, SAME,               \
+      concat_inputs,                                                                               \
+      "AddConcatenation; reference kernel: float32, int8, int16, int32, int64, bool, at most "     \
+      "10 inputs (kernels/concatenation.cc)")                                                      \
+    X(CONV_2D, "conv_2d", F32 | I8 | I16, S0, SAME, conv_weights,                                  \
+      "AddConv2D; reference kernel: float32 with float32 weights, int8 with int8 or int4 "         \
+      "weights, int16 with int8 weights (kernels/conv.cc)")                                        \
+    X(COS, "cos", F32, S0, SAME, NULL,                                                             \
+      "AddCos; reference kernel: float32 (kernels/elementwise.cc)")                                \
+    X(CUMSUM, "cumsum", F32 | I8, S0, SAME, NULL,                                                  \
+      "AddCumSum; reference kernel: float32, int8 (kernels/cumsum.cc)")                            \
+    X(DEPTHWISE_CONV_2D, "depthwise_conv_2d", F32 | I8 | I16, S0, SAME, conv_weights,              \
+      "AddDepthwiseConv2D; reference kernel: float32 with float32 weights, int8 with int8 or "     \
+      "int4 weights, int16 with int8 weights (kernels/depthwise_conv.cc)")                         \
+    X(DEPTH_TO_SPACE, "depth_to_space", F32 | I8, S0, SAME, NULL,                                  \
+      "AddDepthToSpace; reference kernel: float32, int8 (kernels/depth_to_space.cc)")              \
+    X(DEQUANTIZE, "dequantize", I8 | I16 | U8, S0, F32, NULL,                                      \
+      "AddDequantize; reference kernel: int8, int16, uint8 to float32 (kernels/dequantize.cc)")    \
+    X(DIV, "div", F32 | I32 | I8, S01, SAME, NULL,                                                 \
+      "AddDiv; reference kernel: float32, int32, int8 (kernels/div.cc)")                           \
+    X(ELU, "elu", F32 | I8, S0, SAME, NULL,                                                        \
+      "AddElu; reference kernel: float32, int8 (kernels/elu.cc)")                                  \
+    X(EQUAL, "equal", BOOL | F32 | I32 | I64 | I8, S01, ANY, NULL,                                 \
+      "AddEqual; reference kernel: bool, float32, int32, int64, int8 inputs "                      \
+      "(kernels/comparisons.cc)")                                                                  \
+    X(EXP, "exp", F32, S0, SAME, NULL, "AddExp; reference kernel: float32 (kernels/exp.cc)")       \
+    X(EXPAND_DIMS, "expand_dims", F32 | I8 | I16, S0, SAME, NULL,                                  \
+      "AddExpandDims; reference kernel: float32, int8, int16 (kernels/expand_dims.cc)")            \
+    X(FILL, "fill", F32 | I32 | I8, S1, SAME, NULL,                                                \
+      "AddFill; reference kernel: a float32, int32 or int8 value (kernels/fill.cc)")               \
+    X(FLOOR, "floor", F32, S0, SAME, NULL,                                                         \
+      "AddFloor; reference kernel: float32 (kernels/floor.cc)")                                    \
+    X(FLOOR_DIV, "floor_div", F32, S01, SAME, NULL,                                                \
+      "AddFloorDiv; reference kernel: float32 (kernels/floor_div.cc)")                             \
+    X(FLOOR_MOD, "floor_mod", F32, S01, SAME, NULL,                                                \
+      "AddFloorMod; reference kernel: float32 (kernels/floor_mod.cc)")                             \
+    X(FULLY_CONNECTED, "fully_connected", F32 | I8 | I16, S0, SAME, fc_weights,                    \
+      "AddFullyConnected; reference kernel: float32 with float32 weights, int8 with int8 or "      \
+      "int4 weights, int16 with int8 weights (kernels/fully_connected.cc)")                        \
+    X(GATHER, "gather", F32 | I8, S0, SAME, gather_indices,                                        \
+      "AddGather; reference kernel: float32, int8 data with int32 indices (kernels/gather.cc)")    \
+    X(GATHER_ND, "gather_nd", F32 | I8, S0, SAME, gather_nd_indices,                               \
+      "AddGatherNd; reference kernel: float32, int8 data with int32 indices of depth <= 5 "        \
+      "(kernels/gather_nd.cc)")                                                                    \
+    X(GREATER, "greater", F32 | I32 | I64 | I8 | I16, S01, ANY, NULL,                              \
+      "AddGreater; reference kernel: float32, int32, int64, int8, int16 inputs "                   \
+      "(kernels/comparisons.cc)")                                                                  \
+    X(GREATER_EQUAL, "greater_equal", F32 | I32 | I64 | I8, S01, ANY, NULL,                        \
+      "AddGreaterEqual; reference kernel: float32, int32, int64, int8 inputs "                     \
+      "(kernels/comparisons.cc)")                                                                  \
+    X(HARD_SWISH, "hard_swish", F32 | I8, S0, SAME, NULL,                                          \
+      "AddHardSwish; reference kernel: float32, int8 (kernels/hard_swish.cc)")                     \
+    X(L2_NORMALIZATION, "l2_normalization", F32 | I8, S0, SAME, rank_le4,                          \
+      "AddL2Normalization; reference kernel: float32, int8, rank <= 4 (kernels/l2norm.cc)")        \
+    X(L2_POOL_2D, "l2_pool_2d", F32, S0, SAME, NULL,                                               \
+      "AddL2Pool2D; reference kernel: float32 (kernels/l2_pool_2d.cc)")                            \
+    X(LEAKY_RELU, "leaky_relu", F32 | I8 | I16, S0, SAME, NULL,                                    \
+      "AddLeakyRelu; reference kernel: float32, int8, int16 (kernels/leaky_relu.cc)")              \
+    X(LESS, "less", F32 | I32 | I64 | I8, S01, ANY, NULL,                                          \
+      "AddLess; reference kernel: float32, int32, int64, int8 inputs (kernels/comparisons.cc)")    \
+    X(LESS_EQUAL, "less_equal", F32 | I32 | I64 | I8, S01, ANY, NULL,                              \
+      "AddLessEqual; reference kernel: float32, int32, int64, int8 inputs "                        \
+      "(kernels/comparisons.cc)")                                                                  \
+    X(LOG, "log", F32, S0, SAME, NULL,                                                             \
+      "AddLog; reference kernel: float32 (kernels/elementwise.cc)")                                \
+    X(LOGICAL_AND, "logical_and", BOOL, S01, SAME, NULL,                                           \
+      "AddLogicalAnd; reference kernel: bool (kernels/logical.cc)")                                \
+    X(LOGICAL_NOT, "logical_not", BOOL, S0, SAME, NULL,                                            \
+      "AddLogicalNot; reference kernel: bool (kernels/elementwise.cc)")                            \
+    X(LOGICAL_OR, "logical_or", BOOL, S01, SAME, NULL,                                             \
+      "AddLogicalOr; reference kernel: bool (kernels/logical.cc)")                                 \
+    X(LOGISTIC, "logistic", F32 | I8 | I16, S0, SAME, NULL,                                        \
+      "AddLogistic; reference kernel: float32, int8, int16 (kernels/logistic.cc)")                 \
+    X(LOG_SOFTMAX, "log_softmax", F32 | I8, S0, SAME, NULL,                                        \
+      "AddLogSoftmax; reference kernel: float32, int8 (kernels/log_softmax.cc)")                   \
+    X(MAXIMUM, "maximum", F32 | I8 | I16 | I32 | I64, S01, SAME, NULL,                             \
+      "AddMaximum; reference kernel: float32, int8, int16, int32, int64 "                          \
+      "(kernels/maximum_minimum.cc)")                                                              \
+    X(MAX_POOL_2D, "max_pool_2d", F32 | I8 | I16, S0, SAME, NULL,                                  \
+      "AddMaxPool2D; reference kernel: float32, int8, int16 (kernels/pooling.cc)")                 \
+    X(MEAN, "mean", F32 | I8 | I16, S0, SAME, NULL,                                                \
+      "AddMean; reference kernel: float32, int8, int16 (kernels/reduce_common.cc)")                \
+    X(MINIMUM, "minimum", F32 | I8 | I16 | I32 | I64, S01, SAME, NULL,                             \
+      "AddMinimum; reference kernel: float32, int8, int16, int32, int64 "                          \
+      "(kernels/maximum_minimum.cc)")                                                              \
+    X(MIRROR_PAD, "mirror_pad", F32 | I8, S0, SAME, NULL,                                          \
+      "AddMirrorPad; reference kernel: float32, int8 (kernels/mirror_pad.cc)")                     \
+    X(MUL, "mul", F32 | I8 | I16 | I32, S01, SAME, NULL,                                           \
+      "AddMul; reference kernel: float32, int8, int16, int32 (kernels/mul.cc)")                    \
+    X(NEG, "neg", F32, S0, SAME, NULL,                                                             \
+      "AddNeg; reference kernel: float32 only (int8 is a TODO in kernels/neg.cc)")                 \
+    X(NOT_EQUAL, "not_equal", BOOL | F32 | I32 | I64 | I8, S01, ANY, NULL,                         \
+      "AddNotEqual; reference kernel: bool, float32, int32, int64, int8 inputs "                   \
+      "(kernels/comparisons.cc)")                                                                  \
+    X(PACK, "pack", F32 | I8 | I16 | I32 | I64, SALL, SAME, NULL,                                  \
+      "AddPack; reference kernel: float32, int8, int16, int32, int64 (kernels/pack.cc)")           \
+    X(PAD, "pad", F32 | I8 | I16 | I32, S0, SAME, rank_le5,                                        \
+      "AddPad; reference kernel: float32, int8, int16, int32, rank <= 5 (kernels/pad.cc)")         \
+    X(PADV2, "padv2", F32 | I8 | I16 | I32, S0 | S2, SAME, rank_le5,                               \
+      "AddPadV2; reference kernel: float32, int8, int16, int32, rank <= 5 (kernels/pad.cc)")       \
+    X(PRELU, "prelu", F32 | I8 | I16, S01, SAME, NULL,                                             \
+      "AddPrelu; reference kernel: float32, int8, int16 (kernels/prelu.cc)")                       \
+    X(QUANTIZE, "quantize", F32 | I32 | I16 | I8 | U8, S0, I8 | I16 | I32 | U8, quantize_pairs,    \
+      "AddQuantize; reference kernel: float32 to int8/int16 and requantization among int8, "       \
+      "uint8, int16, int32 (kernels/quantize_common.cc)")                                          \
+    X(REDUCE_MAX, "reduce_max", F32 | I8, S0, SAME, NULL,                                          \
+      "AddReduceMax; reference kernel: float32, int8 (kernels/reduce_common.cc)")                  \
+    X(REDUCE_MIN, "reduce_min", F32 | I8, S0, SAME, NULL,                                          \
+      "AddReduceMin; reference kernel: float32, int8 (kernels/reduce_common.cc)")                  \
+    X(RELU, "relu", F32 | I8 | I16, S0, SAME, NULL,                                                \
+      "AddRelu; reference kernel: float32, int8, int16 (kernels/activations.cc)")                  \
+    X(RELU6, "relu6", F32 | I8 | I16, S0, SAME, NULL,                                              \
+      "AddRelu6; reference kernel: float32, int8, int16 (kernels/activations.cc)")                 \
+    X(RESHAPE, "reshape", ANY, SNONE, ANY, NULL,                                                   \
+      "AddReshape; the kernel moves bytes (any type) to the shape the file gives "                 \
+      "(kernels/reshape_common.cc)")                                                               \
+    X(RESIZE_BILINEAR, "resize_bilinear", F32 | I8, S0, SAME, NULL,                                \
+      "AddResizeBilinear; reference kernel: float32, int8 (kernels/resize_bilinear.cc)")           \
+    X(RESIZE_NEAREST_NEIGHBOR, "resize_nearest_neighbor", F32 | I8 | I16, S0, SAME, NULL,          \
+      "AddResizeNearestNeighbor; reference kernel: float32, int8, int16 "                          \
+      "(kernels/resize_nearest_neighbor.cc)")                                                      \
+    X(REVERSE_V2, "reverse_v2", BOOL | F32 | I8 | I16 | I32 | I64 | U8, S0, SAME, NULL,            \
+      "AddReverseV2; reference kernel: bool, float32, int8, int16, int32, int64, uint8 "           \
+      "(kernels/reverse.cc)")                                                                      \
+    X(ROUND, "round", F32, S0, SAME, NULL,                                                         \
+      "AddRound; reference kernel: float32 (kernels/round.cc)")                                    \
+    X(RSQRT, "rsqrt", F32 | I8, S0, SAME, NULL,                                                    \
+      "AddRsqrt; reference kernel: float32, int8 (Prepare's check in kernels/elementwise.cc)")     \
+    X(SELECT_V2, "select_v2", F32 | I8 | I16, S12, SAME, NULL,                                     \
+      "AddSelectV2; reference kernel: bool condition, float32, int8, int16 values "                \
+      "(kernels/select.cc)")                                                                       \
+    X(SHAPE, "shape", ANY, SNONE, I32, NULL,                                                       \
+      "AddShape; reference kernel: any input, int32 output only (kernels/shape.cc)")               \
+    X(SIN, "sin", F32, S0, SAME, NULL,                                                             \
+      "AddSin; reference kernel: float32 (kernels/elementwise.cc)")                                \
+    X(SLICE, "slice", F32 | I32 | I8 | I16 | BOOL, S0, SAME, rank_le5,                             \
+      "AddSlice; reference kernel: float32, int32, int8, int16, bool, rank <= 5 "                  \
+      "(kernels/slice.cc)")                                                                        \
+    X(SOFTMAX, "softmax", F32 | I8 | I16, S0, F32 | I8 | I16, NULL,                                \
+      "AddSoftmax; reference kernel: float32, int8 (to int8 or int16), int16 "                     \
+      "(kernels/softmax_common.cc)")                                                               \
+    X(SPACE_TO_BATCH_ND, "space_to_batch_nd", F32 | I8, S0, SAME, rank_3_4,                        \
+      "AddSpaceToBatchNd; reference kernel: float32, int8, rank 3 or 4 "                           \
+      "(kernels/space_to_batch_nd.cc)")                                                            \
+    X(SPACE_TO_DEPTH, "space_to_depth", F32 | I8, S0, SAME, NULL,                                  \
+      "AddSpaceToDepth; reference kernel: float32, int8 (kernels/space_to_depth.cc)")              \
+    X(SPLIT, "split", F32 | I8 | I16 | I32, S1, SAME, NULL,                                        \
+      "AddSplit; reference kernel: float32, int8, int16, int32 (kernels/split.cc)")                \
+    X(SPLIT_V, "split_v", F32 | I8 | I16 | I32, S0, SAME, NULL,                                    \
+      "AddSplitV; reference kernel: float32, int8, int16, int32 (kernels/split_v.cc)")             \
+    X(SQRT, "sqrt", F32, S0, SAME, NULL,                                                           \
+      "AddSqrt; reference kernel: float32 (kernels/elementwise.cc)")                               \
+    X(SQUARE, "square", F32, S0, SAME, NULL,                                                       \
+      "AddSquare; reference kernel: float32 (kernels/elementwise.cc)")                             \
+    X(SQUARED_DIFFERENCE, "squared_difference", F32 | I8 | I16 | I32, S01, SAME, NULL,             \
+      "AddSquaredDifference; reference kernel: float32, int8, int16, int32 "                       \
+      "(kernels/squared_difference.cc)")                                                           \
+    X(SQUEEZE, "squeeze", ANY, SNONE, ANY, NULL,                                                   \
+      "AddSqueeze; the kernel moves bytes (any type but string) (kernels/squeeze.cc)")             \
+    X(STRIDED_SLICE, "strided_slice", F32 | I8 | I16 | I32 | BOOL, S0, SAME, strided_slice_limits, \
+      "AddStridedSlice; reference kernel: float32, int8, int16, int32, bool, rank <= 4, "          \
+      "constant begin/end/strides (kernels/strided_slice*.cc)")                                    \
+    X(SUB, "sub", F32 | I8 | I16 | I32, S01, SAME, NULL,                                           \
+      "AddSub; reference kernel: float32, int8, int16, int32 (kernels/sub.cc)")                    \
+    X(SUM, "sum", F32 | I8 | I16, S0, SAME, NULL,                                                  \
+      "AddSum; reference kernel: float32, int8, int16 (kernels/reduce_common.cc)")                 \
+    X(SVDF, "svdf", F32 | I8, S0, SAME, svdf_limits,                                               \
+      "AddSvdf; reference kernel: float32 or int8 rank-2 input with weights of the same kind "     \
+      "(kernels/svdf_common.cc)")                                                                  \
+    X(TANH, "tanh", F32 | I8 | I16, S0, SAME, NULL,                                                \
+      "AddTanh; reference kernel: float32, int8, int16 (kernels/tanh.cc)")                         \
+    X(TRANSPOSE, "transpose", F32 | I8 | I16, S0, SAME, rank_le5,                                  \
+      "AddTranspose; reference kernel: float32, int8, int16, rank <= 5 (kernels/transpose.cc)")    \
+    X(TRANSPOSE_CONV, "transpose_conv", F32 | I8 | I16, S2, SAME, tconv_weights,                   \
+      "AddTransposeConv; reference kernel: float32 with float32 weights, int8 with int8, "         \
+      "int16 with int8 (kernels/transpose_conv.cc)")                                               \
+    X(UNIDIRECTIONAL_SEQUENCE_LSTM, "unidirectional_sequence_lstm", F32 | I8 | I16, S0,            \
+      F32 | I8 | I16, lstm_weights,                                                                \
+      "AddUnidirectionalSequenceLSTM; reference kernel: float32 with float32 weights, int8 or "    \
+      "int16 with int8 weights (kernels/unidirectional_sequence_lstm.cc)")                         \
+    X(UNPACK, "unpack", F32 | I8 | I16 | I32, S0, SAME, NULL,                                      \
+      "AddUnpack; reference kernel: float32, int8, int16, int32 (kernels/unpack.cc)")              \
+    X(ZEROS_LIKE, "zeros_like", F32 | I8 | I32 | I64, S0, SAME, NULL,                              \
       "AddZerosLike; reference kernel: float32, int8, int32, int64 (kernels/zeros_like.cc)")
 
 struct micro_kernel {
@@ -296,9 +302,9 @@ struct micro_kernel {
     check_rule_fn limit;   /* the op's own limits, after the types */
 };
 
-#define SPEC(OP, ID, DATA, SLOTS, OUT, LIMIT, WHY)                                              \
-    [IR_OP_TFL_##OP] = {"tflite-micro." ID ".dtype", "tflite-micro." ID ".rank", #OP, DATA,     \
-                        SLOTS, OUT, LIMIT},
+#define SPEC(OP, ID, DATA, SLOTS, OUT, LIMIT, WHY)                                                 \
+    [IR_OP_TFL_##OP] = {                                                                           \
+        "tflite-micro." ID ".dtype", "tflite-micro." ID ".rank", #OP, DATA, SLOTS, OUT, LIMIT},
 static const struct micro_kernel kernels[IR_OP_COUNT] = {MICRO_KERNELS(SPEC)};
 #undef SPEC
 
@@ -320,7 +326,10 @@ static const char *types_text(uint32_t mask, char *buf, int cap)
     return buf;
 }
 
-static const char *tname(const struct ir_tensor *t) { return t && t->name ? t->name : "?"; }
+static const char *tname(const struct ir_tensor *t)
+{
+    return t && t->name ? t->name : "?";
+}
 
 static bool is_graph_input(const struct ir_tensor *t)
 {
@@ -374,8 +383,8 @@ static bool micro_model(const struct check_node *c, struct check_verdict *v)
 
 /* ---- the shared rule of every builtin with a kernel ---- */
 
-static bool bad_type(struct check_verdict *v, const struct micro_kernel *k, const char *what,
-                     int i, const struct ir_tensor *t, uint32_t allowed)
+static bool bad_type(struct check_verdict *v, const struct micro_kernel *k, const char *what, int i,
+                     const struct ir_tensor *t, uint32_t allowed)
 {
     char ty[160];
     return check_set(v, CHECK_UNSUPPORTED, k->rule,
@@ -418,8 +427,8 @@ static bool rank_within(const struct check_node *c, struct check_verdict *v,
                          "%s '%s' has rank %d %s; TFLM's %s kernel takes rank %d to %d", what,
                          tname(t), r, rule_shape(t, sh, sizeof sh), k->name, lo, hi);
     return check_set(v, CHECK_UNSUPPORTED, k->rank_rule,
-                     "%s '%s' has rank %d %s; TFLM's %s kernel takes rank <= %d", what, tname(t),
-                     r, rule_shape(t, sh, sizeof sh), k->name, hi);
+                     "%s '%s' has rank %d %s; TFLM's %s kernel takes rank <= %d", what, tname(t), r,
+                     rule_shape(t, sh, sizeof sh), k->name, hi);
 }
 
 static bool rank_le4(const struct check_node *c, struct check_verdict *v)
@@ -479,9 +488,9 @@ static bool weights_pair(const struct check_node *c, struct check_verdict *v, co
 static bool conv_weights(const struct check_node *c, struct check_verdict *v)
 {
     bool dw = c->n->op == IR_OP_TFL_DEPTHWISE_CONV_2D;
-    return weights_pair(c, v, dw ? "tflite-micro.depthwise_conv_2d.weights"
-                                 : "tflite-micro.conv_2d.weights",
-                        dw ? "DEPTHWISE_CONV_2D" : "CONV_2D", 0, 1, true);
+    return weights_pair(
+        c, v, dw ? "tflite-micro.depthwise_conv_2d.weights" : "tflite-micro.conv_2d.weights",
+        dw ? "DEPTHWISE_CONV_2D" : "CONV_2D", 0, 1, true);
 }
 
 static bool fc_weights(const struct check_node *c, struct check_verdict *v)
@@ -493,8 +502,7 @@ static bool fc_weights(const struct check_node *c, struct check_verdict *v)
 static bool tconv_weights(const struct check_node *c, struct check_verdict *v)
 {
     /* inputs: output_shape, weights, input, bias */
-    return weights_pair(c, v, "tflite-micro.transpose_conv.weights", "TRANSPOSE_CONV", 2, 1,
-                        false);
+    return weights_pair(c, v, "tflite-micro.transpose_conv.weights", "TRANSPOSE_CONV", 2, 1, false);
 }
 
 static bool lstm_weights(const struct check_node *c, struct check_verdict *v)
@@ -583,17 +591,29 @@ static bool strided_slice_limits(const struct check_node *c, struct check_verdic
 
 /* The signal library's kernels (the TFLM audio front end). */
 static const char *const signal_ops[] = {
-    "SignalDelay",     "SignalEnergy",     "SignalFftAutoScale",
-    "SignalFilterBank", "SignalFilterBankLog", "SignalFilterBankSquareRoot",
-    "SignalFilterBankSpectralSubtraction", "SignalFramer", "SignalIrfft",
-    "SignalOverlapAdd", "SignalPCAN",       "SignalRfft",
-    "SignalStacker",   "SignalWindow",
+    "SignalDelay",
+    "SignalEnergy",
+    "SignalFftAutoScale",
+    "SignalFilterBank",
+    "SignalFilterBankLog",
+    "SignalFilterBankSquareRoot",
+    "SignalFilterBankSpectralSubtraction",
+    "SignalFramer",
+    "SignalIrfft",
+    "SignalOverlapAdd",
+    "SignalPCAN",
+    "SignalRfft",
+    "SignalStacker",
+    "SignalWindow",
 };
 
 /* Builtins ferry holds opaquely that TFLM has an Add* method for. */
 static const char *const opaque_builtins[] = {
-    "ASSIGN_VARIABLE", "BROADCAST_ARGS", "CALL_ONCE", "DYNAMIC_UPDATE_SLICE",
-    "EMBEDDING_LOOKUP", "IF", "READ_VARIABLE", "REDUCE_ALL", "VAR_HANDLE", "WHILE",
+    "ASSIGN_VARIABLE",  "BROADCAST_ARGS",
+    "CALL_ONCE",        "DYNAMIC_UPDATE_SLICE",
+    "EMBEDDING_LOOKUP", "IF",
+    "READ_VARIABLE",    "REDUCE_ALL",
+    "VAR_HANDLE",       "WHILE",
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -673,8 +693,7 @@ static bool micro_opaque(const struct check_node *c, struct check_verdict *v)
     if (!strncmp(op, "CUSTOM:", 7)) return opaque_custom(c, op + 7, v);
     if (in_list(op, opaque_builtins, sizeof opaque_builtins / sizeof opaque_builtins[0]))
         return check_set(v, CHECK_NATIVE, "tflite-micro.builtin.kernel",
-                         "builtin %s: TFLM has a kernel for it (micro_mutable_op_resolver.h)",
-                         op);
+                         "builtin %s: TFLM has a kernel for it (micro_mutable_op_resolver.h)", op);
     return check_set(v, CHECK_UNSUPPORTED, "tflite-micro.builtin.no_kernel",
                      "builtin %s: TFLM has no kernel for it (no Add* method in "
                      "micro_mutable_op_resolver.h); init fails with \"Didn't find op for builtin "
@@ -684,10 +703,12 @@ static bool micro_opaque(const struct check_node *c, struct check_verdict *v)
 
 /* ---- the table ---- */
 
-#define NO_KERNEL "TFLM has no kernel for this builtin (no Add* method in micro_mutable_op_resolver.h): " \
-                  "the interpreter fails at init (\"Didn't find op for builtin opcode\")"
+#define NO_KERNEL                                                                                  \
+    "TFLM has no kernel for this builtin (no Add* method in micro_mutable_op_resolver.h): the "    \
+    "interpreter fails at init (\"Didn't find op for builtin opcode\")"
 
 #define ROW(OP, ID, DATA, SLOTS, OUT, LIMIT, WHY) TARGET_RULE(TFL_##OP, NATIVE, WHY, micro_kernel),
+/* clang-format off */
 static const struct target_row rows[IR_OP_COUNT] = {
     IR_OP_LIST_ONNX(TARGET_ROW_VIA_CONVERTER)
     MICRO_KERNELS(ROW)
@@ -716,6 +737,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
                 "the Ethos-U build) or the builtin's name",
                 micro_opaque),
 };
+/* clang-format on */
 #undef ROW
 _Static_assert(sizeof rows / sizeof rows[0] == IR_OP_COUNT, "one row per IR op");
 
