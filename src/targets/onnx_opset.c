@@ -3230,7 +3230,7 @@ static void step_add_down(const struct check_node *c, const struct step *s, cons
     while (next_item(&p, item, sizeof item)) {
         const char *used = NULL; /* what the node uses, for the message */
         bool drop_only = false;  /* the old behaviour: only the attribute must go */
-        bool computed = false; /* an input computed at run time: no rewrite */
+        bool computed = false;   /* an input computed at run time: no rewrite */
         if (item[0] == '#') {
             int k = atoi(item + 1);
             if (rule_input(c->n, k)) {
@@ -3487,9 +3487,9 @@ static void hook_bn14(const struct check_node *c, const struct step *s, const st
         return;
     }
     found(f, CHECK_UNSUPPORTED, "onnx-opset.batchnorm-training",
-          "%d outputs, training_mode=%lld: the training outputs of %s-%d are not those of %s-%d "
-          "(running_mean/running_var from 14)",
-          outs, (long long)training, mv->op, mv->up ? 9 : s->v, mv->op, mv->up ? s->v : mv->vn);
+          "%d outputs, training_mode=%lld: the training form changes at %s-%d (running_mean and "
+          "running_var replace mean, var, saved_mean, saved_var)",
+          outs, (long long)training, mv->op, s->v);
 }
 
 static void hook_qaxis(const struct check_node *c, const struct step *s, const struct move *mv,
@@ -3617,6 +3617,14 @@ static void hook_resize11(const struct check_node *c, const struct step *s, cons
               "coordinate_transformation_mode %s: Resize-10 samples only as Upsample "
               "(asymmetric)",
               ctm);
+        return;
+    }
+    char nm[32];
+    rule_attr_string(c->n, "nearest_mode", nm, sizeof nm);
+    if (!strcmp(mode, "nearest") && strcmp(nm, "floor")) {
+        found(f, CHECK_UNSUPPORTED, "onnx-opset.resize-rounding",
+              "nearest_mode %s: Resize-10 picks the nearest pixel as Upsample (floor)",
+              nm[0] ? nm : "round_prefer_floor");
         return;
     }
     if (!rule_input(c->n, 2) && rule_input(c->n, 3) &&
@@ -4078,7 +4086,10 @@ static bool opset_rule(const struct check_node *c, struct check_verdict *v)
     }
     if (im == in)
         return check_set(v, CHECK_NATIVE, "onnx-opset.same-version",
-                         "%s-%d is the same at opset %lld and %lld", op, sn->v, M, N);
+                         "%s-%d is the same at opset %lld and %lld%s", op, sn->v, M, N,
+                         M > OPSET_MAX || N > OPSET_MAX
+                             ? " (ferry's table ends at opset 28: later changes are unknown)"
+                             : "");
 
     /* walk the versions between the two, keeping the worst finding */
     struct move mv = {op, sn->v, in > im};
@@ -4115,6 +4126,11 @@ static bool opset_rule(const struct check_node *c, struct check_verdict *v)
     snprintf(head, sizeof head, "%s-%d (opset %lld) -> %s-%d (opset %lld)", op, h->s[im].v, M, op,
              sn->v, N);
     if (worst.st == CHECK_NATIVE) {
+        if (!notes[0]) /* only a deprecation lies between: the model is past it */
+            return check_set(v, CHECK_NATIVE, "onnx-opset.version",
+                             "%s: the model uses %s past its deprecation at %d; at opset %lld it "
+                             "is %s-%d again",
+                             head, op, h->s[im].v, N, op, sn->v);
         if (types_only)
             return check_set(v, CHECK_NATIVE, "onnx-opset.types",
                              "%s: %s types (%s); the node's meaning is unchanged", head,
@@ -4451,8 +4467,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
                 "consumed_inputs attribute",
                 opset_rule),
     TARGET_RULE(
-        IS_INF,
-        NATIVE,
+        IS_INF, NATIVE,
         "IsInf versions 10, 20 (ONNX Changelog); later versions change only types or wording",
         opset_rule),
     TARGET_RULE(
@@ -4665,8 +4680,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
                 "(default 0: a 0 copies the input dim, as before)",
                 opset_rule),
     TARGET_RULE(
-        RESIZE,
-        NATIVE,
+        RESIZE, NATIVE,
         "Resize versions 10, 11, 13, 18, 19 (ONNX Changelog); 11: adds roi and sizes inputs, "
         "coordinate_transformation_mode (default half_pixel), cubic mode, nearest_mode; 13: roi "
         "and scales become optional; tf_half_pixel_for_nn is removed; 18: adds antialias, axes and "

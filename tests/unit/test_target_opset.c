@@ -728,3 +728,108 @@ TEST(opset_real_transformer_every_node_answered)
     T_CHECK(ln == 5, "%d LayerNormalization nodes decomposed at 13", ln);
     ir_model_free(m);
 }
+
+/* Attributes added with a default that keeps the old meaning: a node using
+ * another value cannot go below the version that added it, unless a rewrite
+ * exists (Changelog: ArgMax-12 select_last_index, DepthToSpace-11 mode CRD,
+ * Shape-15 start/end, RoiAlign-16 coordinate_transformation_mode whose default
+ * half_pixel is not RoiAlign-10's mapping output_half_pixel). */
+TEST(opset_new_attributes_going_down)
+{
+    static const int64_t d2[1] = {2}, d1x12x2x2[4] = {1, 12, 2, 2}, d1x3x4x4[4] = {1, 3, 4, 4};
+    struct ob b;
+    ob_init(&b, 13);
+    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 2, d2x3);
+    struct ir_tensor *y = ob_tensor(&b, "y", IR_I64, 1, d2);
+    struct ir_node *n = ob_node(&b, IR_OP_ARG_MAX, "", 1, INS(x), 1, INS(y));
+    ob_int(&b, n, "select_last_index", 1);
+    struct check_verdict v = to_opset(&b, n, 11);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "select_last_index=1") &&
+                has(v.detail, "ArgMax-11") && has(v.detail, "ArgMax-12"),
+            "ArgMax: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+
+    ob_init(&b, 13);
+    x = ob_tensor(&b, "x", IR_F32, 4, d1x12x2x2);
+    y = ob_tensor(&b, "y", IR_F32, 4, d1x3x4x4);
+    n = ob_node(&b, IR_OP_DEPTH_TO_SPACE, "", 1, INS(x), 1, INS(y));
+    ob_int(&b, n, "blocksize", 2);
+    ob_str(&b, n, "mode", "CRD");
+    v = to_opset(&b, n, 10);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Reshape, Transpose, Reshape") &&
+                has(v.detail, "mode=CRD"),
+            "DepthToSpace CRD: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+
+    ob_init(&b, 10);
+    n = unary(&b, IR_OP_ROI_ALIGN, IR_F32, 2, d2x3);
+    v = to_opset(&b, n, 16);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "output_half_pixel"),
+            "RoiAlign 10 -> 16: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+    ob_init(&b, 16);
+    n = unary(&b, IR_OP_ROI_ALIGN, IR_F32, 2, d2x3);
+    v = to_opset(&b, n, 10);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "=half_pixel"),
+            "RoiAlign 16 -> 10, default half_pixel: %s %s", check_status_name(v.status), v.detail);
+    ob_str(&b, n, "coordinate_transformation_mode", "output_half_pixel");
+    v = to_opset(&b, n, 10);
+    T_CHECK(v.status == CHECK_SUBSTITUTED, "RoiAlign 16 -> 10, output_half_pixel: %s %s",
+            check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+}
+
+/* QuantizeLinear/DequantizeLinear-13 add per-axis scales: a per-axis node
+ * cannot go below 13; a per-tensor one can. */
+TEST(opset_dequantize_per_axis_needs_13)
+{
+    static const int64_t d4[1] = {4}, d4x3[2] = {4, 3};
+    struct ob b;
+    ob_init(&b, 13);
+    struct ir_tensor *x = ob_tensor(&b, "x", IR_I8, 2, d4x3);
+    struct ir_tensor *sc = ob_tensor(&b, "scale", IR_F32, 1, d4);
+    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 2, d4x3);
+    struct ir_node *n = ob_node(&b, IR_OP_DEQUANTIZE_LINEAR, "", 2, INS(x, sc), 1, INS(y));
+    ob_int(&b, n, "axis", 0);
+    struct check_verdict v = to_opset(&b, n, 10);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "per tensor") &&
+                has(v.detail, "DequantizeLinear-13"),
+            "per-axis: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+
+    ob_init(&b, 13);
+    x = ob_tensor(&b, "x", IR_I8, 2, d4x3);
+    sc = ob_tensor(&b, "scale", IR_F32, 0, NULL);
+    y = ob_tensor(&b, "y", IR_F32, 2, d4x3);
+    n = ob_node(&b, IR_OP_DEQUANTIZE_LINEAR, "", 2, INS(x, sc), 1, INS(y));
+    v = to_opset(&b, n, 10);
+    T_CHECK(v.status == CHECK_NATIVE, "per-tensor: %s %s", check_status_name(v.status), v.detail);
+    v = to_opset(&b, n, 9); /* before 10: Cast, Sub, Mul */
+    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Cast, Sub, Mul"), "at 9: %s %s",
+            check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+}
+
+/* GroupNormalization-18 (scale/bias per group) is deprecated; -21 takes them
+ * per channel: 19 -> 21 is a rewrite; at 19 itself the op is decomposed. */
+TEST(opset_group_normalization_18_to_21)
+{
+    struct ob b;
+    ob_init(&b, 19);
+    struct ir_node *n = unary(&b, IR_OP_GROUP_NORMALIZATION, IR_F32, 4, d1x3x8x8);
+    ob_int(&b, n, "num_groups", 3);
+    struct check_verdict v = to_opset(&b, n, 21);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "per channel") &&
+                has(v.substitute, "GroupNormalization-21"),
+            "19 -> 21: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+
+    ob_init(&b, 21);
+    n = unary(&b, IR_OP_GROUP_NORMALIZATION, IR_F32, 4, d1x3x8x8);
+    ob_int(&b, n, "num_groups", 3);
+    v = to_opset(&b, n, 19);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "deprecated") &&
+                has(v.substitute, "ReduceMean"),
+            "21 -> 19: %s %s", check_status_name(v.status), v.detail);
+    ir_model_free(b.m);
+}
