@@ -3,6 +3,7 @@
 #define FERRY_CLI_CLI_H
 
 #include "core/status.h"
+#include "ir/ir.h"
 
 /* CLI exit codes (DESIGN.md). */
 enum {
@@ -25,6 +26,10 @@ int cli_exit_code(fy_status st);
 int cli_report(const struct fy_error *err);
 /* Prints a usage error for a command and returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --shape NAME=DIMS: DIMS like 1x3x224x224 (',' also separates; empty is a
+ * scalar). sp->name is malloc'd (the caller frees it). -1 when malformed. */
+int cli_parse_shape(const char *arg, struct ir_input_shape *sp);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

@@ -28,33 +28,6 @@ static const char usage[] =
 #define MAX_TARGETS 32
 #define MAX_SHAPES 32
 
-static int parse_shape(const char *arg, struct check_shape *sp)
-{
-    const char *eq = strrchr(arg, '=');
-    if (!eq || eq == arg) return -1;
-    char *name = strndup(arg, (size_t)(eq - arg));
-    if (!name) return -1;
-    const char *p = eq + 1;
-    sp->rank = 0;
-    while (*p) {
-        char *end;
-        long long v = sp->rank < 8 ? strtoll(p, &end, 10) : -1;
-        if (sp->rank >= 8 || end == p || v < 0 || (*end && *end != 'x' && *end != 'X' && *end != ',')) {
-            free(name);
-            return -1;
-        }
-        sp->dims[sp->rank++] = v;
-        if (*end) end++;
-        p = end;
-    }
-    if (!sp->rank) {
-        free(name);
-        return -1;
-    }
-    sp->name = name;
-    return 0;
-}
-
 static const char *short_status(enum check_status s)
 {
     switch (s) {
@@ -206,7 +179,7 @@ int cmd_check(int argc, char **argv)
     const char *model = NULL;
     bool json = false, all = false;
     struct check_request req[MAX_TARGETS];
-    struct check_shape shapes[MAX_SHAPES];
+    struct ir_input_shape shapes[MAX_SHAPES];
     int n_req = 0, n_shapes = 0, rc = EXIT_USAGE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -244,7 +217,7 @@ int cmd_check(int argc, char **argv)
             }
             free(list);
         } else if (!strcmp(a, "--shape")) {
-            if (++i >= argc || n_shapes >= MAX_SHAPES || parse_shape(argv[i], &shapes[n_shapes])) {
+            if (++i >= argc || n_shapes >= MAX_SHAPES || cli_parse_shape(argv[i], &shapes[n_shapes])) {
                 rc = cli_usage_error("check", "--shape takes NAME=DIMS (e.g. x=1x3x224x224)");
                 goto out;
             }

@@ -31,32 +31,6 @@ static const char usage[] =
 
 #define MAX_SHAPES 32
 
-static int parse_shape(const char *arg, struct pass_shape *sp)
-{
-    const char *eq = strrchr(arg, '=');
-    if (!eq || eq == arg) return -1;
-    sp->name = arg;
-    char *name = strndup(arg, (size_t)(eq - arg));
-    if (!name) return -1;
-    sp->name = name;
-    const char *p = eq + 1;
-    sp->rank = 0;
-    while (*p) {
-        char *end;
-        long long v = sp->rank < PASS_MAX_RANK ? strtoll(p, &end, 10) : -1;
-        if (sp->rank >= PASS_MAX_RANK || end == p || v < 0 ||
-            (*end && *end != 'x' && *end != 'X' && *end != ',')) {
-            free(name);
-            return -1;
-        }
-        sp->dims[sp->rank++] = v;
-        if (*end) end++;
-        p = end;
-    }
-    if (!sp->rank) free(name);
-    return sp->rank ? 0 : -1;
-}
-
 static void print_notes(struct json *j, const char *key, const struct pass_note_list *l,
                         const char *k1, const char *k2, const char *k3)
 {
@@ -112,7 +86,7 @@ int cmd_convert(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *to = NULL, *io = NULL;
     int json = 0, n_shapes = 0, rc = EXIT_OK;
-    struct pass_shape shapes[MAX_SHAPES];
+    struct ir_input_shape shapes[MAX_SHAPES];
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             fputs(usage, stdout);
@@ -133,7 +107,7 @@ int cmd_convert(int argc, char **argv)
             if (++i >= argc) return cli_usage_error("convert", "--shape needs NAME=DIMS");
             if (n_shapes >= MAX_SHAPES)
                 return cli_usage_error("convert", "at most %d --shape options", MAX_SHAPES);
-            if (parse_shape(argv[i], &shapes[n_shapes])) {
+            if (cli_parse_shape(argv[i], &shapes[n_shapes])) {
                 rc = cli_usage_error("convert", "--shape takes NAME=DIMS (e.g. x=1x3x224x224), "
                                                 "not '%s'", argv[i]);
                 goto done;

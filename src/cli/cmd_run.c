@@ -50,30 +50,6 @@ static const char usage[] =
 #define MAX_INPUTS 64
 #define MAX_SHAPES 64
 
-struct shape_spec {
-    const char *name;
-    int rank;
-    int64_t dims[OP_MAX_RANK];
-};
-
-static int parse_dims(const char *s, struct shape_spec *sp)
-{
-    sp->rank = 0;
-    if (!*s) return 0; /* a scalar */
-    const char *p = s;
-    for (;;) {
-        if (sp->rank >= OP_MAX_RANK) return -1;
-        char *end;
-        errno = 0;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || v < 0 || errno) return -1;
-        sp->dims[sp->rank++] = v;
-        if (*end == 0) return 0;
-        if (*end != 'x' && *end != 'X' && *end != ',') return -1;
-        p = end + 1;
-    }
-}
-
 static int mkdir_p(const char *dir)
 {
     char buf[4096];
@@ -225,7 +201,7 @@ int cmd_run(int argc, char **argv)
 {
     const char *model_path = NULL, *out_dir = NULL;
     struct input_spec specs[MAX_INPUTS];
-    struct shape_spec shapes[MAX_SHAPES];
+    struct ir_input_shape shapes[MAX_SHAPES];
     int n_specs = 0, n_shapes = 0, threads = 1, repeat = 1;
     bool dequantize = false, stats = false;
     enum op_tflite_arith tflite_arith = OP_TFLITE_ARITH_REFERENCE;
@@ -257,15 +233,9 @@ int cmd_run(int argc, char **argv)
             if (++i >= argc) return cli_usage_error("run", "--shape needs NAME=DIMS");
             if (n_shapes >= MAX_SHAPES)
                 return cli_usage_error("run", "at most %d --shape options", MAX_SHAPES);
-            char *eq = strrchr(argv[i], '=');
-            if (!eq || eq == argv[i])
+            if (cli_parse_shape(argv[i], &shapes[n_shapes]))
                 return cli_usage_error(
                     "run", "--shape takes NAME=DIMS (e.g. x=1x3x224x224), not '%s'", argv[i]);
-            *eq = 0;
-            shapes[n_shapes].name = argv[i];
-            if (parse_dims(eq + 1, &shapes[n_shapes]))
-                return cli_usage_error("run", "--shape %s: bad DIMS '%s' (want e.g. 1x3x224x224)",
-                                       argv[i], eq + 1);
             n_shapes++;
         } else if (!strcmp(a, "--dequantize")) {
             dequantize = true;
@@ -443,6 +413,7 @@ report:
 done:
     for (int i = 0; i < n_specs; i++)
         tensor_set_free(&sets[i]);
+    for (int i = 0; i < n_shapes; i++) free((char *)shapes[i].name);
     free(bound);
     interp_destroy(ip);
     ir_model_free(m);

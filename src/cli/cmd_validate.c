@@ -48,34 +48,6 @@ static const char usage[] =
 
 #define MAX_ITEMS 64
 
-static int parse_shape(const char *arg, struct validate_shape *sp)
-{
-    const char *eq = strrchr(arg, '=');
-    if (!eq || eq == arg) return -1;
-    char *name = strndup(arg, (size_t)(eq - arg));
-    if (!name) return -1;
-    const char *p = eq + 1;
-    sp->rank = 0;
-    while (*p) {
-        char *end;
-        long long v = sp->rank < OP_MAX_RANK ? strtoll(p, &end, 10) : -1;
-        if (sp->rank >= OP_MAX_RANK || end == p || v < 0 ||
-            (*end && *end != 'x' && *end != 'X' && *end != ',')) {
-            free(name);
-            return -1;
-        }
-        sp->dims[sp->rank++] = v;
-        if (*end) end++;
-        p = end;
-    }
-    if (!sp->rank) {
-        free(name);
-        return -1;
-    }
-    sp->name = name;
-    return 0;
-}
-
 static int parse_range(const char *arg, struct input_range *r)
 {
     const char *eq = strrchr(arg, '=');
@@ -345,7 +317,7 @@ int cmd_validate(int argc, char **argv)
 {
     struct validate_options o = {.atol = NAN, .rtol = NAN, .min_snr_db = NAN, .min_top1 = NAN,
                                  .threads = 1};
-    struct validate_shape shapes[MAX_ITEMS];
+    struct ir_input_shape shapes[MAX_ITEMS];
     struct input_range ranges[MAX_ITEMS];
     bool json = false, n_given = false;
     int n_paths = 0;
@@ -407,7 +379,7 @@ int cmd_validate(int argc, char **argv)
             o.reference_outputs = v;
             i++;
         } else if (!strcmp(a, "--shape")) {
-            if (o.n_shapes >= MAX_ITEMS || parse_shape(v, &shapes[o.n_shapes])) {
+            if (o.n_shapes >= MAX_ITEMS || cli_parse_shape(v, &shapes[o.n_shapes])) {
                 rc = cli_usage_error("validate", "--shape takes NAME=DIMS (e.g. x=1x3x224x224), "
                                                  "not '%s'", v);
                 goto out;

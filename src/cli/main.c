@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -42,6 +44,26 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\n(see 'ferry %s --help')\n", cmd);
     return EXIT_USAGE;
+}
+
+int cli_parse_shape(const char *arg, struct ir_input_shape *sp)
+{
+    const char *eq = strrchr(arg, '=');
+    if (!eq || eq == arg) return -1;
+    sp->rank = 0;
+    for (const char *p = eq + 1; *p;) {
+        char *end;
+        errno = 0;
+        long long v = sp->rank < IR_SHAPE_MAX_RANK ? strtoll(p, &end, 10) : -1;
+        if (sp->rank >= IR_SHAPE_MAX_RANK || end == p || v < 0 || errno ||
+            (*end && *end != 'x' && *end != 'X' && *end != ','))
+            return -1;
+        sp->dims[sp->rank++] = v;
+        p = *end ? end + 1 : end;
+        if (*end && !*p) return -1; /* a trailing separator */
+    }
+    sp->name = strndup(arg, (size_t)(eq - arg));
+    return sp->name ? 0 : -1;
 }
 
 static void print_help(FILE *f)

@@ -123,6 +123,21 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     return p;
 }
 
+int arena_append_vprintf(struct arena *a, const char ***items, int *n, int *cap, const char *fmt,
+                         va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int len = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (len < 0 || arena_grow(a, (void **)items, cap, *n + 1, sizeof **items)) return -1;
+    char *s = arena_alloc(a, (size_t)len + 1, 1);
+    if (!s) return -1;
+    vsnprintf(s, (size_t)len + 1, fmt, ap);
+    (*items)[(*n)++] = s;
+    return 0;
+}
+
 int arena_grow(struct arena *a, void **items, int *cap, int need, size_t elem_size)
 {
     if (need <= *cap) return 0;

@@ -3,6 +3,7 @@
 #ifndef FERRY_CORE_ARENA_H
 #define FERRY_CORE_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,10 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Grows an arena-owned array to hold at least need elements. The old block is
  * left in the arena (freed with it). Returns 0 on success, -1 on NOMEM. */
+/* Appends a formatted string to a growing array of strings (items, n and
+ * cap as arena_grow keeps them): report notes. 0, or -1 out of memory. */
+int arena_append_vprintf(struct arena *a, const char ***items, int *n, int *cap, const char *fmt,
+                         va_list ap);
 int arena_grow(struct arena *a, void **items, int *cap, int need, size_t elem_size);
 
 #define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type), _Alignof(type)))

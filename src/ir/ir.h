@@ -33,6 +33,15 @@ const char *ir_op_name(enum ir_op op);
 /* IR_OP_OPAQUE when the name is not an IR op. */
 enum ir_op ir_op_from_name(const char *name);
 
+/* An input's shape as a user gives it (--shape NAME=DIMS): the commands
+ * that need static shapes share it. */
+#define IR_SHAPE_MAX_RANK 12
+struct ir_input_shape {
+    const char *name;
+    int rank;
+    int64_t dims[IR_SHAPE_MAX_RANK];
+};
+
 /* Bytes kept verbatim: unknown protobuf fields, opaque type descriptions. */
 struct ir_bytes {
     const uint8_t *data;

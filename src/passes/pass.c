@@ -125,7 +125,7 @@ static fy_status static_shapes_run(struct ir_model *m, struct pass_report *r,
         if (st) return st;
     }
     for (int s = 0; s < r->opt.n_shapes; s++) {
-        const struct pass_shape *sp = &r->opt.shapes[s];
+        const struct ir_input_shape *sp = &r->opt.shapes[s];
         struct ir_tensor *t = NULL;
         for (int i = 0; i < g->n_inputs; i++)
             if (g->inputs[i]->kind != IR_TENSOR_CONST && !strcmp(g->inputs[i]->name, sp->name))

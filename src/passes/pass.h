@@ -60,16 +60,10 @@ struct pass_map {
     int perm[PASS_MAX_RANK];   /* tensor = transpose(source, perm) */
 };
 
-struct pass_shape {
-    const char *name; /* graph input */
-    int rank;
-    int64_t dims[PASS_MAX_RANK];
-};
-
 struct pass_options {
     bool io_nhwc;  /* --io-layout nhwc: image-like inputs and outputs become NHWC */
     bool verify;   /* check the IR after each pass (always on in sanitizer builds) */
-    struct pass_shape *shapes; /* --shape NAME=DIMS */
+    const struct ir_input_shape *shapes; /* --shape NAME=DIMS */
     int n_shapes;
     /* check: lower_tflite keeps the nodes it cannot map (listed in
      * unsupported) instead of failing, and lowers the rest */

@@ -15,18 +15,11 @@ static fy_status add_note(struct check_report *r, struct fy_error *err, const ch
     __attribute__((format(printf, 3, 4)));
 static fy_status add_note(struct check_report *r, struct fy_error *err, const char *fmt, ...)
 {
-    char buf[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int bad = arena_append_vprintf(&r->arena, &r->notes, &r->n_notes, &r->cap_notes, fmt, ap);
     va_end(ap);
-    const char **notes = ARENA_ARRAY(&r->arena, r->n_notes + 1, const char *);
-    const char *s = arena_strdup(&r->arena, buf);
-    if (!notes || !s) return nomem(err);
-    if (r->n_notes) memcpy(notes, r->notes, sizeof *notes * (size_t)r->n_notes);
-    notes[r->n_notes++] = s;
-    r->notes = notes;
-    return FY_OK;
+    return bad ? nomem(err) : FY_OK;
 }
 
 static enum check_status worse(enum check_status a, enum check_status b) { return a > b ? a : b; }
@@ -34,7 +27,7 @@ static enum check_status worse(enum check_status a, enum check_status b) { retur
 /* --shape on the inputs; with every input static, shapes are inferred
  * through the graph so rules see intermediate shapes. Dynamic dims are left
  * dynamic: that a model has them is what some targets judge. */
-static fy_status apply_shapes(struct ir_model *m, const struct check_shape *shapes, int n_shapes,
+static fy_status apply_shapes(struct ir_model *m, const struct ir_input_shape *shapes, int n_shapes,
                               struct check_report *r, struct fy_error *err)
 {
     struct ir_graph *g = m->graph;
@@ -78,7 +71,7 @@ struct conversion {
     char error[700];
 };
 
-static fy_status convert_copy(const char *path, const struct check_shape *shapes, int n_shapes,
+static fy_status convert_copy(const char *path, const struct ir_input_shape *shapes, int n_shapes,
                               struct conversion *cv, struct fy_error *err)
 {
     pass_report_init(&cv->rep);
@@ -86,15 +79,8 @@ static fy_status convert_copy(const char *path, const struct check_shape *shapes
     err_set_file(&e, path);
     fy_status st = format_read_model(path, &cv->m, &e);
     if (st) return err_fmt(err, st, "%s", e.message);
-    struct pass_shape ps[32];
-    int n = n_shapes < 32 ? n_shapes : 32;
-    for (int i = 0; i < n; i++) {
-        ps[i].name = shapes[i].name;
-        ps[i].rank = shapes[i].rank;
-        memcpy(ps[i].dims, shapes[i].dims, sizeof ps[i].dims);
-    }
-    cv->rep.opt.shapes = ps;
-    cv->rep.opt.n_shapes = n;
+    cv->rep.opt.shapes = shapes;
+    cv->rep.opt.n_shapes = n_shapes;
     cv->rep.opt.keep_unsupported = true;
     cv->rep.opt.verify = false;
     for (int i = 0; i < pass_tflite_pipeline_len; i++) {
@@ -255,7 +241,7 @@ static fy_status make_partitions(struct check_report *r, int ti, struct ir_node 
 }
 
 fy_status check_model(const char *path, const struct check_request *req, int n_req,
-                      const struct check_shape *shapes, int n_shapes, struct check_report *r,
+                      const struct ir_input_shape *shapes, int n_shapes, struct check_report *r,
                       struct fy_error *err)
 {
     memset(r, 0, sizeof *r);

@@ -19,12 +19,6 @@ struct check_request {
     int64_t opset;               /* onnx-opsetN */
 };
 
-struct check_shape {
-    const char *name;
-    int rank;
-    int64_t dims[8];
-};
-
 struct check_partition {
     const char *device;          /* the accelerator's name, or "CPU" */
     const char *first, *last;    /* node names */
@@ -56,11 +50,11 @@ struct check_report {
     struct check_node_report *nodes; /* in topological order */
     int n_nodes;
     const char **notes;
-    int n_notes;
+    int n_notes, cap_notes;
 };
 
 fy_status check_model(const char *path, const struct check_request *targets, int n_targets,
-                      const struct check_shape *shapes, int n_shapes, struct check_report *r,
+                      const struct ir_input_shape *shapes, int n_shapes, struct check_report *r,
                       struct fy_error *err);
 void check_report_free(struct check_report *r);
 

@@ -25,18 +25,11 @@ static fy_status add_note(struct validate_report *r, struct fy_error *err, const
     __attribute__((format(printf, 3, 4)));
 static fy_status add_note(struct validate_report *r, struct fy_error *err, const char *fmt, ...)
 {
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int bad = arena_append_vprintf(&r->arena, &r->notes, &r->n_notes, &r->cap_notes, fmt, ap);
     va_end(ap);
-    const char **notes = ARENA_ARRAY(&r->arena, r->n_notes + 1, const char *);
-    const char *s = arena_strdup(&r->arena, buf);
-    if (!notes || !s) return nomem(err);
-    if (r->n_notes) memcpy(notes, r->notes, sizeof *notes * (size_t)r->n_notes);
-    notes[r->n_notes++] = s;
-    r->notes = notes;
-    return FY_OK;
+    return bad ? nomem(err) : FY_OK;
 }
 
 /* int8 when the candidate computes with quantized integers anywhere (full
@@ -183,7 +176,7 @@ static fy_status resolve_inputs(struct run_state *s, struct fy_error *err)
         d->name = tensor_label(t);
         d->dtype = t->dtype;
         d->quant = t->quant;
-        const struct validate_shape *sh = NULL;
+        const struct ir_input_shape *sh = NULL;
         for (int k = 0; k < o->n_shapes; k++)
             if (!strcmp(tensor_label(t), o->shapes[k].name) || !strcmp(t->name, o->shapes[k].name))
                 sh = &o->shapes[k];

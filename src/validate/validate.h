@@ -19,12 +19,6 @@ enum validate_side { VALIDATE_REFERENCE = 0, VALIDATE_CANDIDATE = 1 };
 
 enum validate_precision { VALIDATE_FP32 = 0, VALIDATE_FP16, VALIDATE_INT8 };
 
-struct validate_shape {
-    const char *name;
-    int rank;
-    int64_t dims[OP_MAX_RANK];
-};
-
 /* Called before each input set (for progress lines). */
 typedef void (*validate_progress_fn)(void *user, int set, int n_sets);
 
@@ -38,7 +32,7 @@ struct validate_options {
     int n_ranges;
     const char *inputs_path;
     const char *reference_outputs;
-    const struct validate_shape *shapes;
+    const struct ir_input_shape *shapes;
     int n_shapes;
     /* tolerances: NaN = the default for the candidate's precision */
     double atol, rtol, min_snr_db, min_top1;
@@ -96,7 +90,7 @@ struct validate_report {
     int n_layers;
     int first_divergence;       /* index into layers, -1 when none */
     const char **notes;         /* what the user should know (symbolic dims fixed, ...) */
-    int n_notes;
+    int n_notes, cap_notes;
 };
 
 const char *validate_precision_name(enum validate_precision p);
