@@ -159,19 +159,37 @@ static void print_text(const char *path, const struct check_report *r, bool all)
         printf("\n");
     }
     if (!shown) printf("\nevery node is native on every target\n");
-    /* why, for every answer that is not native */
+    /* why: each distinct answer once, with the nodes it applies to (a
+     * whole-model rule would otherwise repeat for every node) */
     int why = 0;
-    for (int i = 0; i < r->n_nodes; i++) {
-        const struct check_node_report *n = &r->nodes[i];
-        for (int t = 0; t < r->n_targets; t++) {
-            const struct check_verdict *v = &n->results[t];
+    for (int t = 0; t < r->n_targets; t++)
+        for (int i = 0; i < r->n_nodes; i++) {
+            const struct check_verdict *v = &r->nodes[i].results[t];
             if (v->status == CHECK_NATIVE && !all) continue;
+            bool seen = false;
+            for (int k = 0; k < i && !seen; k++) {
+                const struct check_verdict *w = &r->nodes[k].results[t];
+                seen = w->status == v->status && !strcmp(w->detail, v->detail) &&
+                       !strcmp(w->rule ? w->rule : "", v->rule ? v->rule : "");
+            }
+            if (seen) continue;
+            int count = 0;
+            for (int k = i; k < r->n_nodes; k++) {
+                const struct check_verdict *w = &r->nodes[k].results[t];
+                count += w->status == v->status && !strcmp(w->detail, v->detail) &&
+                         !strcmp(w->rule ? w->rule : "", v->rule ? v->rule : "");
+            }
             if (!why++) printf("\nwhy:\n");
-            printf("  %s (%s) on %s: %s [%s] %s%s%s\n", n->name, n->op, r->targets[t].name,
-                   check_status_name(v->status), v->rule ? v->rule : "", v->detail,
-                   v->substitute ? " -> " : "", v->substitute ? v->substitute : "");
+            if (count == 1)
+                printf("  %s: %s (%s): %s [%s] %s%s%s\n", r->targets[t].name, r->nodes[i].name,
+                       r->nodes[i].op, check_status_name(v->status), v->rule ? v->rule : "",
+                       v->detail, v->substitute ? " -> " : "", v->substitute ? v->substitute : "");
+            else
+                printf("  %s: %d nodes from %s (%s): %s [%s] %s%s%s\n", r->targets[t].name, count,
+                       r->nodes[i].name, r->nodes[i].op, check_status_name(v->status),
+                       v->rule ? v->rule : "", v->detail, v->substitute ? " -> " : "",
+                       v->substitute ? v->substitute : "");
         }
-    }
 }
 
 int cmd_check(int argc, char **argv)

@@ -149,9 +149,13 @@ static void judge_converted(const struct target *t, const struct conversion *cv,
         struct check_verdict w;
         struct check_node c = {.m = cv->m, .n = n};
         target_check_node(t, &c, &w);
-        if (!made || w.status > v->status) *v = w;
         const char *nm = n->op_type ? n->op_type : ir_op_name(n->op);
         if (!strncmp(nm, "tfl.", 4)) nm += 4;
+        if (!made || w.status > v->status) {
+            *v = w;
+            if (w.status != CHECK_NATIVE) /* say which builtin the answer is about */
+                snprintf(v->detail, sizeof v->detail, "as %s: %s", nm, w.detail);
+        }
         if (k < sizeof ops)
             k += (size_t)snprintf(ops + k, sizeof ops - k, "%s%s", k ? ", " : "", nm);
         /* layout moves around a builtin are not a decomposition */
