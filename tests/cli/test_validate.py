@@ -179,6 +179,15 @@ def build_fixtures(tmp):
     fx.fused_tfl = convert(fx.fused, p("fused_fault.tflite"))
     fx.two_io_tfl = convert(fx.two_io, p("two_io.tflite"))
     fx.dyn_tfl = convert(fx.dyn, p("dyn.tflite"))
+    r = ferry("convert", fx.net, "-o", p("net_nhwc.tflite"), "--io-layout", "nhwc")
+    if r.returncode != 0:
+        fx.errors.append(f"ferry convert --io-layout nhwc: {show(r)}")
+    fx.net_nhwc = p("net_nhwc.tflite")
+    fx.faulty_nhwc = p("faulty_nhwc.tflite")
+    first = next(iter(fx.faulty))
+    r = ferry("convert", fx.faulty[first], "-o", fx.faulty_nhwc, "--io-layout", "nhwc")
+    if r.returncode != 0:
+        fx.errors.append(f"ferry convert --io-layout nhwc: {show(r)}")
     return fx
 
 
@@ -371,6 +380,23 @@ def check_clean(fx):
         report(name, None if p.returncode == 0 and ok else f"{show(p)}; {o}")
     except (TypeError, KeyError, IndexError):
         report(name, show(p))
+
+
+def check_nhwc_io(fx):
+    """A TFLite with NHWC inputs and outputs (--io-layout nhwc): the conversion record's
+    permutation must carry the NCHW reference inputs over; judged by the clean pair passing and
+    the planted fault still being named (the fault fixtures above)."""
+    p, doc = validate(fx.net, fx.net_nhwc, "--per-layer")
+    ok = p.returncode == 0 and isinstance(doc, dict) and doc.get("first_divergence") is None
+    report("clean_onnx_vs_nhwc_io_tflite_passes", None if ok else show(p) + " " +
+           outputs_summary(doc))
+    first = next(iter(fx.faulty))
+    _faults, node, _op = FAULTS[first]
+    p, doc = validate(fx.net, fx.faulty_nhwc, "--per-layer")
+    fd = doc.get("first_divergence") if isinstance(doc, dict) else None
+    report(f"{first}_fault_in_nhwc_io_tflite_first_divergence_is_{node}",
+           None if p.returncode == 1 and fd and fd.get("node") == node else
+           f"{show(p)}; first_divergence {fd}")
 
 
 # ---- 4, 5: several inputs and outputs, dynamic batch ----
@@ -834,6 +860,7 @@ def main():
         check_two_faults(fx)
         check_fused_fault(fx)
         check_clean(fx)
+        check_nhwc_io(fx)
         check_two_io(fx)
         check_dynamic(fx)
         check_int8(fx)
