@@ -7,59 +7,16 @@
 
 #include "inspect/inspect.h"
 #include "t.h"
+#include "tb.h"
 
 #include "core/json.h"
 
-/* ---- building graphs ---- */
+/* ---- building graphs (tb.h): float32 tensors, initializers of zeros ---- */
 
-struct fixture {
-    struct fy_error err;
-    struct ir_model *m;
-    struct ir_graph *g;
-};
-
-static bool fx_init(struct fixture *f)
+static bool fx_init(struct tb *f)
 {
-    memset(f, 0, sizeof *f);
-    f->m = ir_model_new(&f->err);
-    if (!f->m) return false;
-    f->m->format = IR_FORMAT_ONNX;
-    f->g = f->m->graph;
-    return true;
-}
-
-static struct ir_tensor *value(struct ir_graph *g, const char *name, int rank,
-                               const int64_t *dims, struct fy_error *err)
-{
-    struct ir_tensor *t = ir_graph_add_tensor(g, name, err);
-    if (!t) return NULL;
-    t->dtype = IR_F32;
-    if (rank >= 0 && ir_tensor_set_shape(g, t, rank, dims, err)) return NULL;
-    return t;
-}
-
-/* An initializer of zeros. */
-static struct ir_tensor *weight(struct ir_graph *g, const char *name, int rank,
-                                const int64_t *dims, struct fy_error *err)
-{
-    struct ir_tensor *t = value(g, name, rank, dims, err);
-    uint64_t n = 0;
-    if (!t || !ir_tensor_numel(t, &n)) return NULL;
-    t->nbytes = n * 4;
-    t->data = arena_zalloc(&g->model->arena, n * 4 + 1, 8);
-    if (ir_graph_add_initializer(g, t, err)) return NULL;
-    return t;
-}
-
-static struct ir_node *node(struct ir_graph *g, enum ir_op op, const char *name,
-                            struct ir_tensor *const *in, int n_in, struct ir_tensor *out,
-                            struct fy_error *err)
-{
-    struct ir_node *n = ir_graph_add_node(g, op, NULL, NULL, name, n_in, out ? 1 : 0, err);
-    if (!n) return NULL;
-    for (int i = 0; i < n_in; i++) n->inputs[i] = in[i];
-    if (out && ir_node_set_output(n, 0, out, err)) return NULL;
-    return n;
+    tb_init(f, IR_FORMAT_ONNX, 0);
+    return !f->bad;
 }
 
 static int count_kind(const struct inspect_report *r, const char *kind)
@@ -77,27 +34,27 @@ static const struct inspect_finding *find_kind(const struct inspect_report *r, c
 }
 
 /* x -> Conv(W, B) -> y -> BatchNormalization(s, b, mean, var) -> z */
-static bool build_conv_bn(struct fixture *f, bool y_is_output)
+static bool build_conv_bn(struct tb *f, bool y_is_output)
 {
-    struct ir_graph *g = f->g;
-    struct fy_error *e = &f->err;
     int64_t xd[] = {1, 3, 8, 8}, wd[] = {4, 3, 3, 3}, cd[] = {4}, yd[] = {1, 4, 6, 6};
-    struct ir_tensor *x = value(g, "x", 4, xd, e), *w = weight(g, "W", 4, wd, e),
-                     *b = weight(g, "B", 1, cd, e), *y = value(g, "y", 4, yd, e),
-                     *s = weight(g, "scale", 1, cd, e), *bb = weight(g, "bias", 1, cd, e),
-                     *mu = weight(g, "mean", 1, cd, e), *var = weight(g, "var", 1, cd, e),
-                     *z = value(g, "z", 4, yd, e);
-    if (!x || !w || !b || !y || !s || !bb || !mu || !var || !z) return false;
-    struct ir_tensor *conv_in[] = {x, w, b}, *bn_in[] = {y, s, bb, mu, var};
-    if (ir_graph_add_input(g, x, e) || ir_graph_add_output(g, z, e)) return false;
-    if (y_is_output && ir_graph_add_output(g, y, e)) return false;
-    return node(g, IR_OP_CONV, "conv", conv_in, 3, y, e) &&
-           node(g, IR_OP_BATCH_NORMALIZATION, "bn", bn_in, 5, z, e);
+    struct ir_tensor *x = tb_tensor(f, "x", IR_F32, 4, xd), *w = tb_zeros(f, "W", IR_F32, 4, wd),
+                     *b = tb_zeros(f, "B", IR_F32, 1, cd), *y = tb_tensor(f, "y", IR_F32, 4, yd),
+                     *s = tb_zeros(f, "scale", IR_F32, 1, cd),
+                     *bb = tb_zeros(f, "bias", IR_F32, 1, cd),
+                     *mu = tb_zeros(f, "mean", IR_F32, 1, cd),
+                     *var = tb_zeros(f, "var", IR_F32, 1, cd),
+                     *z = tb_tensor(f, "z", IR_F32, 4, yd);
+    tb_add_input(f, x);
+    tb_output(f, z);
+    if (y_is_output) tb_output(f, y);
+    tb_node(f, IR_OP_CONV, NULL, NULL, "conv", TB_LIST(x, w, b), TB_LIST(y));
+    tb_node(f, IR_OP_BATCH_NORMALIZATION, NULL, NULL, "bn", TB_LIST(y, s, bb, mu, var), TB_LIST(z));
+    return !f->bad;
 }
 
 TEST(inspect_conv_bn_pair_is_batchnorm_not_folded)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f) && build_conv_bn(&f, false), "build: %s", f.err.message)) return;
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, &f.err) == FY_OK, "inspect: %s", f.err.message);
@@ -115,47 +72,52 @@ TEST(inspect_conv_bn_pair_is_batchnorm_not_folded)
     T_CHECK(count_kind(&r, "foldable_constants") == 0, "nothing to fold");
     T_CHECK(count_kind(&r, "unused_initializers") == 0, "every weight is read");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_conv_output_read_elsewhere_blocks_bn_folding)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f) && build_conv_bn(&f, true), "build: %s", f.err.message)) return;
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, &f.err) == FY_OK, "inspect: %s", f.err.message);
     T_CHECK(count_kind(&r, "batchnorm_not_folded") == 0,
             "the Conv output is a graph output too, so folding would change it");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 /* C (initializer) -> Shape -> Gather(idx) -> Unsqueeze(Constant axes); and
  * x -> Reshape(x, that) -> Transpose -> Cast -> out */
 TEST(inspect_shape_gather_on_constant_is_foldable)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
-    struct ir_graph *g = f.g;
     struct fy_error *e = &f.err;
     int64_t cd[] = {2, 3}, one[] = {1}, xd[] = {6};
-    struct ir_tensor *c = weight(g, "C", 2, cd, e), *idx = weight(g, "idx", 0, NULL, e),
-                     *s = value(g, "s", 1, one, e), *gi = value(g, "g", 0, NULL, e),
-                     *axes = value(g, "axes", 1, one, e), *u = value(g, "u", 1, one, e),
-                     *x = value(g, "x", 1, xd, e), *rs = value(g, "rs", -1, NULL, e),
-                     *tr = value(g, "tr", -1, NULL, e), *out = value(g, "out", -1, NULL, e);
+    struct ir_tensor *c = tb_zeros(&f, "C", IR_F32, 2, cd),
+                     *idx = tb_zeros(&f, "idx", IR_F32, 0, NULL),
+                     *s = tb_tensor(&f, "s", IR_F32, 1, one),
+                     *gi = tb_tensor(&f, "g", IR_F32, 0, NULL),
+                     *axes = tb_tensor(&f, "axes", IR_F32, 1, one),
+                     *u = tb_tensor(&f, "u", IR_F32, 1, one),
+                     *x = tb_tensor(&f, "x", IR_F32, 1, xd),
+                     *rs = tb_tensor(&f, "rs", IR_F32, -1, NULL),
+                     *tr = tb_tensor(&f, "tr", IR_F32, -1, NULL),
+                     *out = tb_tensor(&f, "out", IR_F32, -1, NULL);
     if (!T_CHECK(c && idx && s && gi && axes && u && x && rs && tr && out, "tensors")) return;
-    ir_graph_add_input(g, x, e);
-    ir_graph_add_output(g, out, e);
+    tb_add_input(&f, x);
+    tb_output(&f, out);
     struct ir_tensor *in_shape[] = {c}, *in_gather[] = {s, idx}, *in_unsq[] = {gi, axes},
                      *in_reshape[] = {x, u}, *in_tr[] = {rs}, *in_cast[] = {tr};
-    bool ok = node(g, IR_OP_CAST, "cast", in_cast, 1, out, e) && /* file order need not be */
-              node(g, IR_OP_CONSTANT, "axes_const", NULL, 0, axes, e) &&
-              node(g, IR_OP_SHAPE, "shape", in_shape, 1, s, e) &&
-              node(g, IR_OP_GATHER, "gather", in_gather, 2, gi, e) &&
-              node(g, IR_OP_UNSQUEEZE, "unsqueeze", in_unsq, 2, u, e) &&
-              node(g, IR_OP_RESHAPE, "reshape", in_reshape, 2, rs, e) &&
-              node(g, IR_OP_TRANSPOSE, "transpose", in_tr, 1, tr, e);
+    bool ok = tb_node(&f, IR_OP_CAST, NULL, NULL, "cast", 1, in_cast, 1,
+                      &out) && /* file order need not be */
+              tb_node(&f, IR_OP_CONSTANT, NULL, NULL, "axes_const", 0, NULL, 1, &axes) &&
+              tb_node(&f, IR_OP_SHAPE, NULL, NULL, "shape", 1, in_shape, 1, &s) &&
+              tb_node(&f, IR_OP_GATHER, NULL, NULL, "gather", 2, in_gather, 1, &gi) &&
+              tb_node(&f, IR_OP_UNSQUEEZE, NULL, NULL, "unsqueeze", 2, in_unsq, 1, &u) &&
+              tb_node(&f, IR_OP_RESHAPE, NULL, NULL, "reshape", 2, in_reshape, 1, &rs) &&
+              tb_node(&f, IR_OP_TRANSPOSE, NULL, NULL, "transpose", 1, in_tr, 1, &tr);
     if (!T_CHECK(ok, "nodes: %s", e->message)) return;
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, e) == FY_OK, "inspect: %s", e->message);
@@ -181,22 +143,23 @@ TEST(inspect_shape_gather_on_constant_is_foldable)
                 !strcmp(r.op_counts[6].op_type, "Unsqueeze"),
             "op_counts sorted by name among equals");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_shape_of_static_tensor_is_constant)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
     struct fy_error *e = &f.err;
     int64_t xd[] = {1, 3}, one[] = {2};
-    struct ir_tensor *x = value(f.g, "x", 2, xd, e), *s = value(f.g, "s", 1, one, e),
-                     *y = value(f.g, "y", -1, NULL, e);
-    ir_graph_add_input(f.g, x, e);
-    ir_graph_add_output(f.g, y, e);
+    struct ir_tensor *x = tb_tensor(&f, "x", IR_F32, 2, xd),
+                     *s = tb_tensor(&f, "s", IR_F32, 1, one),
+                     *y = tb_tensor(&f, "y", IR_F32, -1, NULL);
+    tb_add_input(&f, x);
+    tb_output(&f, y);
     struct ir_tensor *in_shape[] = {x}, *in_rs[] = {x, s};
-    node(f.g, IR_OP_SHAPE, "shape", in_shape, 1, s, e);
-    node(f.g, IR_OP_RESHAPE, "reshape", in_rs, 2, y, e);
+    tb_node(&f, IR_OP_SHAPE, NULL, NULL, "shape", 1, in_shape, 1, &s);
+    tb_node(&f, IR_OP_RESHAPE, NULL, NULL, "reshape", 2, in_rs, 1, &y);
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, e) == FY_OK, "inspect");
     const struct inspect_finding *fc = find_kind(&r, "foldable_constants");
@@ -228,32 +191,32 @@ TEST(inspect_shape_of_static_tensor_is_constant)
                 strstr(out->message, "dim 1 (unknown)") && strstr(out->message, "from the inputs"),
             "output: %s", out->message);
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_if_is_control_flow_and_subgraph_nodes_counted)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
     struct fy_error *e = &f.err;
-    struct ir_tensor *cond = value(f.g, "cond", 0, NULL, e), *y = value(f.g, "y", -1, NULL, e);
-    cond->dtype = IR_BOOL;
-    ir_graph_add_input(f.g, cond, e);
-    ir_graph_add_output(f.g, y, e);
-    struct ir_node *n = node(f.g, IR_OP_IF, "if", &cond, 1, y, e);
+    struct ir_tensor *cond = tb_input(&f, "cond", IR_BOOL, 0, NULL),
+                     *y = tb_tensor(&f, "y", IR_F32, -1, NULL);
+    tb_output(&f, y);
+    struct ir_node *n = tb_node(&f, IR_OP_IF, NULL, NULL, "if", 1, &cond, 1, &y);
     const char *names[] = {"then_branch", "else_branch"};
     for (int b = 0; b < 2; b++) {
-        struct ir_graph *sub = ir_graph_new(f.m, f.g);
-        struct ir_attr *at = ir_node_add_attr(n, names[b], IR_ATTR_GRAPH, e);
-        if (!T_CHECK(sub && at, "subgraph")) return;
-        at->v.g = sub;
-        struct ir_tensor *k = value(sub, "k", 0, NULL, e);
-        ir_graph_add_output(sub, k, e);
-        node(sub, IR_OP_CONSTANT, "k_const", NULL, 0, k, e);
+        struct ir_graph *sub = tb_subgraph(&f, n, names[b]);
+        if (!T_CHECK(sub, "subgraph")) return;
+        f.g = sub;
+        struct ir_tensor *k = tb_tensor(&f, "k", IR_F32, 0, NULL);
+        tb_output(&f, k);
+        tb_node(&f, IR_OP_CONSTANT, NULL, NULL, "k_const", 0, NULL, 1, &k);
+        f.g = f.m->graph;
     }
     /* an op ferry does not know, inside a branch */
-    struct ir_node *op = ir_graph_add_node(n->attrs[0].v.g, IR_OP_OPAQUE, "MyOp", "com.example",
-                                           "mine", 0, 0, e);
+    f.g = n ? n->attrs[0].v.g : f.g;
+    struct ir_node *op = tb_node(&f, IR_OP_OPAQUE, "MyOp", "com.example", "mine", 0, NULL, 0, NULL);
+    f.g = f.m->graph;
     T_CHECK(op != NULL, "opaque node");
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, e) == FY_OK, "inspect: %s", e->message);
@@ -268,19 +231,19 @@ TEST(inspect_if_is_control_flow_and_subgraph_nodes_counted)
     T_CHECK(oo && strstr(oo->message, "MyOp") && strstr(oo->message, "com.example"),
             "opaque op inside a subgraph reported");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_opaque_ops_grouped_by_domain_and_type)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
     struct fy_error *e = &f.err;
     for (int i = 0; i < 3; i++) {
         char name[8];
         snprintf(name, sizeof name, "t%d", i);
-        ir_graph_add_node(f.g, IR_OP_OPAQUE, i < 2 ? "TreeEnsembleClassifier" : "ZipMap",
-                          "ai.onnx.ml", arena_strdup(&f.m->arena, name), 0, 0, e);
+        tb_node(&f, IR_OP_OPAQUE, i < 2 ? "TreeEnsembleClassifier" : "ZipMap", "ai.onnx.ml", name,
+                0, NULL, 0, NULL);
     }
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, e) == FY_OK, "inspect");
@@ -292,12 +255,12 @@ TEST(inspect_opaque_ops_grouped_by_domain_and_type)
                 !strcmp(r.op_counts[0].op_type, "TreeEnsembleClassifier"),
             "op_counts keyed by op_type, largest first");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_kept_extras_named_by_field)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
     struct fy_error *e = &f.err;
     /* ModelProto.functions (25, length-delimited: key 0xCA 0x01) twice, and
@@ -310,11 +273,12 @@ TEST(inspect_kept_extras_named_by_field)
     static const uint8_t sparse[] = {0x7A, 0x0A, 0x0A, 0x04, 0x42, 0x02, 's', 'p',
                                      0x1A, 0x02, 0x03, 0x04};
     ir_extras_add(&f.m->arena, &f.g->extras, sparse, sizeof sparse, e);
-    struct ir_tensor *sp = value(f.g, "sp", -1, NULL, e), *x = value(f.g, "x", -1, NULL, e);
-    ir_graph_add_input(f.g, sp, e); /* old files list initializers as inputs */
-    ir_graph_add_input(f.g, x, e);
-    ir_model_add_opset(f.m, "ai.onnx", 13, e);
-    ir_model_add_opset(f.m, "ai.onnx.ml", 3, e);
+    struct ir_tensor *sp = tb_tensor(&f, "sp", IR_F32, -1, NULL),
+                     *x = tb_tensor(&f, "x", IR_F32, -1, NULL);
+    tb_add_input(&f, sp); /* old files list initializers as inputs */
+    tb_add_input(&f, x);
+    tb_opset(&f, "ai.onnx", 13);
+    tb_opset(&f, "ai.onnx.ml", 3);
 
     const char *name, *what;
     struct ir_bytes item = {fn, sizeof fn};
@@ -343,23 +307,24 @@ TEST(inspect_kept_extras_named_by_field)
                 r.opsets[0].version == 13 && !strcmp(r.opsets[1].domain, "ai.onnx.ml"),
             "ai.onnx is the default domain \"\"");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_unused_initializer_and_initializer_inputs)
 {
-    struct fixture f;
+    struct tb f;
     if (!T_CHECK(fx_init(&f), "model")) return;
     struct fy_error *e = &f.err;
     int64_t d[] = {2};
-    struct ir_tensor *x = value(f.g, "x", 1, d, e), *w = weight(f.g, "w", 1, d, e),
-                     *dead = weight(f.g, "dead", 1, d, e), *y = value(f.g, "y", 1, d, e);
+    struct ir_tensor *x = tb_tensor(&f, "x", IR_F32, 1, d), *w = tb_zeros(&f, "w", IR_F32, 1, d),
+                     *dead = tb_zeros(&f, "dead", IR_F32, 1, d),
+                     *y = tb_tensor(&f, "y", IR_F32, 1, d);
     if (!T_CHECK(x && w && dead && y, "tensors")) return;
-    ir_graph_add_input(f.g, x, e);
-    ir_graph_add_input(f.g, w, e); /* an initializer listed as input: not a user input */
-    ir_graph_add_output(f.g, y, e);
+    tb_add_input(&f, x);
+    tb_add_input(&f, w); /* an initializer listed as input: not a user input */
+    tb_output(&f, y);
     struct ir_tensor *in[] = {x, w};
-    node(f.g, IR_OP_ADD, "", in, 2, y, e); /* unnamed: labelled by its output */
+    tb_node(&f, IR_OP_ADD, NULL, NULL, "", 2, in, 1, &y); /* unnamed: labelled by its output */
     struct inspect_report r;
     T_CHECK(inspect_model(f.m, &r, e) == FY_OK, "inspect");
     T_CHECK(r.n_inputs == 1 && !strcmp(r.inputs[0].name, "x"), "initializer not an input");
@@ -369,7 +334,7 @@ TEST(inspect_unused_initializer_and_initializer_inputs)
     T_CHECK(count_kind(&r, "dynamic_dims") == 0, "static io");
     T_CHECK(!strcmp(inspect_node_label(f.g->nodes[0]), "y"), "unnamed node labelled 'y'");
     inspect_report_free(&r);
-    ir_model_free(f.m);
+    tb_free(&f);
 }
 
 TEST(inspect_shape_strings)

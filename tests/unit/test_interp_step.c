@@ -9,67 +9,9 @@
 #include "interp/interp.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 
-/* ---- a small model builder ---- */
-
-struct mdl {
-    struct ir_model *m;
-    struct fy_error err;
-};
-
-static struct ir_graph *mdl_new(struct mdl *b)
-{
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    if (!b->m || ir_model_add_opset(b->m, "", 13, &b->err)) return NULL;
-    return b->m->graph;
-}
-
-/* The tensor called name in g, created when missing. */
-static struct ir_tensor *tensor(struct mdl *b, struct ir_graph *g, const char *name)
-{
-    struct ir_tensor *t = ir_graph_find_tensor(g, name);
-    return t ? t : ir_graph_add_tensor(g, name, &b->err);
-}
-
-static struct ir_node *node(struct mdl *b, struct ir_graph *g, enum ir_op op, const char *name,
-                            int n_in, const char *const *ins, const char *out)
-{
-    struct ir_node *n = ir_graph_add_node(g, op, NULL, NULL, name, n_in, 1, &b->err);
-    if (!n) return NULL;
-    for (int i = 0; i < n_in; i++) n->inputs[i] = tensor(b, g, ins[i]);
-    ir_node_set_output(n, 0, tensor(b, g, out), &b->err);
-    return n;
-}
-
-#define NAMES(...) ((const char *const[]){__VA_ARGS__})
-
-static struct ir_tensor *graph_input(struct mdl *b, struct ir_graph *g, const char *name,
-                                     enum ir_dtype dt, int rank, const int64_t *dims)
-{
-    struct ir_tensor *t = tensor(b, g, name);
-    t->dtype = dt;
-    t->has_type = true;
-    if (rank >= 0) ir_tensor_set_shape(g, t, rank, dims, &b->err);
-    ir_graph_add_input(g, t, &b->err);
-    return t;
-}
-
-static struct ir_tensor *constant_f32(struct mdl *b, struct ir_graph *g, const char *name,
-                                      int rank, const int64_t *dims, const float *v, size_t n)
-{
-    struct ir_tensor *t = tensor(b, g, name);
-    t->dtype = IR_F32;
-    t->has_type = true;
-    ir_tensor_set_shape(g, t, rank, dims, &b->err);
-    t->kind = IR_TENSOR_CONST;
-    void *copy = arena_alloc(&b->m->arena, sizeof(float) * n, 64);
-    if (copy) memcpy(copy, v, sizeof(float) * n);
-    t->data = copy;
-    t->nbytes = sizeof(float) * n;
-    ir_graph_add_initializer(g, t, &b->err);
-    return t;
-}
+/* ---- the model (tb.h) ---- */
 
 static const float c1_vals[3] = {0.5f, -1.25f, 2.0f};
 static const float c2_vals[6] = {3.0f, -0.5f, 1.5f, 7.0f, 0.25f, -2.0f};
@@ -78,18 +20,20 @@ static const int64_t d23[2] = {2, 3}, d3[1] = {3};
 /* x → Add(x, c1) → a → Relu → b → Mul(b, c2) → y. x's shape is declared
  * [2,3], or left unknown (rank < 0) so that a run can be made to fail in a
  * step rather than at begin. */
-static bool chain_model(struct mdl *b, int x_rank)
+static bool chain_model(struct tb *b, int x_rank)
 {
-    struct ir_graph *g = mdl_new(b);
-    if (!g) return false;
-    graph_input(b, g, "x", IR_F32, x_rank, d23);
-    constant_f32(b, g, "c1", 1, d3, c1_vals, 3);
-    constant_f32(b, g, "c2", 2, d23, c2_vals, 6);
-    node(b, g, IR_OP_ADD, "add", 2, NAMES("x", "c1"), "a");
-    node(b, g, IR_OP_RELU, "relu", 1, NAMES("a"), "b");
-    node(b, g, IR_OP_MUL, "mul", 2, NAMES("b", "c2"), "y");
-    ir_graph_add_output(g, tensor(b, g, "y"), &b->err);
-    return b->err.status == FY_OK;
+    tb_init(b, IR_FORMAT_NONE, 13);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, x_rank, d23);
+    struct ir_tensor *c1 = tb_const(b, "c1", IR_F32, 1, d3, c1_vals, sizeof c1_vals);
+    struct ir_tensor *c2 = tb_const(b, "c2", IR_F32, 2, d23, c2_vals, sizeof c2_vals);
+    struct ir_tensor *a = tb_tensor(b, "a", IR_UNDEFINED, -1, NULL);
+    tb_node(b, IR_OP_ADD, NULL, NULL, "add", TB_LIST(x, c1), TB_LIST(a));
+    struct ir_tensor *r = tb_tensor(b, "b", IR_UNDEFINED, -1, NULL);
+    tb_node(b, IR_OP_RELU, NULL, NULL, "relu", TB_LIST(a), TB_LIST(r));
+    struct ir_tensor *y = tb_tensor(b, "y", IR_UNDEFINED, -1, NULL);
+    tb_node(b, IR_OP_MUL, NULL, NULL, "mul", TB_LIST(r, c2), TB_LIST(y));
+    tb_output(b, y);
+    return !b->bad;
 }
 
 static struct op_tensor f32_value(int rank, const int64_t *dims, const float *v)
@@ -145,7 +89,7 @@ static const float x_vals[6] = {-1.0f, 2.0f, -3.5f, 0.25f, 1.25f, -0.75f};
 
 TEST(interp_step_gives_interp_run_outputs_and_taps_node_by_node)
 {
-    struct mdl b;
+    struct tb b;
     if (!T_CHECK(chain_model(&b, 2), "model: %s", b.err.message)) return;
     struct tap_log log = {0};
     struct interp_options opt = {.threads = 1, .tap = tap_record, .tap_user = &log};
@@ -195,12 +139,12 @@ done:
     interp_destroy(ip);
     op_tensor_release(&x);
     op_tensor_release(&want);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(interp_run_nodes_computes_the_node_and_leaves_an_open_run_alone)
 {
-    struct mdl b;
+    struct tb b;
     if (!T_CHECK(chain_model(&b, 2), "model: %s", b.err.message)) return;
     struct tap_log log = {0};
     struct interp_options opt = {.threads = 1, .tap = tap_record, .tap_user = &log,
@@ -291,12 +235,12 @@ done:
     interp_destroy(ip);
     op_tensor_release(&x);
     op_tensor_release(&want);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(interp_run_nodes_and_steps_name_what_is_missing)
 {
-    struct mdl b;
+    struct tb b;
     if (!T_CHECK(chain_model(&b, -1), "model: %s", b.err.message)) return;
     struct interp *ip = NULL;
     struct interp_options opt = {.threads = 1};
@@ -383,12 +327,12 @@ done:
     op_tensor_release(&x);
     op_tensor_release(&bad);
     op_tensor_release(&want);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(interp_run_nodes_reads_the_models_constants)
 {
-    struct mdl b;
+    struct tb b;
     if (!T_CHECK(chain_model(&b, 2), "model: %s", b.err.message)) return;
     struct interp *ip = NULL;
     struct interp_options opt = {.threads = 1};
@@ -418,35 +362,39 @@ TEST(interp_run_nodes_reads_the_models_constants)
 done:
     interp_destroy(ip);
     op_tensor_release(&x);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* An If run on its own: its branches read the main graph's 'a' through the
  * temporary frame (the subgraph's parent frame). */
 TEST(interp_run_nodes_runs_an_if_whose_branches_read_outer_values)
 {
-    struct mdl b;
-    struct ir_graph *g = mdl_new(&b);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_NONE, 13);
+    struct ir_graph *g = b.g;
     if (!T_CHECK(g != NULL, "model")) return;
-    graph_input(&b, g, "x", IR_F32, 1, d3);
-    graph_input(&b, g, "cond", IR_BOOL, 0, NULL);
-    node(&b, g, IR_OP_NEG, "neg", 1, NAMES("x"), "a");
-    struct ir_node *iff = node(&b, g, IR_OP_IF, "if", 1, NAMES("cond"), "y");
+    struct ir_tensor *x = tb_input(&b, "x", IR_F32, 1, d3);
+    struct ir_tensor *cnd = tb_input(&b, "cond", IR_BOOL, 0, NULL);
+    struct ir_tensor *ta = tb_tensor(&b, "a", IR_UNDEFINED, -1, NULL);
+    tb_node(&b, IR_OP_NEG, NULL, NULL, "neg", TB_LIST(x), TB_LIST(ta));
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_UNDEFINED, -1, NULL);
+    struct ir_node *iff = tb_node(&b, IR_OP_IF, NULL, NULL, "if", TB_LIST(cnd), TB_LIST(y));
     const char *branch[2] = {"then_branch", "else_branch"};
     for (int k = 0; k < 2; k++) {
-        struct ir_graph *sub = ir_graph_new(b.m, g);
-        struct ir_attr *at = ir_node_add_attr(iff, branch[k], IR_ATTR_GRAPH, &b.err);
-        if (!T_CHECK(sub && at, "branch")) goto free_model;
+        struct ir_graph *sub = tb_subgraph(&b, iff, branch[k]);
+        if (!T_CHECK(sub, "branch")) goto free_model;
         sub->name = branch[k];
-        at->v.g = sub;
-        struct ir_tensor *o = tensor(&b, sub, "a");
-        o->kind = IR_TENSOR_OUTER;
-        node(&b, sub, k ? IR_OP_RELU : IR_OP_ADD, k ? "relu" : "twice", k ? 1 : 2,
-             NAMES("a", "a"), "r");
-        ir_graph_add_output(sub, tensor(&b, sub, "r"), &b.err);
+        b.g = sub;
+        struct ir_tensor *o = tb_tensor(&b, "a", IR_UNDEFINED, -1, NULL);
+        struct ir_tensor *r = tb_tensor(&b, "r", IR_UNDEFINED, -1, NULL);
+        if (o) o->kind = IR_TENSOR_OUTER;
+        tb_node(&b, k ? IR_OP_RELU : IR_OP_ADD, NULL, NULL, k ? "relu" : "twice", k ? 1 : 2,
+                TB_TS(o, o), TB_LIST(r));
+        tb_output(&b, r);
+        b.g = g;
     }
-    ir_graph_add_output(g, tensor(&b, g, "y"), &b.err);
-    if (!T_CHECK(b.err.status == FY_OK, "model: %s", b.err.message)) goto free_model;
+    tb_output(&b, y);
+    if (!T_CHECK(!b.bad, "model: %s", b.err.message)) goto free_model;
     struct interp *ip = NULL;
     struct interp_options opt = {.threads = 1};
     if (!T_CHECK(interp_create(b.m, &opt, &ip, &b.err) == FY_OK, "create: %s", b.err.message))
@@ -477,5 +425,5 @@ TEST(interp_run_nodes_runs_an_if_whose_branches_read_outer_values)
     op_tensor_release(&a);
     op_tensor_release(&cond);
 free_model:
-    ir_model_free(b.m);
+    tb_free(&b);
 }

@@ -21,172 +21,20 @@
 #include "ir/ir.h"
 #include "passes/pass.h"
 #include "t.h"
+#include "tb.h"
 
-/* ---- a small graph builder ---- */
-
-struct mb {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    uint64_t seed;
-    bool bad;
-};
-
-static float rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (float)((double)(*s >> 11) / (double)(1ull << 53) * 2.0 - 1.0);
-}
-
-static void mb_init(struct mb *b, int64_t opset)
-{
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    b->seed = 0x9e3779b97f4a7c15ull;
-    if (!b->m || ir_model_add_opset(b->m, "", opset, &b->err)) {
-        b->bad = true;
-        return;
-    }
-    b->m->format = IR_FORMAT_ONNX;
-    b->g = b->m->graph;
-}
-
-static struct ir_tensor *mb_tensor(struct mb *b, const char *name, int rank, const int64_t *dims)
-{
-    if (b->bad) return NULL;
-    /* the IR keeps the name pointer: an arena copy */
-    const char *nm = arena_strdup(&b->m->arena, name);
-    struct ir_tensor *t = nm ? ir_graph_add_tensor(b->g, nm, &b->err) : NULL;
-    if (!t) {
-        b->bad = true;
-        return NULL;
-    }
-    t->dtype = IR_F32;
-    if (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err)) b->bad = true;
-    return t;
-}
-
-static struct ir_tensor *mb_input(struct mb *b, const char *name, int rank, const int64_t *dims)
-{
-    struct ir_tensor *t = mb_tensor(b, name, rank, dims);
-    if (t && ir_graph_add_input(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-static struct ir_tensor *mb_const_data(struct mb *b, const char *name, enum ir_dtype dt,
-                                       int rank, const int64_t *dims, const void *data,
-                                       size_t bytes)
-{
-    struct ir_tensor *t = mb_tensor(b, name, rank, dims);
-    if (!t) return NULL;
-    t->dtype = dt;
-    void *p = arena_alloc(&b->m->arena, bytes ? bytes : 1, 64);
-    if (!p) {
-        b->bad = true;
-        return NULL;
-    }
-    memcpy(p, data, bytes);
-    t->data = p;
-    t->nbytes = bytes;
-    if (ir_graph_add_initializer(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-/* A float constant of seeded values scaled by `scale` (plus `offset`). */
-static struct ir_tensor *mb_rand(struct mb *b, const char *name, int rank, const int64_t *dims,
-                                 float scale, float offset)
-{
-    uint64_t n = 1;
-    for (int i = 0; i < rank; i++) n *= (uint64_t)dims[i];
-    float *v = malloc(sizeof(float) * (size_t)(n ? n : 1));
-    if (!v) {
-        b->bad = true;
-        return NULL;
-    }
-    for (uint64_t i = 0; i < n; i++) v[i] = offset + scale * rnd(&b->seed);
-    struct ir_tensor *t = mb_const_data(b, name, IR_F32, rank, dims, v, sizeof(float) * (size_t)n);
-    free(v);
-    return t;
-}
-
-static struct ir_tensor *mb_i64(struct mb *b, const char *name, int n, const int64_t *v)
-{
-    int64_t d = n;
-    return mb_const_data(b, name, IR_I64, 1, &d, v, sizeof(int64_t) * (size_t)n);
-}
-
-static struct ir_tensor *mb_scalar(struct mb *b, const char *name, float v)
-{
-    return mb_const_data(b, name, IR_F32, 0, NULL, &v, sizeof v);
-}
+/* ---- graphs (tb.h): float32 tensors, seeded random weights ---- */
 
 /* A node with its output tensor named `out` (shape left to inference). */
-static struct ir_node *mb_node(struct mb *b, enum ir_op op, const char *name, const char *out,
+static struct ir_node *mb_node(struct tb *b, enum ir_op op, const char *name, const char *out,
                                int n_in, struct ir_tensor *a, struct ir_tensor *c,
                                struct ir_tensor *d, struct ir_tensor *e, struct ir_tensor *f)
 {
-    if (b->bad) return NULL;
-    struct ir_node *n = ir_graph_add_node(b->g, op, NULL, "", name, n_in, 1, &b->err);
-    struct ir_tensor *y = n ? mb_tensor(b, out, -1, NULL) : NULL;
-    if (!n || !y || ir_node_set_output(n, 0, y, &b->err)) {
-        b->bad = true;
-        return NULL;
-    }
-    struct ir_tensor *ins[5] = {a, c, d, e, f};
-    for (int i = 0; i < n_in && i < 5; i++) n->inputs[i] = ins[i];
-    return n;
+    struct ir_tensor *y = tb_tensor(b, out, IR_F32, -1, NULL);
+    return tb_node(b, op, NULL, "", name, n_in, TB_TS(a, c, d, e, f), 1, &y);
 }
 
 static struct ir_tensor *out0(struct ir_node *n) { return n ? n->outputs[0] : NULL; }
-
-static void mb_int(struct mb *b, struct ir_node *n, const char *name, int64_t v)
-{
-    if (!n) return;
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INT, &b->err);
-    if (a) a->v.i = v;
-    else b->bad = true;
-}
-
-static void mb_float(struct mb *b, struct ir_node *n, const char *name, float v)
-{
-    if (!n) return;
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_FLOAT, &b->err);
-    if (a) a->v.f = v;
-    else b->bad = true;
-}
-
-static void mb_ints(struct mb *b, struct ir_node *n, const char *name, int count, const int64_t *v)
-{
-    if (!n) return;
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INTS, &b->err);
-    int64_t *c = ARENA_ARRAY(&b->m->arena, count ? count : 1, int64_t);
-    if (!a || !c) {
-        b->bad = true;
-        return;
-    }
-    memcpy(c, v, sizeof(int64_t) * (size_t)count);
-    a->v.ints = c;
-    a->count = count;
-}
-
-static void mb_str(struct mb *b, struct ir_node *n, const char *name, const char *v)
-{
-    if (!n) return;
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err);
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.s.data = (const uint8_t *)v;
-    a->v.s.size = strlen(v);
-}
-
-static void mb_output(struct mb *b, struct ir_tensor *t)
-{
-    if (!t || ir_graph_add_output(b->g, t, &b->err)) b->bad = true;
-}
 
 /* ---- running ---- */
 
@@ -219,7 +67,8 @@ static bool make_inputs(const struct ir_model *m, uint64_t seed, struct op_tenso
         struct fy_error err = {0};
         if (op_tensor_alloc(&in[*n], IR_F32, t->rank, d, &err)) return false;
         float *p = in[*n].data;
-        for (uint64_t k = 0; k < in[*n].numel; k++) p[k] = 2.0f * rnd(&seed);
+        for (uint64_t k = 0; k < in[*n].numel; k++)
+            p[k] = 2.0f * tb_random(&seed);
         (*n)++;
     }
     return true;
@@ -288,17 +137,17 @@ static bool agree(const char *what, const struct vals *a, const struct vals *b,
     return ok;
 }
 
-typedef void (*build_fn)(struct mb *b);
+typedef void (*build_fn)(struct tb *b);
 
 /* Builds the graph twice, runs passes on the second copy and compares. */
 static bool check_passes(const char *what, build_fn build, const struct pass *const *passes,
                          int n_passes, struct pass_report *r, struct ir_model **after,
                          bool io_nhwc)
 {
-    struct mb a, b;
-    mb_init(&a, 17);
+    struct tb a, b;
+    tb_init(&a, IR_FORMAT_ONNX, 17);
     build(&a);
-    mb_init(&b, 17);
+    tb_init(&b, IR_FORMAT_ONNX, 17);
     build(&b);
     bool ok = T_CHECK(!a.bad && !b.bad, "%s: building the graph: %s", what, a.err.message);
     struct fy_error err = {0};
@@ -376,27 +225,27 @@ static const struct pass *const P_LOWER[] = {&pass_fold_constants, &pass_lower_t
 
 /* x [2,3,4,5] → Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [-1])): the
  * exporter's flatten, plus Constant-only arithmetic. */
-static void build_shape_chain(struct mb *b)
+static void build_shape_chain(struct tb *b)
 {
     int64_t xd[4] = {2, 3, 4, 5};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
     struct ir_node *sh = mb_node(b, IR_OP_SHAPE, "shape", "s", 1, x, NULL, NULL, NULL, NULL);
     int64_t zero = 0, axes0[1] = {0}, minus1 = -1;
-    struct ir_tensor *idx = mb_const_data(b, "idx", IR_I64, 0, NULL, &zero, 8);
+    struct ir_tensor *idx = tb_const(b, "idx", IR_I64, 0, NULL, &zero, 8);
     struct ir_node *ga = mb_node(b, IR_OP_GATHER, "gather", "n", 2, out0(sh), idx, NULL, NULL, NULL);
-    mb_int(b, ga, "axis", 0);
+    tb_int(b, ga, "axis", 0);
     struct ir_node *un = mb_node(b, IR_OP_UNSQUEEZE, "unsqueeze", "n1", 2, out0(ga),
-                                 mb_i64(b, "axes", 1, axes0), NULL, NULL, NULL);
+                                 tb_i64s(b, "axes", 1, axes0), NULL, NULL, NULL);
     struct ir_node *cc = mb_node(b, IR_OP_CONCAT, "concat", "shape2", 2, out0(un),
-                                 mb_i64(b, "m1", 1, &minus1), NULL, NULL, NULL);
-    mb_int(b, cc, "axis", 0);
+                                 tb_i64s(b, "m1", 1, &minus1), NULL, NULL, NULL);
+    tb_int(b, cc, "axis", 0);
     struct ir_node *rs = mb_node(b, IR_OP_RESHAPE, "reshape", "flat", 2, x, out0(cc), NULL, NULL, NULL);
     /* two constants added: folded too */
     int64_t cd[1] = {60};
-    struct ir_node *ad = mb_node(b, IR_OP_ADD, "const_add", "c", 2, mb_rand(b, "c1", 1, cd, 1, 0),
-                                 mb_rand(b, "c2", 1, cd, 1, 0), NULL, NULL, NULL);
+    struct ir_node *ad = mb_node(b, IR_OP_ADD, "const_add", "c", 2, tb_rand(b, "c1", 1, cd, 1, 0),
+                                 tb_rand(b, "c2", 1, cd, 1, 0), NULL, NULL, NULL);
     struct ir_node *y = mb_node(b, IR_OP_MUL, "mul", "y", 2, out0(rs), out0(ad), NULL, NULL, NULL);
-    mb_output(b, out0(y));
+    tb_output(b, out0(y));
 }
 
 TEST(fold_constants_folds_exporter_shape_chains_and_constant_arithmetic)
@@ -421,54 +270,29 @@ TEST(fold_constants_folds_exporter_shape_chains_and_constant_arithmetic)
 
 /* A Loop with a constant trip count is unrolled; an If on a constant
  * condition inlined. */
-static void build_loop(struct mb *b)
+static void build_loop(struct tb *b)
 {
     int64_t xd[1] = {3};
-    struct ir_tensor *x = mb_input(b, "x", 1, xd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 1, xd);
     int64_t trip = 3;
     uint8_t yes = 1;
-    struct ir_tensor *M = mb_const_data(b, "M", IR_I64, 0, NULL, &trip, 8);
-    struct ir_tensor *cond = mb_const_data(b, "cond", IR_BOOL, 0, NULL, &yes, 1);
-    struct ir_node *lp = b->bad ? NULL : ir_graph_add_node(b->g, IR_OP_LOOP, NULL, "", "loop", 3, 1, &b->err);
-    struct ir_graph *body = ir_graph_new(b->m, b->g);
-    if (!lp || !body) {
-        b->bad = true;
-        return;
-    }
-    struct ir_tensor *y = mb_tensor(b, "y", -1, NULL);
-    lp->inputs[0] = M;
-    lp->inputs[1] = cond;
-    lp->inputs[2] = x;
-    if (ir_node_set_output(lp, 0, y, &b->err)) b->bad = true;
-    struct ir_attr *a = ir_node_add_attr(lp, "body", IR_ATTR_GRAPH, &b->err);
-    if (a) a->v.g = body;
+    struct ir_tensor *M = tb_const(b, "M", IR_I64, 0, NULL, &trip, 8);
+    struct ir_tensor *cond = tb_const(b, "cond", IR_BOOL, 0, NULL, &yes, 1);
+    struct ir_tensor *y = tb_tensor(b, "y", IR_F32, -1, NULL);
+    struct ir_node *lp = tb_node(b, IR_OP_LOOP, NULL, "", "loop", TB_LIST(M, cond, x), 1, &y);
+    struct ir_graph *outer = b->g, *body = tb_subgraph(b, lp, "body");
+    if (!body) return;
     body->name = "body";
-    struct ir_tensor *bi = ir_graph_add_tensor(body, "i", &b->err);
-    struct ir_tensor *bc = ir_graph_add_tensor(body, "c_in", &b->err);
-    struct ir_tensor *bx = ir_graph_add_tensor(body, "x_in", &b->err);
-    struct ir_tensor *bs = ir_graph_add_tensor(body, "x_out", &b->err);
-    if (!bi || !bc || !bx || !bs) {
-        b->bad = true;
-        return;
-    }
-    bi->dtype = IR_I64;
-    ir_tensor_set_shape(body, bi, 0, NULL, &b->err);
-    bc->dtype = IR_BOOL;
-    ir_tensor_set_shape(body, bc, 0, NULL, &b->err);
-    bx->dtype = bs->dtype = IR_F32;
-    ir_graph_add_input(body, bi, &b->err);
-    ir_graph_add_input(body, bc, &b->err);
-    ir_graph_add_input(body, bx, &b->err);
-    struct ir_node *sg = ir_graph_add_node(body, IR_OP_SIGMOID, NULL, "", "sig", 1, 1, &b->err);
-    if (!sg) {
-        b->bad = true;
-        return;
-    }
-    sg->inputs[0] = bx;
-    ir_node_set_output(sg, 0, bs, &b->err);
-    ir_graph_add_output(body, bc, &b->err);
-    ir_graph_add_output(body, bs, &b->err);
-    mb_output(b, y);
+    b->g = body;
+    tb_input(b, "i", IR_I64, 0, NULL);
+    struct ir_tensor *bc = tb_input(b, "c_in", IR_BOOL, 0, NULL);
+    struct ir_tensor *bx = tb_input(b, "x_in", IR_F32, -1, NULL);
+    struct ir_tensor *bs = tb_tensor(b, "x_out", IR_F32, -1, NULL);
+    tb_node(b, IR_OP_SIGMOID, NULL, "", "sig", 1, &bx, 1, &bs);
+    tb_output(b, bc);
+    tb_output(b, bs);
+    b->g = outer;
+    tb_output(b, y);
 }
 
 TEST(fold_constants_unrolls_a_loop_with_a_constant_trip_count)
@@ -488,45 +312,45 @@ TEST(fold_constants_unrolls_a_loop_with_a_constant_trip_count)
 
 /* ---- fold_batchnorm ---- */
 
-static struct ir_node *bn_after(struct mb *b, struct ir_tensor *x, int64_t C, const char *name,
+static struct ir_node *bn_after(struct tb *b, struct ir_tensor *x, int64_t C, const char *name,
                                 const char *out)
 {
     int64_t cd[1] = {C};
     char nm[64];
     snprintf(nm, sizeof nm, "%s_scale", name);
-    struct ir_tensor *s = mb_rand(b, nm, 1, cd, 0.5f, 1.0f);
+    struct ir_tensor *s = tb_rand(b, nm, 1, cd, 0.5f, 1.0f);
     snprintf(nm, sizeof nm, "%s_bias", name);
-    struct ir_tensor *bb = mb_rand(b, nm, 1, cd, 0.5f, 0.0f);
+    struct ir_tensor *bb = tb_rand(b, nm, 1, cd, 0.5f, 0.0f);
     snprintf(nm, sizeof nm, "%s_mean", name);
-    struct ir_tensor *mean = mb_rand(b, nm, 1, cd, 0.5f, 0.0f);
+    struct ir_tensor *mean = tb_rand(b, nm, 1, cd, 0.5f, 0.0f);
     snprintf(nm, sizeof nm, "%s_var", name);
-    struct ir_tensor *var = mb_rand(b, nm, 1, cd, 0.4f, 1.0f);
+    struct ir_tensor *var = tb_rand(b, nm, 1, cd, 0.4f, 1.0f);
     struct ir_node *bn = mb_node(b, IR_OP_BATCH_NORMALIZATION, name, out, 5, x, s, bb, mean, var);
-    mb_float(b, bn, "epsilon", 1e-3f);
+    tb_float(b, bn, "epsilon", 1e-3f);
     return bn;
 }
 
-static void build_conv_bn(struct mb *b)
+static void build_conv_bn(struct tb *b)
 {
     int64_t xd[4] = {1, 3, 8, 8}, wd[4] = {4, 3, 3, 3}, bd[1] = {4}, gd[2] = {5, 4};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
-    struct ir_node *cv = mb_node(b, IR_OP_CONV, "conv", "c", 3, x, mb_rand(b, "w", 4, wd, 0.3f, 0),
-                                 mb_rand(b, "b", 1, bd, 0.1f, 0), NULL, NULL);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
+    struct ir_node *cv = mb_node(b, IR_OP_CONV, "conv", "c", 3, x, tb_rand(b, "w", 4, wd, 0.3f, 0),
+                                 tb_rand(b, "b", 1, bd, 0.1f, 0), NULL, NULL);
     int64_t pads[4] = {1, 1, 1, 1};
-    mb_ints(b, cv, "pads", 4, pads);
+    tb_ints(b, cv, "pads", 4, pads);
     struct ir_node *bn = bn_after(b, out0(cv), 4, "bn", "y");
-    mb_output(b, out0(bn));
+    tb_output(b, out0(bn));
     /* a lone BatchNorm on an input */
     struct ir_node *bn2 = bn_after(b, x, 3, "bn_alone", "z");
-    mb_output(b, out0(bn2));
+    tb_output(b, out0(bn2));
     /* Gemm → BatchNorm over its columns */
     int64_t ad[2] = {2, 5};
-    struct ir_tensor *a = mb_input(b, "a", 2, ad);
-    struct ir_node *gm = mb_node(b, IR_OP_GEMM, "gemm", "g", 3, a, mb_rand(b, "B", 2, gd, 0.5f, 0),
-                                 mb_rand(b, "C", 1, bd, 0.5f, 0), NULL, NULL);
-    mb_float(b, gm, "beta", 0.5f);
+    struct ir_tensor *a = tb_input(b, "a", IR_F32, 2, ad);
+    struct ir_node *gm = mb_node(b, IR_OP_GEMM, "gemm", "g", 3, a, tb_rand(b, "B", 2, gd, 0.5f, 0),
+                                 tb_rand(b, "C", 1, bd, 0.5f, 0), NULL, NULL);
+    tb_float(b, gm, "beta", 0.5f);
     struct ir_node *bn3 = bn_after(b, out0(gm), 4, "bn_gemm", "w_out");
-    mb_output(b, out0(bn3));
+    tb_output(b, out0(bn3));
 }
 
 TEST(fold_batchnorm_folds_into_conv_and_gemm_and_splits_a_lone_one)
@@ -549,30 +373,30 @@ TEST(fold_batchnorm_folds_into_conv_and_gemm_and_splits_a_lone_one)
 
 /* ---- fuse_activation ---- */
 
-static void build_activations(struct mb *b)
+static void build_activations(struct tb *b)
 {
     int64_t xd[4] = {1, 2, 5, 5}, wd[4] = {2, 2, 1, 1};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
-    struct ir_node *cv = mb_node(b, IR_OP_CONV, "conv", "c", 2, x, mb_rand(b, "w", 4, wd, 2, 0),
-                                 NULL, NULL, NULL);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
+    struct ir_node *cv =
+        mb_node(b, IR_OP_CONV, "conv", "c", 2, x, tb_rand(b, "w", 4, wd, 2, 0), NULL, NULL, NULL);
     struct ir_node *rl = mb_node(b, IR_OP_RELU, "relu", "r", 1, out0(cv), NULL, NULL, NULL, NULL);
     /* Clip(0, 6) after an Add: RELU6 */
     struct ir_node *ad = mb_node(b, IR_OP_ADD, "add", "a", 2, out0(rl), x, NULL, NULL, NULL);
-    struct ir_node *c6 = mb_node(b, IR_OP_CLIP, "clip6", "a6", 3, out0(ad), mb_scalar(b, "zero", 0),
-                                 mb_scalar(b, "six", 6), NULL, NULL);
+    struct ir_node *c6 = mb_node(b, IR_OP_CLIP, "clip6", "a6", 3, out0(ad), tb_f32(b, "zero", 0),
+                                 tb_f32(b, "six", 6), NULL, NULL);
     /* Clip(-1, 1) after a Mul: RELU_N1_TO_1 */
     struct ir_node *mu = mb_node(b, IR_OP_MUL, "mul", "m", 2, out0(c6), x, NULL, NULL, NULL);
-    struct ir_node *c1 = mb_node(b, IR_OP_CLIP, "clip1", "m1", 3, out0(mu), mb_scalar(b, "m1c", -1),
-                                 mb_scalar(b, "p1c", 1), NULL, NULL);
+    struct ir_node *c1 = mb_node(b, IR_OP_CLIP, "clip1", "m1", 3, out0(mu), tb_f32(b, "m1c", -1),
+                                 tb_f32(b, "p1c", 1), NULL, NULL);
     /* Tanh after a Sub: stays (TFLite's kernels ignore a fused TANH) */
     struct ir_node *sb = mb_node(b, IR_OP_SUB, "sub", "s", 2, out0(c1), x, NULL, NULL, NULL);
     struct ir_node *th = mb_node(b, IR_OP_TANH, "tanh", "t", 1, out0(sb), NULL, NULL, NULL, NULL);
     /* Relu after a Div whose output is also read elsewhere: stays */
-    struct ir_node *dv = mb_node(b, IR_OP_DIV, "div", "d", 2, out0(th), mb_scalar(b, "two", 2),
-                                 NULL, NULL, NULL);
+    struct ir_node *dv =
+        mb_node(b, IR_OP_DIV, "div", "d", 2, out0(th), tb_f32(b, "two", 2), NULL, NULL, NULL);
     struct ir_node *r2 = mb_node(b, IR_OP_RELU, "relu2", "r2", 1, out0(dv), NULL, NULL, NULL, NULL);
     struct ir_node *fin = mb_node(b, IR_OP_ADD, "fin", "y", 2, out0(r2), out0(dv), NULL, NULL, NULL);
-    mb_output(b, out0(fin));
+    tb_output(b, out0(fin));
 }
 
 TEST(fuse_activation_fuses_relu_relu6_and_relu_n1_to_1_but_not_tanh)
@@ -603,40 +427,41 @@ TEST(fuse_activation_fuses_relu_relu6_and_relu_n1_to_1_but_not_tanh)
 
 /* A small residual CNN: Conv(pads)+BN+Relu, MaxPool, residual Add, Conv,
  * GlobalAveragePool, Flatten, Gemm, Softmax. */
-static void build_cnn(struct mb *b)
+static void build_cnn(struct tb *b)
 {
     int64_t xd[4] = {1, 3, 16, 16}, w1[4] = {8, 3, 3, 3}, w2[4] = {8, 8, 3, 3}, w3[4] = {8, 1, 3, 3};
     int64_t c8[1] = {8}, fw[2] = {10, 8}, c10[1] = {10};
-    struct ir_tensor *x = mb_input(b, "input", 4, xd);
+    struct ir_tensor *x = tb_input(b, "input", IR_F32, 4, xd);
     int64_t p1[4] = {1, 1, 1, 1}, s2[2] = {2, 2}, k3[2] = {3, 3};
-    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x, mb_rand(b, "w1", 4, w1, 0.3f, 0),
-                                 NULL, NULL, NULL);
-    mb_ints(b, c1, "pads", 4, p1);
-    mb_ints(b, c1, "strides", 2, s2);
+    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x,
+                                 tb_rand(b, "w1", 4, w1, 0.3f, 0), NULL, NULL, NULL);
+    tb_ints(b, c1, "pads", 4, p1);
+    tb_ints(b, c1, "strides", 2, s2);
     struct ir_node *bn = bn_after(b, out0(c1), 8, "bn1", "b1");
     struct ir_node *r1 = mb_node(b, IR_OP_RELU, "relu1", "r1", 1, out0(bn), NULL, NULL, NULL, NULL);
     struct ir_node *mp = mb_node(b, IR_OP_MAX_POOL, "pool", "p", 1, out0(r1), NULL, NULL, NULL, NULL);
-    mb_ints(b, mp, "kernel_shape", 2, k3);
-    mb_ints(b, mp, "pads", 4, p1);
-    struct ir_node *c2 = mb_node(b, IR_OP_CONV, "conv2", "c2", 3, out0(mp),
-                                 mb_rand(b, "w2", 4, w2, 0.2f, 0), mb_rand(b, "b2", 1, c8, 0.1f, 0),
-                                 NULL, NULL);
-    mb_ints(b, c2, "pads", 4, p1);
+    tb_ints(b, mp, "kernel_shape", 2, k3);
+    tb_ints(b, mp, "pads", 4, p1);
+    struct ir_node *c2 =
+        mb_node(b, IR_OP_CONV, "conv2", "c2", 3, out0(mp), tb_rand(b, "w2", 4, w2, 0.2f, 0),
+                tb_rand(b, "b2", 1, c8, 0.1f, 0), NULL, NULL);
+    tb_ints(b, c2, "pads", 4, p1);
     struct ir_node *dw = mb_node(b, IR_OP_CONV, "dwconv", "dw", 2, out0(c2),
-                                 mb_rand(b, "w3", 4, w3, 0.3f, 0), NULL, NULL, NULL);
-    mb_int(b, dw, "group", 8);
-    mb_ints(b, dw, "pads", 4, p1);
-    struct ir_node *cl = mb_node(b, IR_OP_CLIP, "clip", "dwc", 3, out0(dw), mb_scalar(b, "lo", 0),
-                                 mb_scalar(b, "hi", 6), NULL, NULL);
+                                 tb_rand(b, "w3", 4, w3, 0.3f, 0), NULL, NULL, NULL);
+    tb_int(b, dw, "group", 8);
+    tb_ints(b, dw, "pads", 4, p1);
+    struct ir_node *cl = mb_node(b, IR_OP_CLIP, "clip", "dwc", 3, out0(dw), tb_f32(b, "lo", 0),
+                                 tb_f32(b, "hi", 6), NULL, NULL);
     struct ir_node *ad = mb_node(b, IR_OP_ADD, "residual", "res", 2, out0(cl), out0(mp), NULL, NULL, NULL);
     struct ir_node *gp = mb_node(b, IR_OP_GLOBAL_AVERAGE_POOL, "gap", "gap", 1, out0(ad), NULL, NULL,
                                  NULL, NULL);
     struct ir_node *fl = mb_node(b, IR_OP_FLATTEN, "flatten", "flat", 1, out0(gp), NULL, NULL, NULL, NULL);
-    struct ir_node *gm = mb_node(b, IR_OP_GEMM, "fc", "logits", 3, out0(fl), mb_rand(b, "fw", 2, fw, 0.5f, 0),
-                                 mb_rand(b, "fb", 1, c10, 0.1f, 0), NULL, NULL);
-    mb_int(b, gm, "transB", 1);
+    struct ir_node *gm =
+        mb_node(b, IR_OP_GEMM, "fc", "logits", 3, out0(fl), tb_rand(b, "fw", 2, fw, 0.5f, 0),
+                tb_rand(b, "fb", 1, c10, 0.1f, 0), NULL, NULL);
+    tb_int(b, gm, "transB", 1);
     struct ir_node *sm = mb_node(b, IR_OP_SOFTMAX, "softmax", "output", 1, out0(gm), NULL, NULL, NULL, NULL);
-    mb_output(b, out0(sm));
+    tb_output(b, out0(sm));
 }
 
 TEST(convert_pipeline_gives_an_nhwc_cnn_with_one_boundary_transpose)
@@ -685,48 +510,48 @@ TEST(convert_pipeline_with_io_nhwc_has_no_transpose)
 
 /* Exporter patterns: LayerNorm written out, Erf GELU, MatMul + Add bias,
  * attention-style Transpose + BatchMatMul, Softmax on a middle axis. */
-static void build_transformer_bits(struct mb *b)
+static void build_transformer_bits(struct tb *b)
 {
     int64_t xd[3] = {1, 6, 8}, wd[2] = {8, 8}, d8[1] = {8}, ax[1] = {-1};
-    struct ir_tensor *x = mb_input(b, "x", 3, xd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 3, xd);
     struct ir_node *m1 = mb_node(b, IR_OP_REDUCE_MEAN, "ln/mean", "mean", 1, x, NULL, NULL, NULL, NULL);
-    mb_ints(b, m1, "axes", 1, ax);
+    tb_ints(b, m1, "axes", 1, ax);
     struct ir_node *sb = mb_node(b, IR_OP_SUB, "ln/sub", "d", 2, x, out0(m1), NULL, NULL, NULL);
-    struct ir_node *pw = mb_node(b, IR_OP_POW, "ln/pow", "d2", 2, out0(sb), mb_scalar(b, "two", 2),
-                                 NULL, NULL, NULL);
+    struct ir_node *pw =
+        mb_node(b, IR_OP_POW, "ln/pow", "d2", 2, out0(sb), tb_f32(b, "two", 2), NULL, NULL, NULL);
     struct ir_node *m2 = mb_node(b, IR_OP_REDUCE_MEAN, "ln/var", "var", 1, out0(pw), NULL, NULL, NULL, NULL);
-    mb_ints(b, m2, "axes", 1, ax);
-    struct ir_node *ae = mb_node(b, IR_OP_ADD, "ln/eps", "ve", 2, out0(m2), mb_scalar(b, "eps", 1e-5f),
+    tb_ints(b, m2, "axes", 1, ax);
+    struct ir_node *ae = mb_node(b, IR_OP_ADD, "ln/eps", "ve", 2, out0(m2), tb_f32(b, "eps", 1e-5f),
                                  NULL, NULL, NULL);
     struct ir_node *sq = mb_node(b, IR_OP_SQRT, "ln/sqrt", "sd", 1, out0(ae), NULL, NULL, NULL, NULL);
     struct ir_node *dv = mb_node(b, IR_OP_DIV, "ln/div", "nrm", 2, out0(sb), out0(sq), NULL, NULL, NULL);
-    struct ir_node *gm = mb_node(b, IR_OP_MUL, "ln/gamma", "g", 2, out0(dv), mb_rand(b, "gamma", 1, d8, 0.5f, 1),
-                                 NULL, NULL, NULL);
-    struct ir_node *bt = mb_node(b, IR_OP_ADD, "ln/beta", "ln", 2, out0(gm), mb_rand(b, "beta", 1, d8, 0.5f, 0),
-                                 NULL, NULL, NULL);
+    struct ir_node *gm = mb_node(b, IR_OP_MUL, "ln/gamma", "g", 2, out0(dv),
+                                 tb_rand(b, "gamma", 1, d8, 0.5f, 1), NULL, NULL, NULL);
+    struct ir_node *bt = mb_node(b, IR_OP_ADD, "ln/beta", "ln", 2, out0(gm),
+                                 tb_rand(b, "beta", 1, d8, 0.5f, 0), NULL, NULL, NULL);
     /* MatMul + bias, then GELU as x * 0.5 * (1 + erf(x / sqrt 2)) */
     struct ir_node *mm = mb_node(b, IR_OP_MAT_MUL, "fc/matmul", "mm", 2, out0(bt),
-                                 mb_rand(b, "W", 2, wd, 0.5f, 0), NULL, NULL, NULL);
-    struct ir_node *ab = mb_node(b, IR_OP_ADD, "fc/bias", "h", 2, out0(mm), mb_rand(b, "bias", 1, d8, 0.2f, 0),
-                                 NULL, NULL, NULL);
-    struct ir_node *q = mb_node(b, IR_OP_DIV, "gelu/div", "q", 2, out0(ab), mb_scalar(b, "sqrt2", 1.4142135f),
-                                NULL, NULL, NULL);
+                                 tb_rand(b, "W", 2, wd, 0.5f, 0), NULL, NULL, NULL);
+    struct ir_node *ab = mb_node(b, IR_OP_ADD, "fc/bias", "h", 2, out0(mm),
+                                 tb_rand(b, "bias", 1, d8, 0.2f, 0), NULL, NULL, NULL);
+    struct ir_node *q = mb_node(b, IR_OP_DIV, "gelu/div", "q", 2, out0(ab),
+                                tb_f32(b, "sqrt2", 1.4142135f), NULL, NULL, NULL);
     struct ir_node *ef = mb_node(b, IR_OP_ERF, "gelu/erf", "e", 1, out0(q), NULL, NULL, NULL, NULL);
-    struct ir_node *e1 = mb_node(b, IR_OP_ADD, "gelu/add", "e1", 2, out0(ef), mb_scalar(b, "one", 1),
-                                 NULL, NULL, NULL);
+    struct ir_node *e1 =
+        mb_node(b, IR_OP_ADD, "gelu/add", "e1", 2, out0(ef), tb_f32(b, "one", 1), NULL, NULL, NULL);
     struct ir_node *xm = mb_node(b, IR_OP_MUL, "gelu/mul", "xm", 2, out0(ab), out0(e1), NULL, NULL, NULL);
-    struct ir_node *hf = mb_node(b, IR_OP_MUL, "gelu/half", "gl", 2, out0(xm), mb_scalar(b, "half", 0.5f),
-                                 NULL, NULL, NULL);
+    struct ir_node *hf = mb_node(b, IR_OP_MUL, "gelu/half", "gl", 2, out0(xm),
+                                 tb_f32(b, "half", 0.5f), NULL, NULL, NULL);
     /* attention-like: scores = h · hᵀ, softmax over the middle axis (opset 13+) */
     struct ir_node *tr = mb_node(b, IR_OP_TRANSPOSE, "kT", "kt", 1, out0(hf), NULL, NULL, NULL, NULL);
     int64_t perm[3] = {0, 2, 1};
-    mb_ints(b, tr, "perm", 3, perm);
+    tb_ints(b, tr, "perm", 3, perm);
     struct ir_node *sc = mb_node(b, IR_OP_MAT_MUL, "scores", "sc", 2, out0(hf), out0(tr), NULL, NULL, NULL);
     struct ir_node *sm = mb_node(b, IR_OP_SOFTMAX, "softmax", "p", 1, out0(sc), NULL, NULL, NULL, NULL);
-    mb_int(b, sm, "axis", 1);
+    tb_int(b, sm, "axis", 1);
     struct ir_node *hs = mb_node(b, IR_OP_HARD_SIGMOID, "hsig", "y", 1, out0(sm), NULL, NULL, NULL, NULL);
-    mb_float(b, hs, "alpha", 0.3f);
-    mb_output(b, out0(hs));
+    tb_float(b, hs, "alpha", 0.3f);
+    tb_output(b, out0(hs));
 }
 
 TEST(lower_tflite_recognises_layernorm_gelu_and_matmul_bias)
@@ -752,41 +577,42 @@ TEST(lower_tflite_recognises_layernorm_gelu_and_matmul_bias)
 
 /* Average pooling whose padding TFLite cannot express, counted or not; a
  * grouped convolution; Pad (reflect); Slice with a step; Concat; Split. */
-static void build_awkward(struct mb *b)
+static void build_awkward(struct tb *b)
 {
     int64_t xd[4] = {1, 4, 7, 7}, wd[4] = {6, 2, 3, 3};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
     int64_t k3[2] = {3, 3}, s2[2] = {2, 2}, p1[4] = {1, 1, 1, 1}, pe[4] = {0, 0, 1, 1};
     struct ir_node *a1 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_excl", "a1", 1, x, NULL, NULL, NULL, NULL);
-    mb_ints(b, a1, "kernel_shape", 2, k3);
-    mb_ints(b, a1, "strides", 2, s2);
-    mb_ints(b, a1, "pads", 4, p1);
+    tb_ints(b, a1, "kernel_shape", 2, k3);
+    tb_ints(b, a1, "strides", 2, s2);
+    tb_ints(b, a1, "pads", 4, p1);
     struct ir_node *a2 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_incl", "a2", 1, x, NULL, NULL, NULL, NULL);
-    mb_ints(b, a2, "kernel_shape", 2, k3);
-    mb_ints(b, a2, "strides", 2, s2);
-    mb_ints(b, a2, "pads", 4, p1);
-    mb_int(b, a2, "count_include_pad", 1);
+    tb_ints(b, a2, "kernel_shape", 2, k3);
+    tb_ints(b, a2, "strides", 2, s2);
+    tb_ints(b, a2, "pads", 4, p1);
+    tb_int(b, a2, "count_include_pad", 1);
     struct ir_node *a3 = mb_node(b, IR_OP_AVERAGE_POOL, "avg_end", "a3", 1, x, NULL, NULL, NULL, NULL);
     int64_t k7[2] = {7, 7};
-    mb_ints(b, a3, "kernel_shape", 2, k7);
-    mb_ints(b, a3, "pads", 4, pe);
-    struct ir_node *gc = mb_node(b, IR_OP_CONV, "group_conv", "gc", 2, x, mb_rand(b, "w", 4, wd, 0.3f, 0),
-                                 NULL, NULL, NULL);
-    mb_int(b, gc, "group", 2);
-    mb_ints(b, gc, "pads", 4, p1);
-    mb_ints(b, gc, "strides", 2, s2);
+    tb_ints(b, a3, "kernel_shape", 2, k7);
+    tb_ints(b, a3, "pads", 4, pe);
+    struct ir_node *gc = mb_node(b, IR_OP_CONV, "group_conv", "gc", 2, x,
+                                 tb_rand(b, "w", 4, wd, 0.3f, 0), NULL, NULL, NULL);
+    tb_int(b, gc, "group", 2);
+    tb_ints(b, gc, "pads", 4, p1);
+    tb_ints(b, gc, "strides", 2, s2);
     int64_t pads[8] = {0, 0, 1, 2, 0, 0, 1, 2};
-    struct ir_node *pd = mb_node(b, IR_OP_PAD, "pad", "pd", 2, out0(a1), mb_i64(b, "pads", 8, pads),
-                                 NULL, NULL, NULL);
-    mb_str(b, pd, "mode", "reflect");
+    struct ir_node *pd = mb_node(b, IR_OP_PAD, "pad", "pd", 2, out0(a1),
+                                 tb_i64s(b, "pads", 8, pads), NULL, NULL, NULL);
+    tb_str(b, pd, "mode", "reflect");
     int64_t st[2] = {1, 0}, en[2] = {5, 8}, axs[2] = {2, 3}, stp[2] = {1, 2};
-    struct ir_node *sl = mb_node(b, IR_OP_SLICE, "slice", "sl", 5, out0(pd), mb_i64(b, "st", 2, st),
-                                 mb_i64(b, "en", 2, en), mb_i64(b, "ax", 2, axs), mb_i64(b, "sp", 2, stp));
+    struct ir_node *sl =
+        mb_node(b, IR_OP_SLICE, "slice", "sl", 5, out0(pd), tb_i64s(b, "st", 2, st),
+                tb_i64s(b, "en", 2, en), tb_i64s(b, "ax", 2, axs), tb_i64s(b, "sp", 2, stp));
     struct ir_node *cc = mb_node(b, IR_OP_CONCAT, "concat", "cc", 4, out0(a2), out0(gc), out0(sl),
                                  out0(a1), NULL);
-    mb_int(b, cc, "axis", 1);
-    mb_output(b, out0(cc));
-    mb_output(b, out0(a3));
+    tb_int(b, cc, "axis", 1);
+    tb_output(b, out0(cc));
+    tb_output(b, out0(a3));
 }
 
 TEST(lower_tflite_pools_grouped_conv_pad_slice_concat_agree)
@@ -806,32 +632,30 @@ TEST(lower_tflite_pools_grouped_conv_pad_slice_concat_agree)
 
 /* LSTM: UNIDIRECTIONAL_SEQUENCE_LSTM; with an initial state input, written
  * out step by step. */
-static void build_lstm(struct mb *b, bool with_h0)
+static void build_lstm(struct tb *b, bool with_h0)
 {
     int64_t xd[3] = {5, 1, 3}, wd[3] = {1, 16, 3}, rd[3] = {1, 16, 4}, bd[2] = {1, 32}, hd[3] = {1, 1, 4};
-    struct ir_tensor *x = mb_input(b, "x", 3, xd);
-    struct ir_tensor *h0 = with_h0 ? mb_input(b, "h0", 3, hd) : NULL;
-    struct ir_node *n = b->bad ? NULL : ir_graph_add_node(b->g, IR_OP_LSTM, NULL, "", "lstm", 6, 2, &b->err);
-    if (!n) {
-        b->bad = true;
-        return;
-    }
-    n->inputs[0] = x;
-    n->inputs[1] = mb_rand(b, "W", 3, wd, 0.5f, 0);
-    n->inputs[2] = mb_rand(b, "R", 3, rd, 0.5f, 0);
-    n->inputs[3] = mb_rand(b, "B", 2, bd, 0.2f, 0);
-    n->inputs[4] = NULL;
-    n->inputs[5] = h0;
-    struct ir_tensor *y = mb_tensor(b, "Y", -1, NULL), *yh = mb_tensor(b, "Y_h", -1, NULL);
-    if (!y || !yh || ir_node_set_output(n, 0, y, &b->err) || ir_node_set_output(n, 1, yh, &b->err))
-        b->bad = true;
-    mb_int(b, n, "hidden_size", 4);
-    mb_output(b, y);
-    mb_output(b, yh);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 3, xd);
+    struct ir_tensor *h0 = with_h0 ? tb_input(b, "h0", IR_F32, 3, hd) : NULL;
+    struct ir_tensor *W = tb_rand(b, "W", 3, wd, 0.5f, 0), *R = tb_rand(b, "R", 3, rd, 0.5f, 0),
+                     *B = tb_rand(b, "B", 2, bd, 0.2f, 0);
+    struct ir_tensor *y = tb_tensor(b, "Y", IR_F32, -1, NULL),
+                     *yh = tb_tensor(b, "Y_h", IR_F32, -1, NULL);
+    struct ir_node *n =
+        tb_node(b, IR_OP_LSTM, NULL, "", "lstm", TB_LIST(x, W, R, B, NULL, h0), TB_LIST(y, yh));
+    tb_int(b, n, "hidden_size", 4);
+    tb_output(b, y);
+    tb_output(b, yh);
 }
 
-static void build_lstm_plain(struct mb *b) { build_lstm(b, false); }
-static void build_lstm_h0(struct mb *b) { build_lstm(b, true); }
+static void build_lstm_plain(struct tb *b)
+{
+    build_lstm(b, false);
+}
+static void build_lstm_h0(struct tb *b)
+{
+    build_lstm(b, true);
+}
 
 TEST(lower_tflite_lstm_becomes_unidirectional_sequence_lstm_or_steps)
 {
@@ -858,18 +682,18 @@ TEST(lower_tflite_lstm_becomes_unidirectional_sequence_lstm_or_steps)
 static const char *gs_padding;
 static int64_t gs_align;
 
-static void build_grid_sample(struct mb *b)
+static void build_grid_sample(struct tb *b)
 {
     int64_t xd[4] = {2, 3, 5, 7}, gd[4] = {2, 4, 6, 2};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
-    struct ir_tensor *grid = mb_input(b, "grid", 4, gd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
+    struct ir_tensor *grid = tb_input(b, "grid", IR_F32, 4, gd);
     struct ir_node *gs = mb_node(b, IR_OP_GRID_SAMPLE, "sampler", "y", 2, x, grid, NULL, NULL, NULL);
     if (gs) {
-        mb_str(b, gs, "mode", "bilinear");
-        mb_str(b, gs, "padding_mode", gs_padding);
-        mb_int(b, gs, "align_corners", gs_align);
+        tb_str(b, gs, "mode", "bilinear");
+        tb_str(b, gs, "padding_mode", gs_padding);
+        tb_int(b, gs, "align_corners", gs_align);
     }
-    mb_output(b, out0(gs));
+    tb_output(b, out0(gs));
 }
 
 TEST(lower_tflite_grid_sample_bilinear_as_builtins)
@@ -895,23 +719,23 @@ TEST(lower_tflite_grid_sample_bilinear_as_builtins)
 }
 
 /* Every node without a mapping is listed at once, and nothing changes. */
-static void build_unsupported(struct mb *b)
+static void build_unsupported(struct tb *b)
 {
     int64_t xd[4] = {1, 1, 4, 4}, gd[4] = {1, 2, 2, 2};
-    struct ir_tensor *x = mb_input(b, "x", 4, xd);
-    struct ir_tensor *grid = mb_input(b, "grid", 4, gd);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 4, xd);
+    struct ir_tensor *grid = tb_input(b, "grid", IR_F32, 4, gd);
     struct ir_node *e = mb_node(b, IR_OP_ERF, "erf_alone", "e", 1, x, NULL, NULL, NULL, NULL);
     struct ir_node *gs = mb_node(b, IR_OP_GRID_SAMPLE, "sampler", "g", 2, out0(e), grid, NULL, NULL, NULL);
     /* bilinear GridSample with zeros/border padding is lowered; reflection is not */
-    if (gs) mb_str(b, gs, "padding_mode", "reflection");
+    if (gs) tb_str(b, gs, "padding_mode", "reflection");
     struct ir_node *rl = mb_node(b, IR_OP_RELU, "fine", "y", 1, out0(gs), NULL, NULL, NULL, NULL);
-    mb_output(b, out0(rl));
+    tb_output(b, out0(rl));
 }
 
 TEST(lower_tflite_refuses_listing_every_unmapped_node)
 {
-    struct mb b;
-    mb_init(&b, 16);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 16);
     build_unsupported(&b);
     struct pass_report r;
     pass_report_init(&r);
@@ -953,8 +777,8 @@ TEST(converted_model_survives_write_and_read_with_record_and_signature)
     snprintf(p2, sizeof p2, "%s/b.tflite", dir);
     struct ir_model *src = NULL;
     for (int pass = 0; pass < 2; pass++) {
-        struct mb b;
-        mb_init(&b, 17);
+        struct tb b;
+        tb_init(&b, IR_FORMAT_ONNX, 17);
         build_cnn(&b);
         struct pass_report r;
         pass_report_init(&r);
@@ -994,8 +818,8 @@ TEST(converted_model_survives_write_and_read_with_record_and_signature)
         T_CHECK(meta, "no ferry.conversion metadata with an NHWC permutation");
         T_CHECK(sig, "no serving_default signature over input/output");
         /* the read-back model computes what the source does */
-        struct mb b;
-        mb_init(&b, 17);
+        struct tb b;
+        tb_init(&b, IR_FORMAT_ONNX, 17);
         build_cnn(&b);
         src = b.m;
         struct op_tensor in[MAXV];
@@ -1021,24 +845,24 @@ TEST(converted_model_survives_write_and_read_with_record_and_signature)
 /* A channel shuffle between convolutions (Reshape, Transpose, Reshape): in
  * NHWC it stays one TRANSPOSE, the layout changes on both sides merged into
  * it. Random weights, so a wrong channel order shows. */
-static void build_shuffle(struct mb *b)
+static void build_shuffle(struct tb *b)
 {
     int64_t xd[4] = {1, 6, 5, 5}, w1[4] = {6, 6, 1, 1}, w2[4] = {4, 6, 3, 3};
-    struct ir_tensor *x = mb_input(b, "input", 4, xd);
-    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x, mb_rand(b, "w1", 4, w1, 0.5f, 0),
-                                 NULL, NULL, NULL);
+    struct ir_tensor *x = tb_input(b, "input", IR_F32, 4, xd);
+    struct ir_node *c1 = mb_node(b, IR_OP_CONV, "conv1", "c1", 2, x,
+                                 tb_rand(b, "w1", 4, w1, 0.5f, 0), NULL, NULL, NULL);
     int64_t s5[5] = {1, 2, 3, 5, 5}, s4[4] = {1, 6, 5, 5}, perm[5] = {0, 2, 1, 3, 4};
     struct ir_node *r1 = mb_node(b, IR_OP_RESHAPE, "split_groups", "g", 2, out0(c1),
-                                 mb_i64(b, "s5", 5, s5), NULL, NULL, NULL);
+                                 tb_i64s(b, "s5", 5, s5), NULL, NULL, NULL);
     struct ir_node *tr = mb_node(b, IR_OP_TRANSPOSE, "shuffle", "sh", 1, out0(r1), NULL, NULL, NULL, NULL);
-    mb_ints(b, tr, "perm", 5, perm);
+    tb_ints(b, tr, "perm", 5, perm);
     struct ir_node *r2 = mb_node(b, IR_OP_RESHAPE, "merge_groups", "m", 2, out0(tr),
-                                 mb_i64(b, "s4", 4, s4), NULL, NULL, NULL);
+                                 tb_i64s(b, "s4", 4, s4), NULL, NULL, NULL);
     int64_t p1[4] = {1, 1, 1, 1};
     struct ir_node *c2 = mb_node(b, IR_OP_CONV, "conv2", "output", 2, out0(r2),
-                                 mb_rand(b, "w2", 4, w2, 0.3f, 0), NULL, NULL, NULL);
-    mb_ints(b, c2, "pads", 4, p1);
-    mb_output(b, out0(c2));
+                                 tb_rand(b, "w2", 4, w2, 0.3f, 0), NULL, NULL, NULL);
+    tb_ints(b, c2, "pads", 4, p1);
+    tb_output(b, out0(c2));
 }
 
 TEST(layout_nhwc_keeps_one_transpose_for_a_channel_shuffle)

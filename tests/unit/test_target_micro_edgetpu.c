@@ -33,168 +33,20 @@
 #include "formats/format.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 #include "targets/target.h"
 
 extern const struct target target_tflite_micro, target_edgetpu;
 
-/* ---- a small TFLite-style graph builder ---- */
+/* ---- TFLite-style tensors (named t0, t1, ...) and nodes (tb.h) ---- */
 
-struct mk {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    int k;
-    bool bad;
-};
-
-static void mk_init(struct mk *b)
-{
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    if (!b->m) {
-        b->bad = true;
-        return;
-    }
-    b->m->format = IR_FORMAT_TFLITE;
-    b->g = b->m->graph;
-}
-
-static void mk_free(struct mk *b)
-{
-    ir_model_free(b->m);
-}
-
-#define DIMS(...) ((const int64_t[]){__VA_ARGS__})
-#define NDIMS(...) ((int)(sizeof DIMS(__VA_ARGS__) / sizeof(int64_t)))
-
-/* A value tensor; scale > 0 adds per-tensor quantization. */
-static struct ir_tensor *mk_t(struct mk *b, enum ir_dtype dt, int rank, const int64_t *dims,
-                              float scale, int64_t zp)
-{
-    if (b->bad) return NULL;
-    char nm[32];
-    snprintf(nm, sizeof nm, "t%d", b->k++);
-    const char *name = arena_strdup(&b->m->arena, nm);
-    struct ir_tensor *t = name ? ir_graph_add_tensor(b->g, name, &b->err) : NULL;
-    if (!t || (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err))) {
-        b->bad = true;
-        return NULL;
-    }
-    t->dtype = dt;
-    if (scale > 0) {
-        struct ir_quant *q = ARENA_NEW(&b->m->arena, struct ir_quant);
-        float *s = ARENA_ARRAY(&b->m->arena, 1, float);
-        int64_t *z = ARENA_ARRAY(&b->m->arena, 1, int64_t);
-        if (!q || !s || !z) {
-            b->bad = true;
-            return NULL;
-        }
-        s[0] = scale;
-        z[0] = zp;
-        q->axis = -1;
-        q->count = 1;
-        q->scale = s;
-        q->zero_point = z;
-        t->quant = q;
-    }
-    return t;
-}
-
-/* A constant with data (bytes copied; zeros when data is NULL). */
-static struct ir_tensor *mk_c(struct mk *b, enum ir_dtype dt, int rank, const int64_t *dims,
-                              const void *data, size_t nbytes, float scale)
-{
-    struct ir_tensor *t = mk_t(b, dt, rank, dims, scale, 0);
-    if (!t) return NULL;
-    void *p = arena_alloc(&b->m->arena, nbytes ? nbytes : 1, 16);
-    if (!p || ir_graph_add_initializer(b->g, t, &b->err)) {
-        b->bad = true;
-        return NULL;
-    }
-    if (data)
-        memcpy(p, data, nbytes);
-    else
-        memset(p, 0, nbytes);
-    t->data = p;
-    t->nbytes = nbytes;
-    return t;
-}
-
-#define Q8(...) mk_t(b, IR_I8, NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__), 0.05f, 0)
-#define F32(...) mk_t(b, IR_F32, NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__), 0, 0)
-#define T(DT, ...) mk_t(b, IR_##DT, NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__), 0, 0)
-#define CQ8(...) mk_c(b, IR_I8, NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__), NULL, 0, 0.01f)
-#define CI32V(n, ...)                                                                              \
-    mk_c(b, IR_I32, 1, DIMS(n), (const int32_t[]){__VA_ARGS__}, sizeof(int32_t) * (n), 0)
-
-static void mk_input(struct mk *b, struct ir_tensor *t)
-{
-    if (!t || ir_graph_add_input(b->g, t, &b->err)) b->bad = true;
-}
-
-/* A node of op (name without "tfl."), up to 12 inputs, one or more outputs. */
-static struct ir_node *mk_n(struct mk *b, enum ir_op op, const char *op_type, const char *name,
-                            int n_in, struct ir_tensor *const *ins, int n_out,
-                            struct ir_tensor *const *outs)
-{
-    if (b->bad) return NULL;
-    struct ir_node *n = ir_graph_add_node(b->g, op, op_type, "", name, n_in, n_out, &b->err);
-    if (!n) {
-        b->bad = true;
-        return NULL;
-    }
-    for (int i = 0; i < n_in; i++)
-        n->inputs[i] = ins[i];
-    for (int i = 0; i < n_out; i++)
-        if (ir_node_set_output(n, i, outs[i], &b->err)) b->bad = true;
-    return n;
-}
-
-#define INS(...)                                                                                   \
-    (sizeof((struct ir_tensor *[]){__VA_ARGS__}) / sizeof(struct ir_tensor *)),                    \
-        ((struct ir_tensor *const[]){__VA_ARGS__})
-#define N1(OP, NAME, Y, ...) mk_n(b, IR_OP_TFL_##OP, #OP, NAME, INS(__VA_ARGS__), 1, &(Y))
-
-static void mk_int(struct mk *b, struct ir_node *n, const char *name, int64_t v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_INT, &b->err) : NULL;
-    if (a)
-        a->v.i = v;
-    else
-        b->bad = true;
-}
-
-static void mk_str(struct mk *b, struct ir_node *n, const char *name, const char *s)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err) : NULL;
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.s.data = (const uint8_t *)s;
-    a->v.s.size = strlen(s);
-}
-
-static struct check_verdict judge(const struct target *t, struct mk *b, const struct ir_node *n)
-{
-    struct check_verdict v;
-    memset(&v, 0, sizeof v);
-    if (!n || b->bad) {
-        v.status = CHECK_UNSET;
-        return v;
-    }
-    target_check_node(t, &(struct check_node){.m = b->m, .n = n}, &v);
-    return v;
-}
-
-static bool has(const char *s, const char *needle)
-{
-    return s && strstr(s, needle);
-}
-static bool is_rule(const struct check_verdict *v, const char *r)
-{
-    return v->rule && !strcmp(v->rule, r);
-}
+#define T(DT, ...) tb_tensor(b, NULL, IR_##DT, TB_SHAPE(__VA_ARGS__))
+#define F32(...) T(F32, __VA_ARGS__)
+#define Q8(...) tb_quant(b, T(I8, __VA_ARGS__), 0.05f, 0)
+#define CI32V(n, ...) tb_i32s(b, NULL, n, (const int32_t[]){__VA_ARGS__})
+/* A node of IR op tfl.OP, one output. */
+#define N1(OP, NAME, Y, ...)                                                                       \
+    tb_node(b, IR_OP_TFL_##OP, NULL, NULL, NAME, TB_LIST(__VA_ARGS__), 1, &(Y))
 
 /* ---- both tables ---- */
 
@@ -245,208 +97,211 @@ TEST(edgetpu_table_answers_every_builtin)
 /* ---- tflite-micro ---- */
 
 /* An int8 CONV_2D: x [1,8,8,4], weights [8,3,3,4], bias int32. */
-static struct ir_node *int8_conv(struct mk *b, struct ir_tensor *x, enum ir_dtype wdt)
+static struct ir_node *int8_conv(struct tb *b, struct ir_tensor *x, enum ir_dtype wdt)
 {
-    struct ir_tensor *w =
-        mk_c(b, wdt, 4, DIMS(8, 3, 3, 4), NULL, (wdt == IR_F32 ? 4 : 1) * 8 * 3 * 3 * 4, 0.01f);
-    struct ir_tensor *bias = mk_c(b, IR_I32, 1, DIMS(8), NULL, 32, 0.0005f);
+    struct ir_tensor *w = tb_quant(
+        b,
+        tb_const(b, NULL, wdt, TB_SHAPE(8, 3, 3, 4), NULL, (wdt == IR_F32 ? 4 : 1) * 8 * 3 * 3 * 4),
+        0.01f, 0);
+    struct ir_tensor *bias =
+        tb_quant(b, tb_const(b, NULL, IR_I32, TB_SHAPE(8), NULL, 32), 0.0005f, 0);
     struct ir_tensor *y = x && x->dtype == IR_F32 ? F32(1, 8, 8, 8) : Q8(1, 8, 8, 8);
     struct ir_node *n = N1(CONV_2D, "conv", y, x, w, bias);
-    mk_str(b, n, "padding", "SAME");
-    mk_int(b, n, "stride_w", 1);
-    mk_int(b, n, "stride_h", 1);
-    mk_int(b, n, "dilation_w_factor", 1);
-    mk_int(b, n, "dilation_h_factor", 1);
+    tb_str(b, n, "padding", "SAME");
+    tb_int(b, n, "stride_w", 1);
+    tb_int(b, n, "stride_h", 1);
+    tb_int(b, n, "dilation_w_factor", 1);
+    tb_int(b, n, "dilation_h_factor", 1);
     return n;
 }
 
 TEST(tmicro_int8_conv_is_native)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 8, 8, 4);
-    mk_input(b, x);
-    struct check_verdict v = judge(&target_tflite_micro, b, int8_conv(b, x, IR_I8));
+    tb_add_input(b, x);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, int8_conv(b, x, IR_I8));
     T_CHECK(v.status == CHECK_NATIVE, "int8 conv: %s %s", check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* conv_common.cc: a float32 input with int8 filters is a hybrid model. */
 TEST(tmicro_hybrid_conv_is_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = F32(1, 8, 8, 4);
-    mk_input(b, x);
-    struct check_verdict v = judge(&target_tflite_micro, b, int8_conv(b, x, IR_I8));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.conv_2d.weights") &&
-                has(v.detail, "hybrid") && has(v.detail, "int8 weights"),
+    tb_add_input(b, x);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, int8_conv(b, x, IR_I8));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.conv_2d.weights") &&
+                tb_has(v.detail, "hybrid") && tb_has(v.detail, "int8 weights"),
             "hybrid conv: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* neg.cc handles float32 only. */
 TEST(tmicro_int8_neg_is_unsupported_naming_the_dtype)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 16), *y = Q8(1, 16);
-    mk_input(b, x);
-    struct check_verdict v = judge(&target_tflite_micro, b, N1(NEG, "neg", y, x));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.neg.dtype") &&
-                has(v.detail, "is int8") && has(v.detail, "takes float32"),
+    tb_add_input(b, x);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, N1(NEG, "neg", y, x));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.neg.dtype") &&
+                tb_has(v.detail, "is int8") && tb_has(v.detail, "takes float32"),
             "int8 NEG: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     struct ir_tensor *xf = F32(1, 16), *yf = F32(1, 16);
-    v = judge(&target_tflite_micro, b, N1(NEG, "negf", yf, xf));
+    v = tb_judge(&target_tflite_micro, b, N1(NEG, "negf", yf, xf));
     T_CHECK(v.status == CHECK_NATIVE, "float32 NEG: %s %s", check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* No AddTile / AddPow / AddSelect in micro_mutable_op_resolver.h. */
 TEST(tmicro_builtins_without_kernel_are_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(2, 3), *y = Q8(4, 3);
     struct ir_tensor *mult = CI32V(2, 2, 1);
-    struct check_verdict v = judge(&target_tflite_micro, b, N1(TILE, "tile", y, x, mult));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "no kernel"), "TILE: %s %s",
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, N1(TILE, "tile", y, x, mult));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "no kernel"), "TILE: %s %s",
             check_status_name(v.status), v.detail);
     T_CHECK(target_tflite_micro.rows[IR_OP_TFL_SELECT].status == CHECK_UNSUPPORTED &&
                 target_tflite_micro.rows[IR_OP_TFL_SELECT_V2].status == CHECK_NATIVE &&
                 target_tflite_micro.rows[IR_OP_TFL_POW].status == CHECK_UNSUPPORTED,
             "SELECT unsupported, SELECT_V2 native, POW unsupported");
-    mk_free(b);
+    tb_free(b);
 }
 
 /* concatenation.cc: kMaxInputNum = 10. */
 TEST(tmicro_concatenation_of_11_inputs_is_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *ins[11];
     for (int i = 0; i < 11; i++)
         ins[i] = Q8(1, 4);
     struct ir_tensor *y = Q8(1, 44);
-    struct ir_node *n = mk_n(b, IR_OP_TFL_CONCATENATION, "CONCATENATION", "cat", 11, ins, 1, &y);
-    mk_int(b, n, "axis", 1);
-    struct check_verdict v = judge(&target_tflite_micro, b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.concatenation.inputs") &&
-                has(v.detail, "11 inputs") && has(v.detail, "at most 10"),
+    struct ir_node *n = tb_node(b, IR_OP_TFL_CONCATENATION, NULL, NULL, "cat", 11, ins, 1, &y);
+    tb_int(b, n, "axis", 1);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.concatenation.inputs") &&
+                tb_has(v.detail, "11 inputs") && tb_has(v.detail, "at most 10"),
             "11-way concat: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     struct ir_tensor *y10 = Q8(1, 40);
-    n = mk_n(b, IR_OP_TFL_CONCATENATION, "CONCATENATION", "cat10", 10, ins, 1, &y10);
-    v = judge(&target_tflite_micro, b, n);
+    n = tb_node(b, IR_OP_TFL_CONCATENATION, NULL, NULL, "cat10", 10, ins, 1, &y10);
+    v = tb_judge(&target_tflite_micro, b, n);
     T_CHECK(v.status == CHECK_NATIVE, "10-way concat: %s %s", check_status_name(v.status),
             v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* strided_slice_common.cc: rank <= 4, constant begin/end/strides. */
 TEST(tmicro_strided_slice_limits)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 2, 3, 4, 5), *y = Q8(1, 2, 3, 4, 2);
     struct ir_tensor *be = CI32V(5, 0, 0, 0, 0, 0), *en = CI32V(5, 1, 2, 3, 4, 2),
                      *st = CI32V(5, 1, 1, 1, 1, 1);
     struct check_verdict v =
-        judge(&target_tflite_micro, b, N1(STRIDED_SLICE, "ss5", y, x, be, en, st));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.strided_slice.rank") &&
-                has(v.detail, "rank 5") && has(v.detail, "rank <= 4"),
+        tb_judge(&target_tflite_micro, b, N1(STRIDED_SLICE, "ss5", y, x, be, en, st));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.strided_slice.rank") &&
+                tb_has(v.detail, "rank 5") && tb_has(v.detail, "rank <= 4"),
             "rank-5 strided slice: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     struct ir_tensor *x4 = Q8(2, 3, 4, 5), *y4 = Q8(1, 3, 4, 5);
     struct ir_tensor *be4 = T(I32, 4), *en4 = CI32V(4, 1, 3, 4, 5), *st4 = CI32V(4, 1, 1, 1, 1);
-    v = judge(&target_tflite_micro, b, N1(STRIDED_SLICE, "ssdyn", y4, x4, be4, en4, st4));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.strided_slice.const") &&
-                has(v.detail, "begin"),
+    v = tb_judge(&target_tflite_micro, b, N1(STRIDED_SLICE, "ssdyn", y4, x4, be4, en4, st4));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.strided_slice.const") &&
+                tb_has(v.detail, "begin"),
             "non-constant begin: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* quantize_common.cc: float32 goes to int8 or int16, not uint8. */
 TEST(tmicro_quantize_float_to_uint8_is_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
-    struct ir_tensor *x = F32(1, 8), *y = mk_t(b, IR_U8, 1, DIMS(8), 0.1f, 128);
-    struct check_verdict v = judge(&target_tflite_micro, b, N1(QUANTIZE, "q", y, x));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.quantize.types") &&
-                has(v.detail, "float32 to uint8"),
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct ir_tensor *x = F32(1, 8), *y = tb_quant(b, T(U8, 8), 0.1f, 128);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, N1(QUANTIZE, "q", y, x));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.quantize.types") &&
+                tb_has(v.detail, "float32 to uint8"),
             "f32->u8: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     struct ir_tensor *y8 = Q8(1, 8);
-    v = judge(&target_tflite_micro, b, N1(QUANTIZE, "q8", y8, x));
+    v = tb_judge(&target_tflite_micro, b, N1(QUANTIZE, "q8", y8, x));
     T_CHECK(v.status == CHECK_NATIVE, "f32->i8: %s %s", check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* A symbolic dim or a rank above 6 refuses the node (model rule). */
 TEST(tmicro_dynamic_and_rank7_tensors_are_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = F32(-1, 16), *y = F32(-1, 16);
-    if (x) x->dims[0].param = "batch";
-    mk_input(b, x);
-    struct check_verdict v = judge(&target_tflite_micro, b, N1(RELU, "relu", y, x));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.static_shapes") &&
-                has(v.detail, "[batch,16]") && has(v.detail, "--shape"),
+    tb_symbolic(x, "batch");
+    tb_add_input(b, x);
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, N1(RELU, "relu", y, x));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.static_shapes") &&
+                tb_has(v.detail, "[batch,16]") && tb_has(v.detail, "--shape"),
             "dynamic: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     /* --shape fixes it (what the check engine does to the input) */
     if (x) x->dims[0].value = 1, y->dims[0].value = 1;
-    v = judge(&target_tflite_micro, b, b->g->nodes[0]);
+    v = tb_judge(&target_tflite_micro, b, b->g->nodes[0]);
     T_CHECK(v.status == CHECK_NATIVE, "fixed: %s %s", check_status_name(v.status), v.detail);
     struct ir_tensor *x7 = F32(1, 1, 2, 2, 2, 2, 2), *y7 = F32(1, 1, 2, 2, 2, 2, 2);
-    v = judge(&target_tflite_micro, b, N1(RELU, "relu7", y7, x7));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "tflite-micro.rank") &&
-                has(v.detail, "rank 7") && has(v.detail, "at most 6"),
+    v = tb_judge(&target_tflite_micro, b, N1(RELU, "relu7", y7, x7));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "tflite-micro.rank") &&
+                tb_has(v.detail, "rank 7") && tb_has(v.detail, "at most 6"),
             "rank 7: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* ARG_MAX's reference kernel writes int32 only (ONNX ArgMax gives int64). */
 TEST(tmicro_arg_max_int64_output_is_unsupported)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = F32(1, 10), *ax = CI32V(1, 1), *y = T(I64, 1);
-    struct check_verdict v = judge(&target_tflite_micro, b, N1(ARG_MAX, "am", y, x, ax));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "output 0") &&
-                has(v.detail, "is int64") && has(v.detail, "takes int32"),
+    struct check_verdict v = tb_judge(&target_tflite_micro, b, N1(ARG_MAX, "am", y, x, ax));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "output 0") &&
+                tb_has(v.detail, "is int64") && tb_has(v.detail, "takes int32"),
             "int64 ARG_MAX: %s %s", check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
-static struct check_verdict opaque(const struct target *t, struct mk *b, const char *op_type,
+static struct check_verdict opaque(const struct target *t, struct tb *b, const char *op_type,
                                    struct ir_tensor *x, struct ir_tensor *y)
 {
-    struct ir_node *n = mk_n(b, IR_OP_OPAQUE, op_type, op_type, 1, &x, 1, &y);
-    return judge(t, b, n);
+    struct ir_node *n = tb_node(b, IR_OP_OPAQUE, op_type, NULL, op_type, 1, &x, 1, &y);
+    return tb_judge(t, b, n);
 }
 
 TEST(tmicro_custom_ops_by_code)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct check_verdict v =
         opaque(&target_tflite_micro, b, "CUSTOM:SignalRfft", T(I16, 480), T(I16, 514));
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "signal"), "SignalRfft: %s %s",
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "signal"), "SignalRfft: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_tflite_micro, b, "CUSTOM:ethos-u", Q8(1, 96, 96, 1), Q8(1, 2));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "Ethos-U"), "ethos-u: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "Ethos-U"), "ethos-u: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_tflite_micro, b, "CUSTOM:FlexRFFT", F32(8), F32(8));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "Flex"), "Flex: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "Flex"), "Flex: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_tflite_micro, b, "CUSTOM:MyOp", F32(8), F32(8));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "'MyOp'"), "unknown custom: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "'MyOp'"), "unknown custom: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_tflite_micro, b, "WHILE", F32(8), F32(8));
     T_CHECK(v.status == CHECK_NATIVE, "WHILE: %s %s", check_status_name(v.status), v.detail);
     v = opaque(&target_tflite_micro, b, "HASHTABLE_LOOKUP", F32(8), F32(8));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "HASHTABLE_LOOKUP"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "HASHTABLE_LOOKUP"),
             "HASHTABLE_LOOKUP: %s %s", check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* Every node of a shared model, one target: the worst status and a node
@@ -500,8 +355,8 @@ TEST(tmicro_shared_models_known_answers)
     enum check_status s =
         worst_of(&target_tflite_micro,
                  "models/tflite/tflm/person_detection/person_detect_vela.tflite", why, sizeof why);
-    T_CHECK(s == CHECK_UNSET || (s == CHECK_UNSUPPORTED && has(why, "CUSTOM:ethos-u") &&
-                                 has(why, "built for Ethos-U")),
+    T_CHECK(s == CHECK_UNSET || (s == CHECK_UNSUPPORTED && tb_has(why, "CUSTOM:ethos-u") &&
+                                 tb_has(why, "built for Ethos-U")),
             "vela model on tflite-micro: %s (%s)", check_status_name(s), why);
 }
 
@@ -510,19 +365,19 @@ TEST(tmicro_shared_models_known_answers)
 /* A float model maps nothing: every node is refused (full int8 needed). */
 TEST(edgetpu_float_model_is_unsupported_everywhere)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = F32(1, 8, 8, 4);
-    mk_input(b, x);
+    tb_add_input(b, x);
     struct ir_node *conv = int8_conv(b, x, IR_F32);
     struct ir_tensor *y = F32(1, 8, 8, 8);
     struct ir_node *relu = conv ? N1(RELU, "relu", y, conv->outputs[0]) : NULL;
     struct ir_node *nodes[2] = {conv, relu};
     for (int i = 0; i < 2; i++) {
-        struct check_verdict v = judge(&target_edgetpu, b, nodes[i]);
-        T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "edgetpu.full_int8") &&
-                    has(v.detail, "not fully int8-quantized") && has(v.detail, "'t0' is float32") &&
-                    has(v.detail, "quantize it first"),
+        struct check_verdict v = tb_judge(&target_edgetpu, b, nodes[i]);
+        T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "edgetpu.full_int8") &&
+                    tb_has(v.detail, "not fully int8-quantized") &&
+                    tb_has(v.detail, "'t0' is float32") && tb_has(v.detail, "quantize it first"),
                 "node %d of a float model: %s [%s] %s", i, check_status_name(v.status), v.rule,
                 v.detail);
     }
@@ -530,112 +385,114 @@ TEST(edgetpu_float_model_is_unsupported_everywhere)
     enum check_status s =
         worst_of(&target_edgetpu, "models/tflite/tflm/hello_world/hello_world_float.tflite", why,
                  sizeof why);
-    T_CHECK(s == CHECK_UNSET || (s == CHECK_UNSUPPORTED && has(why, "not fully int8")),
+    T_CHECK(s == CHECK_UNSET || (s == CHECK_UNSUPPORTED && tb_has(why, "not fully int8")),
             "hello_world_float on edgetpu: %s (%s)", check_status_name(s), why);
     s = worst_of(&target_edgetpu, "models/tflite/tflm/person_detection/person_detect.tflite", why,
                  sizeof why);
     T_CHECK(s == CHECK_UNSET || s == CHECK_NATIVE, "person_detect (int8) on edgetpu: %s (%s)",
             check_status_name(s), why);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* Conv2d: the same dilation in x and y. */
 TEST(edgetpu_conv_dilation_must_match)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 8, 8, 4);
-    mk_input(b, x);
+    tb_add_input(b, x);
     struct ir_node *n = int8_conv(b, x, IR_I8);
-    struct check_verdict v = judge(&target_edgetpu, b, n);
+    struct check_verdict v = tb_judge(&target_edgetpu, b, n);
     T_CHECK(v.status == CHECK_NATIVE, "int8 conv: %s %s", check_status_name(v.status), v.detail);
     struct ir_attr *a = n ? (struct ir_attr *)ir_node_attr(n, "dilation_w_factor") : NULL;
     if (a) a->v.i = 2;
-    v = judge(&target_edgetpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.conv.dilation") &&
-                has(v.detail, "dilation 1 x 2") && has(v.detail, "same dilation"),
+    v = tb_judge(&target_edgetpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.conv.dilation") &&
+                tb_has(v.detail, "dilation 1 x 2") && tb_has(v.detail, "same dilation"),
             "dilation 1x2: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* ABS is not in Coral's list: the CPU runs it and everything after it. */
 TEST(edgetpu_op_not_in_the_list_falls_back)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 16), *y = Q8(1, 16);
-    mk_input(b, x);
-    struct check_verdict v = judge(&target_edgetpu, b, N1(ABS, "abs", y, x));
-    T_CHECK(v.status == CHECK_FALLBACK && has(v.detail, "every op after it"), "ABS: %s %s",
+    tb_add_input(b, x);
+    struct check_verdict v = tb_judge(&target_edgetpu, b, N1(ABS, "abs", y, x));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "every op after it"), "ABS: %s %s",
             check_status_name(v.status), v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* Fused activations on pools, FullyConnected's 1-D output, Softmax's
  * 16,000 elements, StridedSlice's strides. */
 TEST(edgetpu_documented_limitations_fall_back_naming_the_value)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 8, 8, 4), *y = Q8(1, 4, 4, 4);
-    mk_input(b, x);
+    tb_add_input(b, x);
     struct ir_node *n = N1(MAX_POOL_2D, "pool", y, x);
     if (n) n->activation = IR_ACT_RELU6;
-    struct check_verdict v = judge(&target_edgetpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.pool.activation") &&
-                has(v.detail, "RELU6"),
+    struct check_verdict v = tb_judge(&target_edgetpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.pool.activation") &&
+                tb_has(v.detail, "RELU6"),
             "pool+relu6: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
 
     struct ir_tensor *fx = Q8(4, 16), *fy = Q8(4, 10);
-    struct ir_tensor *w = mk_c(b, IR_I8, 2, DIMS(10, 16), NULL, 160, 0.01f);
+    struct ir_tensor *w =
+        tb_quant(b, tb_const(b, NULL, IR_I8, TB_SHAPE(10, 16), NULL, 160), 0.01f, 0);
     n = N1(FULLY_CONNECTED, "fc", fy, fx, w);
-    mk_str(b, n, "weights_format", "DEFAULT");
-    v = judge(&target_edgetpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.fully_connected.output") &&
-                has(v.detail, "[4,10]"),
+    tb_str(b, n, "weights_format", "DEFAULT");
+    v = tb_judge(&target_edgetpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.fully_connected.output") &&
+                tb_has(v.detail, "[4,10]"),
             "fc [4,10]: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
 
-    struct ir_tensor *sx = Q8(1, 20000), *sy = mk_t(b, IR_I8, 2, DIMS(1, 20000), 1.f / 256, -128);
-    v = judge(&target_edgetpu, b, N1(SOFTMAX, "sm", sy, sx));
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.softmax.size") &&
-                has(v.detail, "20000 elements") && has(v.detail, "16,000"),
+    struct ir_tensor *sx = Q8(1, 20000), *sy = tb_quant(b, T(I8, 1, 20000), 1.f / 256, -128);
+    v = tb_judge(&target_edgetpu, b, N1(SOFTMAX, "sm", sy, sx));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.softmax.size") &&
+                tb_has(v.detail, "20000 elements") && tb_has(v.detail, "16,000"),
             "softmax 20000: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
 
     struct ir_tensor *tx = Q8(1, 8, 8, 4), *ty = Q8(1, 4, 8, 4);
     struct ir_tensor *be = CI32V(4, 0, 0, 0, 0), *en = CI32V(4, 1, 8, 8, 4),
                      *st = CI32V(4, 1, 2, 1, 1);
-    v = judge(&target_edgetpu, b, N1(STRIDED_SLICE, "ss", ty, tx, be, en, st));
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.strided_slice.stride") &&
-                has(v.detail, "stride 2 on axis 1"),
+    v = tb_judge(&target_edgetpu, b, N1(STRIDED_SLICE, "ss", ty, tx, be, en, st));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.strided_slice.stride") &&
+                tb_has(v.detail, "stride 2 on axis 1"),
             "strided slice stride 2: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* A dynamic dim refuses the whole model until --shape fixes it; a RESHAPE
  * sized at run time makes a dynamic tensor too. */
 TEST(edgetpu_dynamic_shapes_are_unsupported_until_fixed)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(-1, 16), *y = Q8(-1, 16);
-    if (x) x->dims[0].param = "batch";
-    mk_input(b, x);
+    tb_symbolic(x, "batch");
+    tb_add_input(b, x);
     struct ir_node *n = N1(RELU, "relu", y, x);
-    struct check_verdict v = judge(&target_edgetpu, b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "edgetpu.static_shapes") &&
-                has(v.detail, "'t0'") && has(v.detail, "[batch,16]") && has(v.detail, "--shape"),
+    struct check_verdict v = tb_judge(&target_edgetpu, b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "edgetpu.static_shapes") &&
+                tb_has(v.detail, "'t0'") && tb_has(v.detail, "[batch,16]") &&
+                tb_has(v.detail, "--shape"),
             "dynamic batch: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     if (x) x->dims[0].value = 1, y->dims[0].value = 1;
-    v = judge(&target_edgetpu, b, n);
+    v = tb_judge(&target_edgetpu, b, n);
     T_CHECK(v.status == CHECK_NATIVE, "after --shape: %s %s", check_status_name(v.status),
             v.detail);
     struct ir_tensor *shp = T(I32, 2), *r = Q8(4, 4);
     struct ir_node *rs = N1(RESHAPE, "reshape", r, y, shp);
-    v = judge(&target_edgetpu, b, rs);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && is_rule(&v, "edgetpu.static_shapes") &&
-                has(v.detail, "'reshape' (RESHAPE)") && has(v.detail, "not a constant"),
+    v = tb_judge(&target_edgetpu, b, rs);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_rule_is(&v, "edgetpu.static_shapes") &&
+                tb_has(v.detail, "'reshape' (RESHAPE)") && tb_has(v.detail, "not a constant"),
             "run-time reshape: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }
 
 /* float input -> QUANTIZE -> int8 ops -> DEQUANTIZE: the two ends stay on
@@ -643,46 +500,46 @@ TEST(edgetpu_dynamic_shapes_are_unsupported_until_fixed)
  * tensor (hello_world_int8 compiles). */
 TEST(edgetpu_quantize_dequantize_at_the_edges)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = F32(1, 16), *q = Q8(1, 16), *r = Q8(1, 16), *o = F32(1, 16);
-    mk_input(b, x);
+    tb_add_input(b, x);
     struct ir_node *nq = N1(QUANTIZE, "q", q, x);
     struct ir_node *nr = N1(RELU, "relu", r, q);
     struct ir_node *nd = N1(DEQUANTIZE, "dq", o, r);
-    struct check_verdict v = judge(&target_edgetpu, b, nq);
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.quantize.float_input"),
+    struct check_verdict v = tb_judge(&target_edgetpu, b, nq);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.quantize.float_input"),
             "input QUANTIZE: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    v = judge(&target_edgetpu, b, nr);
+    v = tb_judge(&target_edgetpu, b, nr);
     T_CHECK(v.status == CHECK_NATIVE, "int8 RELU: %s %s", check_status_name(v.status), v.detail);
-    v = judge(&target_edgetpu, b, nd);
-    T_CHECK(v.status == CHECK_FALLBACK && has(v.detail, "DEQUANTIZE"), "DEQUANTIZE: %s %s",
+    v = tb_judge(&target_edgetpu, b, nd);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "DEQUANTIZE"), "DEQUANTIZE: %s %s",
             check_status_name(v.status), v.detail);
     char why[400];
     enum check_status s = worst_of(
         &target_edgetpu, "models/tflite/tflm/hello_world/hello_world_int8.tflite", why, sizeof why);
     T_CHECK(s == CHECK_UNSET || s == CHECK_NATIVE, "hello_world_int8 on edgetpu: %s (%s)",
             check_status_name(s), why);
-    mk_free(b);
+    tb_free(b);
 }
 
 TEST(edgetpu_custom_ops_by_code)
 {
-    struct mk bb, *b = &bb;
-    mk_init(b);
+    struct tb bb, *b = &bb;
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *x = Q8(1, 16);
-    mk_input(b, x);
+    tb_add_input(b, x);
     struct check_verdict v = opaque(&target_edgetpu, b, "CUSTOM:edgetpu-custom-op", x, Q8(1, 16));
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "already compiled"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "already compiled"),
             "edgetpu-custom-op: %s %s", check_status_name(v.status), v.detail);
     v = opaque(&target_edgetpu, b, "CUSTOM:TFLite_Detection_PostProcess", x, F32(1, 10, 4));
-    T_CHECK(v.status == CHECK_FALLBACK && has(v.detail, "CPU"), "detection postprocess: %s %s",
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "CPU"), "detection postprocess: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_edgetpu, b, "CUSTOM:ethos-u", x, Q8(1, 2));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "Ethos-U"), "ethos-u: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "Ethos-U"), "ethos-u: %s %s",
             check_status_name(v.status), v.detail);
     v = opaque(&target_edgetpu, b, "BIDIRECTIONAL_SEQUENCE_LSTM", x, Q8(1, 16));
-    T_CHECK(v.status == CHECK_FALLBACK && is_rule(&v, "edgetpu.lstm.bidirectional"),
+    T_CHECK(v.status == CHECK_FALLBACK && tb_rule_is(&v, "edgetpu.lstm.bidirectional"),
             "bidirectional LSTM: %s [%s] %s", check_status_name(v.status), v.rule, v.detail);
-    mk_free(b);
+    tb_free(b);
 }

@@ -24,153 +24,32 @@
 #include "formats/format.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 #include "targets/target.h"
 
 extern const struct target target_onnx_opset;
 /* defined in src/targets/onnx_opset.c for this test */
 int onnx_opset_history(enum ir_op op, int *since, uint32_t *dtypes, int cap);
 
-/* ---- a small builder: one node in a fresh model of opset M ---- */
-
-struct ob {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    int64_t opset;
-    bool bad;
-};
-
-static void ob_init(struct ob *b, int64_t opset)
-{
-    memset(b, 0, sizeof *b);
-    b->opset = opset;
-    b->m = ir_model_new(&b->err);
-    if (!b->m || ir_model_add_opset(b->m, "", opset, &b->err)) {
-        b->bad = true;
-        return;
-    }
-    b->m->format = IR_FORMAT_ONNX;
-    b->g = b->m->graph;
-}
-
-/* A value tensor; rank < 0 leaves the shape unknown. */
-static struct ir_tensor *ob_tensor(struct ob *b, const char *name, enum ir_dtype dt, int rank,
-                                   const int64_t *dims)
-{
-    if (b->bad) return NULL;
-    struct ir_tensor *t = ir_graph_add_tensor(b->g, name, &b->err);
-    if (!t) {
-        b->bad = true;
-        return NULL;
-    }
-    t->dtype = dt;
-    t->has_type = true;
-    if (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err)) b->bad = true;
-    return t;
-}
-
-/* A constant int64 vector. */
-static struct ir_tensor *ob_ints(struct ob *b, const char *name, int n, const int64_t *vals)
-{
-    int64_t dim = n;
-    struct ir_tensor *t = ob_tensor(b, name, IR_I64, 1, &dim);
-    if (!t) return NULL;
-    int64_t *p = arena_alloc(&b->m->arena, (size_t)(n ? n : 1) * 8, 64);
-    if (!p) {
-        b->bad = true;
-        return NULL;
-    }
-    memcpy(p, vals, (size_t)n * 8);
-    t->kind = IR_TENSOR_CONST;
-    t->data = p;
-    t->nbytes = (uint64_t)n * 8;
-    if (ir_graph_add_initializer(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-static struct ir_node *ob_node(struct ob *b, enum ir_op op, const char *domain, int n_in,
-                               struct ir_tensor *const *ins, int n_out,
-                               struct ir_tensor *const *outs)
-{
-    if (b->bad) return NULL;
-    const char *type = op ? ir_op_name(op) : "Opaque";
-    struct ir_node *n =
-        ir_graph_add_node(b->g, op, type, domain ? domain : "", "n0", n_in, n_out, &b->err);
-    if (!n) {
-        b->bad = true;
-        return NULL;
-    }
-    for (int i = 0; i < n_in; i++)
-        n->inputs[i] = ins[i];
-    for (int i = 0; i < n_out; i++)
-        if (outs[i] && ir_node_set_output(n, i, outs[i], &b->err)) b->bad = true;
-    return n;
-}
-
-static void ob_int(struct ob *b, struct ir_node *n, const char *name, int64_t v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_INT, &b->err) : NULL;
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.i = v;
-}
-
-static void ob_ints_attr(struct ob *b, struct ir_node *n, const char *name, int k,
-                         const int64_t *vals)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_INTS, &b->err) : NULL;
-    int64_t *p = a ? arena_alloc(&b->m->arena, (size_t)(k ? k : 1) * 8, 8) : NULL;
-    if (!p) {
-        b->bad = true;
-        return;
-    }
-    memcpy(p, vals, (size_t)k * 8);
-    a->v.ints = p;
-    a->count = k;
-}
-
-static void ob_str(struct ob *b, struct ir_node *n, const char *name, const char *v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err) : NULL;
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.s.data = (const uint8_t *)v;
-    a->v.s.size = strlen(v);
-}
-
-#define INS(...) ((struct ir_tensor *const[]){__VA_ARGS__})
+/* ---- one node in a fresh model of opset M (tb.h) ---- */
 
 /* The node's answer when the model moves to opset N. */
-static struct check_verdict to_opset(struct ob *b, const struct ir_node *n, int64_t target)
+static struct check_verdict to_opset(struct tb *b, const struct ir_node *n, int64_t target)
 {
     struct check_verdict v;
     memset(&v, 0, sizeof v);
     if (!T_CHECK(!b->bad && n, "building the node: %s", b->err.message)) return v;
-    const char *dom = n->domain ? n->domain : "";
-    target_check_node(
-        &target_onnx_opset,
-        &(struct check_node){
-            .m = b->m, .n = n, .opset = ir_model_opset(b->m, dom), .target_opset = target},
-        &v);
-    return v;
-}
-
-static bool has(const char *s, const char *sub)
-{
-    return s && sub && strstr(s, sub);
+    b->target_opset = target;
+    return tb_judge(&target_onnx_opset, b, n);
 }
 
 /* A one-input node x (dtype dt, dims) -> y of the same shape. */
-static struct ir_node *unary(struct ob *b, enum ir_op op, enum ir_dtype dt, int rank,
+static struct ir_node *unary(struct tb *b, enum ir_op op, enum ir_dtype dt, int rank,
                              const int64_t *dims)
 {
-    struct ir_tensor *x = ob_tensor(b, "x", dt, rank, dims);
-    struct ir_tensor *y = ob_tensor(b, "y", dt, rank, dims);
-    return ob_node(b, op, "", 1, INS(x), 1, INS(y));
+    struct ir_tensor *x = tb_tensor(b, "x", dt, rank, dims);
+    struct ir_tensor *y = tb_tensor(b, "y", dt, rank, dims);
+    return tb_node(b, op, NULL, "", "n0", 1, TB_TS(x), 1, TB_TS(y));
 }
 
 static const int64_t d2x3[2] = {2, 3}, d1x3x8x8[4] = {1, 3, 8, 8}, d2x6x4[3] = {2, 6, 4},
@@ -192,7 +71,7 @@ TEST(opset_rows_every_onnx_op_has_a_rule_and_a_reason)
         if (i && strncmp(ir_op_name((enum ir_op)i), "tfl.", 4)) {
             onnx++;
             T_CHECK(r->rule != NULL, "ONNX op %s has no version rule", ir_op_name((enum ir_op)i));
-            T_CHECK(has(r->why, ir_op_name((enum ir_op)i)), "why of %s names another op: %s",
+            T_CHECK(tb_has(r->why, ir_op_name((enum ir_op)i)), "why of %s names another op: %s",
                     ir_op_name((enum ir_op)i), r->why);
         } else if (i) {
             T_CHECK(r->status == CHECK_UNSUPPORTED, "%s answers %s", ir_op_name((enum ir_op)i),
@@ -201,7 +80,7 @@ TEST(opset_rows_every_onnx_op_has_a_rule_and_a_reason)
     }
     T_CHECK(t->rows[IR_OP_OPAQUE].rule != NULL, "the OPAQUE row decides by domain and name");
     T_CHECK(onnx > 150, "%d ONNX rows", onnx);
-    T_CHECK(t->version && t->version[0] && t->source && has(t->source, "Changelog.md"),
+    T_CHECK(t->version && t->version[0] && t->source && tb_has(t->source, "Changelog.md"),
             "version %s, source %s", t->version, t->source);
     T_CHECK(t->unknown && t->unknown[0], "gaps are listed");
 }
@@ -322,21 +201,22 @@ TEST(opset_history_matches_python_onnx_schemas)
  * decomposed into ops opset 13 has. */
 TEST(opset_layernorm_at_13_is_decomposed)
 {
-    struct ob b;
-    ob_init(&b, 17);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 17);
     struct ir_node *n = unary(&b, IR_OP_LAYER_NORMALIZATION, IR_F32, 3, d2x5x4);
     struct check_verdict v = to_opset(&b, n, 13);
     T_CHECK(v.status == CHECK_SUBSTITUTED, "%s: %s", check_status_name(v.status), v.detail);
-    T_CHECK(has(v.substitute, "ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add"),
+    T_CHECK(tb_has(v.substitute, "ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add"),
             "substitute %s", v.substitute ? v.substitute : "(none)");
-    T_CHECK(has(v.detail, "from opset 17") && has(v.detail, "opset 13"), "detail: %s", v.detail);
+    T_CHECK(tb_has(v.detail, "from opset 17") && tb_has(v.detail, "opset 13"), "detail: %s",
+            v.detail);
     v = to_opset(&b, n, 18);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "LayerNormalization-17 is the same"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "LayerNormalization-17 is the same"),
             "at 18: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, n, 6); /* the decomposition needs broadcasting (opset 7) */
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "needs opset 7"), "at 6: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "needs opset 7"), "at 6: %s %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* A real opset-17 export (onnx2tf's LayerNormalization1D_17.onnx): its one
@@ -358,7 +238,7 @@ TEST(opset_real_layernorm_model_at_13)
         target_check_node(&target_onnx_opset, &c, &v);
         if (n->op == IR_OP_LAYER_NORMALIZATION) {
             ln++;
-            T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "ReduceMean"),
+            T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "ReduceMean"),
                     "LayerNormalization at 13: %s %s", check_status_name(v.status), v.detail);
         }
         c.target_opset = 17;
@@ -372,35 +252,35 @@ TEST(opset_real_layernorm_model_at_13)
 /* Same version at both opsets: native, saying so. Relu-14 spans 14..28. */
 TEST(opset_same_version_is_native)
 {
-    struct ob b;
-    ob_init(&b, 14);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 14);
     struct ir_node *n = unary(&b, IR_OP_RELU, IR_F32, 2, d2x3);
     struct check_verdict v = to_opset(&b, n, 21);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "Relu-14 is the same at opset 14 and 21"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "Relu-14 is the same at opset 14 and 21"),
             "%s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Abs-13 only adds bfloat16: a float32 Abs moves either way natively; a
  * bfloat16 Abs cannot go below 13. */
 TEST(opset_types_only_change_is_native_unless_the_dtype_is_missing)
 {
-    struct ob b;
-    ob_init(&b, 12);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 12);
     struct ir_node *n = unary(&b, IR_OP_ABS, IR_F32, 2, d2x3);
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "only adds types") &&
-                has(v.detail, "bfloat16") && has(v.detail, "meaning is unchanged"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "only adds types") &&
+                tb_has(v.detail, "bfloat16") && tb_has(v.detail, "meaning is unchanged"),
             "%s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
+    tb_init(&b, IR_FORMAT_ONNX, 13);
     n = unary(&b, IR_OP_ABS, IR_BF16, 2, d2x3);
     v = to_opset(&b, n, 12);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "bfloat16") && has(v.detail, "Abs-6") &&
-                has(v.detail, "from Abs-13"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "bfloat16") &&
+                tb_has(v.detail, "Abs-6") && tb_has(v.detail, "from Abs-13"),
             "%s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Squeeze-13 takes axes as an input: the attribute moves going up; going
@@ -409,102 +289,103 @@ TEST(opset_types_only_change_is_native_unless_the_dtype_is_missing)
 TEST(opset_squeeze_axes_move_between_attribute_and_input_at_13)
 {
     static const int64_t d1x3[2] = {1, 3}, d3[1] = {3}, zero[1] = {0};
-    struct ob b;
-    ob_init(&b, 11);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 2, d1x3);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 1, d3);
-    struct ir_node *n = ob_node(&b, IR_OP_SQUEEZE, "", 1, INS(x), 1, INS(y));
-    ob_ints_attr(&b, n, "axes", 1, zero);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 11);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d1x3);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 1, d3);
+    struct ir_node *n = tb_node(&b, IR_OP_SQUEEZE, NULL, "", "n0", 1, TB_TS(x), 1, TB_TS(y));
+    tb_ints(&b, n, "axes", 1, zero);
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "rewritten as Squeeze-13") &&
-                has(v.detail, "axes [0]") && has(v.detail, "attribute to a constant input"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "rewritten as Squeeze-13") &&
+                tb_has(v.detail, "axes [0]") && tb_has(v.detail, "attribute to a constant input"),
             "%s %s | %s", check_status_name(v.status), v.detail, v.substitute ? v.substitute : "");
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
-    x = ob_tensor(&b, "x", IR_F32, 2, d1x3);
-    y = ob_tensor(&b, "y", IR_F32, 1, d3);
-    struct ir_tensor *axes = ob_ints(&b, "axes", 1, zero);
-    n = ob_node(&b, IR_OP_SQUEEZE, "", 2, INS(x, axes), 1, INS(y));
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    x = tb_tensor(&b, "x", IR_F32, 2, d1x3);
+    y = tb_tensor(&b, "y", IR_F32, 1, d3);
+    struct ir_tensor *axes = tb_i64s(&b, "axes", 1, zero);
+    n = tb_node(&b, IR_OP_SQUEEZE, NULL, "", "n0", 2, TB_TS(x, axes), 1, TB_TS(y));
     v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Squeeze-11") &&
-                has(v.detail, "[0]"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Squeeze-11") &&
+                tb_has(v.detail, "[0]"),
             "constant axes: %s %s", check_status_name(v.status), v.detail);
     axes->kind = IR_TENSOR_VALUE; /* now computed at run time */
     v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "computed at run time"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "computed at run time"),
             "computed axes: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* ReduceMean-18 takes axes as an input (ReduceSum did at 13). */
 TEST(opset_reduce_mean_axes_become_an_input_at_18)
 {
     static const int64_t d2x1[2] = {2, 1}, last[1] = {-1};
-    struct ob b;
-    ob_init(&b, 13);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 2, d2x3);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 2, d2x1);
-    struct ir_node *n = ob_node(&b, IR_OP_REDUCE_MEAN, "", 1, INS(x), 1, INS(y));
-    ob_ints_attr(&b, n, "axes", 1, last);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 2, d2x1);
+    struct ir_node *n = tb_node(&b, IR_OP_REDUCE_MEAN, NULL, "", "n0", 1, TB_TS(x), 1, TB_TS(y));
+    tb_ints(&b, n, "axes", 1, last);
     struct check_verdict v = to_opset(&b, n, 17);
     T_CHECK(v.status == CHECK_NATIVE, "13 -> 17 is one version: %s", v.detail);
     v = to_opset(&b, n, 18);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "ReduceMean-18") &&
-                has(v.detail, "axes [-1]"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "ReduceMean-18") &&
+                tb_has(v.detail, "axes [-1]"),
             "%s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Ops introduced after N: decomposed when ops of N can express them, else
  * unsupported, naming the opset that introduced them. */
 TEST(opset_ops_introduced_later_are_decomposed_or_unsupported)
 {
-    struct ob b;
-    ob_init(&b, 20);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 20);
     struct ir_node *n = unary(&b, IR_OP_GELU, IR_F32, 2, d2x3);
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Erf"), "Gelu: %s %s",
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Erf"), "Gelu: %s %s",
             check_status_name(v.status), v.detail);
-    ob_str(&b, n, "approximate", "tanh");
+    tb_str(&b, n, "approximate", "tanh");
     v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Tanh"), "Gelu tanh: %s",
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Tanh"), "Gelu tanh: %s",
             v.substitute ? v.substitute : v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 14);
+    tb_init(&b, IR_FORMAT_ONNX, 14);
     n = unary(&b, IR_OP_HARD_SWISH, IR_F32, 2, d2x3);
     v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "HardSigmoid, Mul"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "HardSigmoid, Mul"),
             "HardSwish: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 12);
+    tb_init(&b, IR_FORMAT_ONNX, 12);
     n = unary(&b, IR_OP_EINSUM, IR_F32, 2, d2x3);
-    ob_str(&b, n, "equation", "ij->ji");
+    tb_str(&b, n, "equation", "ij->ji");
     v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "Einsum does not exist at opset 11") &&
-                has(v.detail, "first defined at 12"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED &&
+                tb_has(v.detail, "Einsum does not exist at opset 11") &&
+                tb_has(v.detail, "first defined at 12"),
             "Einsum: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Deprecated ops: Upsample (10) becomes Resize, Scatter (11) ScatterElements. */
 TEST(opset_deprecated_ops_get_their_replacement)
 {
     static const int64_t d4[1] = {4}, d1x3x16x16[4] = {1, 3, 16, 16};
-    struct ob b;
-    ob_init(&b, 9);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
-    struct ir_tensor *s = ob_tensor(&b, "scales", IR_F32, 1, d4);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
-    struct ir_node *n = ob_node(&b, IR_OP_UPSAMPLE, "", 2, INS(x, s), 1, INS(y));
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 9);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
+    struct ir_tensor *s = tb_tensor(&b, "scales", IR_F32, 1, d4);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
+    struct ir_node *n = tb_node(&b, IR_OP_UPSAMPLE, NULL, "", "n0", 2, TB_TS(x, s), 1, TB_TS(y));
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Resize") &&
-                has(v.detail, "deprecated from opset 10") && has(v.detail, "Resize-13"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Resize") &&
+                tb_has(v.detail, "deprecated from opset 10") && tb_has(v.detail, "Resize-13"),
             "Upsample: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, n, 8); /* Upsample-7 takes scales as an attribute */
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "computed at run time"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "computed at run time"),
             "Upsample 9 -> 8, computed scales: %s %s", check_status_name(v.status), v.detail);
     static const float sc[4] = {1, 1, 2, 2};
     if (s) {
@@ -513,47 +394,47 @@ TEST(opset_deprecated_ops_get_their_replacement)
         s->nbytes = sizeof sc;
     }
     v = to_opset(&b, n, 8);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "scales attribute") &&
-                has(v.substitute, "Upsample-7"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "scales attribute") &&
+                tb_has(v.substitute, "Upsample-7"),
             "Upsample 9 -> 8, constant scales: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 9);
+    tb_init(&b, IR_FORMAT_ONNX, 9);
     n = unary(&b, IR_OP_SCATTER, IR_F32, 2, d2x3);
     v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "ScatterElements"), "Scatter: %s %s",
-            check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "ScatterElements"),
+            "Scatter: %s %s", check_status_name(v.status), v.detail);
+    tb_free(&b);
 }
 
 /* Softmax-13 works along one axis; Softmax-11 coerces to 2-D at axis. On rank
  * 2 (or axis = last) the two agree; axis 1 of a rank-4 input does not. */
 TEST(opset_softmax_axis_semantics_change_at_13)
 {
-    struct ob b;
-    ob_init(&b, 11);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 11);
     struct ir_node *n = unary(&b, IR_OP_SOFTMAX, IR_F32, 2, d2x3);
     struct check_verdict v = to_opset(&b, n, 13);
     T_CHECK(v.status == CHECK_NATIVE, "rank 2, default axis: %s %s", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 11);
+    tb_init(&b, IR_FORMAT_ONNX, 11);
     n = unary(&b, IR_OP_SOFTMAX, IR_F32, 4, d1x3x8x8);
-    ob_int(&b, n, "axis", 1);
+    tb_int(&b, n, "axis", 1);
     v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Flatten, Softmax, Reshape") &&
-                has(v.detail, "axis 1 on rank 4") && has(v.detail, "dims 1..3"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Flatten, Softmax, Reshape") &&
+                tb_has(v.detail, "axis 1 on rank 4") && tb_has(v.detail, "dims 1..3"),
             "rank 4, axis 1: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
+    tb_init(&b, IR_FORMAT_ONNX, 13);
     n = unary(&b, IR_OP_SOFTMAX, IR_F32, 4, d1x3x8x8);
-    ob_int(&b, n, "axis", 1);
+    tb_int(&b, n, "axis", 1);
     v = to_opset(&b, n, 12);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Transpose, Softmax, Transpose"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Transpose, Softmax, Transpose"),
             "13 -> 12, axis 1: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Resize coordinate modes: Resize-10 has none (Upsample's sampling only), so
@@ -561,35 +442,37 @@ TEST(opset_softmax_axis_semantics_change_at_13)
 TEST(opset_resize_coordinate_modes_by_version)
 {
     static const int64_t d4[1] = {4}, d1x3x16x16[4] = {1, 3, 16, 16};
-    struct ob b;
-    ob_init(&b, 13);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
-    struct ir_tensor *s = ob_tensor(&b, "scales", IR_F32, 1, d4);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
-    struct ir_node *n = ob_node(&b, IR_OP_RESIZE, "", 3, INS(x, NULL, s), 1, INS(y));
-    ob_str(&b, n, "mode", "linear");
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
+    struct ir_tensor *s = tb_tensor(&b, "scales", IR_F32, 1, d4);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_RESIZE, NULL, "", "n0", 3, TB_TS(x, NULL, s), 1, TB_TS(y));
+    tb_str(&b, n, "mode", "linear");
     struct check_verdict v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "half_pixel") &&
-                has(v.detail, "Resize-10"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "half_pixel") &&
+                tb_has(v.detail, "Resize-10"),
             "13 -> 10: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, n, 18); /* Resize-18 adds antialias/axes/keep_aspect_ratio_policy */
     T_CHECK(v.status == CHECK_NATIVE, "13 -> 18: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, n, 11); /* Resize-11 needs roi: an empty constant is supplied */
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "roi") && has(v.substitute, "Resize-11"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "roi") &&
+                tb_has(v.substitute, "Resize-11"),
             "13 -> 11: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 19);
-    x = ob_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
-    s = ob_tensor(&b, "scales", IR_F32, 1, d4);
-    y = ob_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
-    n = ob_node(&b, IR_OP_RESIZE, "", 3, INS(x, NULL, s), 1, INS(y));
-    ob_str(&b, n, "coordinate_transformation_mode", "half_pixel_symmetric");
+    tb_init(&b, IR_FORMAT_ONNX, 19);
+    x = tb_tensor(&b, "x", IR_F32, 4, d1x3x8x8);
+    s = tb_tensor(&b, "scales", IR_F32, 1, d4);
+    y = tb_tensor(&b, "y", IR_F32, 4, d1x3x16x16);
+    n = tb_node(&b, IR_OP_RESIZE, NULL, "", "n0", 3, TB_TS(x, NULL, s), 1, TB_TS(y));
+    tb_str(&b, n, "coordinate_transformation_mode", "half_pixel_symmetric");
     v = to_opset(&b, n, 18);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "half_pixel_symmetric") &&
-                has(v.detail, "Resize-19"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "half_pixel_symmetric") &&
+                tb_has(v.detail, "Resize-19"),
             "19 -> 18: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Negative axes are legal from 11: going below, a negative axis is made
@@ -597,21 +480,22 @@ TEST(opset_resize_coordinate_modes_by_version)
 TEST(opset_negative_axis_needs_the_rank_below_11)
 {
     static const int64_t d2x6[2] = {2, 6};
-    struct ob b;
-    ob_init(&b, 13);
-    struct ir_tensor *a = ob_tensor(&b, "a", IR_F32, 2, d2x3);
-    struct ir_tensor *c = ob_tensor(&b, "c", IR_F32, 2, d2x3);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 2, d2x6);
-    struct ir_node *n = ob_node(&b, IR_OP_CONCAT, "", 2, INS(a, c), 1, INS(y));
-    ob_int(&b, n, "axis", -1);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *a = tb_tensor(&b, "a", IR_F32, 2, d2x3);
+    struct ir_tensor *c = tb_tensor(&b, "c", IR_F32, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 2, d2x6);
+    struct ir_node *n = tb_node(&b, IR_OP_CONCAT, NULL, "", "n0", 2, TB_TS(a, c), 1, TB_TS(y));
+    tb_int(&b, n, "axis", -1);
     struct check_verdict v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "axis -1:") && has(v.detail, "rank 2"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "axis -1:") &&
+                tb_has(v.detail, "rank 2"),
             "rank known: %s %s", check_status_name(v.status), v.detail);
     a->rank = -1;
     v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "rank unknown"), "rank unknown: %s %s",
-            check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "rank unknown"),
+            "rank unknown: %s %s", check_status_name(v.status), v.detail);
+    tb_free(&b);
 }
 
 /* Split-18's num_outputs: an even split drops it going down; an uneven one
@@ -620,79 +504,79 @@ TEST(opset_negative_axis_needs_the_rank_below_11)
 TEST(opset_split_num_outputs_at_18)
 {
     static const int64_t d2x3x4[3] = {2, 3, 4};
-    struct ob b;
-    ob_init(&b, 18);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 3, d2x6x4);
-    struct ir_tensor *y0 = ob_tensor(&b, "y0", IR_F32, 3, d2x3x4);
-    struct ir_tensor *y1 = ob_tensor(&b, "y1", IR_F32, 3, d2x3x4);
-    struct ir_node *n = ob_node(&b, IR_OP_SPLIT, "", 1, INS(x), 2, INS(y0, y1));
-    ob_int(&b, n, "axis", 1);
-    ob_int(&b, n, "num_outputs", 2);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 18);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 3, d2x6x4);
+    struct ir_tensor *y0 = tb_tensor(&b, "y0", IR_F32, 3, d2x3x4);
+    struct ir_tensor *y1 = tb_tensor(&b, "y1", IR_F32, 3, d2x3x4);
+    struct ir_node *n = tb_node(&b, IR_OP_SPLIT, NULL, "", "n0", 1, TB_TS(x), 2, TB_TS(y0, y1));
+    tb_int(&b, n, "axis", 1);
+    tb_int(&b, n, "num_outputs", 2);
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "num_outputs=2 on a dim of 6"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "num_outputs=2 on a dim of 6"),
             "even: %s %s", check_status_name(v.status), v.detail);
     x->rank = -1;
     v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "unknown size"), "unknown dim: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "unknown size"), "unknown dim: %s %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
-    x = ob_tensor(&b, "x", IR_F32, 3, d2x6x4);
-    y0 = ob_tensor(&b, "y0", IR_F32, 3, d2x3x4);
-    y1 = ob_tensor(&b, "y1", IR_F32, 3, d2x3x4);
-    n = ob_node(&b, IR_OP_SPLIT, "", 1, INS(x), 2, INS(y0, y1));
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    x = tb_tensor(&b, "x", IR_F32, 3, d2x6x4);
+    y0 = tb_tensor(&b, "y0", IR_F32, 3, d2x3x4);
+    y1 = tb_tensor(&b, "y1", IR_F32, 3, d2x3x4);
+    n = tb_node(&b, IR_OP_SPLIT, NULL, "", "n0", 1, TB_TS(x), 2, TB_TS(y0, y1));
     v = to_opset(&b, n, 18);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "num_outputs") &&
-                has(v.substitute, "Split-18"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "num_outputs") &&
+                tb_has(v.substitute, "Split-18"),
             "13 -> 18: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Clip-11 moves min/max from attributes to inputs. */
 TEST(opset_clip_min_max_become_inputs_at_11)
 {
-    struct ob b;
-    ob_init(&b, 6);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 6);
     struct ir_node *n = unary(&b, IR_OP_CLIP, IR_F32, 2, d2x3);
-    struct ir_attr *lo = n ? ir_node_add_attr(n, "min", IR_ATTR_FLOAT, &b.err) : NULL;
-    if (lo) lo->v.f = 0.0f;
+    tb_float(&b, n, "min", 0.0f);
     struct check_verdict v = to_opset(&b, n, 13);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "min 0") && has(v.substitute, "Clip-13"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "min 0") &&
+                tb_has(v.substitute, "Clip-13"),
             "%s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* OPAQUE: other domains are not versioned by the ai.onnx opset; ai.onnx ops
  * ferry does not model are looked up by name (RandomNormal: 1, 22). */
 TEST(opset_opaque_other_domain_native_and_default_domain_by_name)
 {
-    struct ob b;
-    ob_init(&b, 13);
-    if (ir_model_add_opset(b.m, "com.microsoft", 1, &b.err)) b.bad = true;
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 2, d2x3);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 2, d2x3);
-    struct ir_node *n = ob_node(&b, IR_OP_OPAQUE, "com.microsoft", 1, INS(x), 1, INS(y));
-    if (n) n->op_type = "FusedGemm";
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    tb_opset(&b, "com.microsoft", 1);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 2, d2x3);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_OPAQUE, "FusedGemm", "com.microsoft", "n0", 1, TB_TS(x), 1, TB_TS(y));
     struct check_verdict v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "default domain only") &&
-                has(v.detail, "com.microsoft"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "default domain only") &&
+                tb_has(v.detail, "com.microsoft"),
             "%s %s", check_status_name(v.status), v.detail);
 
-    struct ir_tensor *z = ob_tensor(&b, "z", IR_F32, 2, d2x3);
-    struct ir_node *r = ob_node(&b, IR_OP_OPAQUE, "", 0, NULL, 1, INS(z));
+    struct ir_tensor *z = tb_tensor(&b, "z", IR_F32, 2, d2x3);
+    struct ir_node *r = tb_node(&b, IR_OP_OPAQUE, NULL, "", "n0", 0, NULL, 1, TB_TS(z));
     if (r) r->op_type = "RandomNormal";
     v = to_opset(&b, r, 21);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "RandomNormal-1 is the same"),
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "RandomNormal-1 is the same"),
             "RandomNormal 13 -> 21: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, r, 22);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "RandomNormal-22") && v.substitute,
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "RandomNormal-22") && v.substitute,
             "RandomNormal 13 -> 22: %s %s", check_status_name(v.status), v.detail);
     if (r) r->op_type = "NoSuchOp";
     v = to_opset(&b, r, 13);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "NoSuchOp"), "unknown: %s %s",
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "NoSuchOp"), "unknown: %s %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* A whole real opset-17 transformer (torch export: LayerNormalization x5,
@@ -737,46 +621,46 @@ TEST(opset_real_transformer_every_node_answered)
 TEST(opset_new_attributes_going_down)
 {
     static const int64_t d2[1] = {2}, d1x12x2x2[4] = {1, 12, 2, 2}, d1x3x4x4[4] = {1, 3, 4, 4};
-    struct ob b;
-    ob_init(&b, 13);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_F32, 2, d2x3);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_I64, 1, d2);
-    struct ir_node *n = ob_node(&b, IR_OP_ARG_MAX, "", 1, INS(x), 1, INS(y));
-    ob_int(&b, n, "select_last_index", 1);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_I64, 1, d2);
+    struct ir_node *n = tb_node(&b, IR_OP_ARG_MAX, NULL, "", "n0", 1, TB_TS(x), 1, TB_TS(y));
+    tb_int(&b, n, "select_last_index", 1);
     struct check_verdict v = to_opset(&b, n, 11);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "select_last_index=1") &&
-                has(v.detail, "ArgMax-11") && has(v.detail, "ArgMax-12"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "select_last_index=1") &&
+                tb_has(v.detail, "ArgMax-11") && tb_has(v.detail, "ArgMax-12"),
             "ArgMax: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
-    x = ob_tensor(&b, "x", IR_F32, 4, d1x12x2x2);
-    y = ob_tensor(&b, "y", IR_F32, 4, d1x3x4x4);
-    n = ob_node(&b, IR_OP_DEPTH_TO_SPACE, "", 1, INS(x), 1, INS(y));
-    ob_int(&b, n, "blocksize", 2);
-    ob_str(&b, n, "mode", "CRD");
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    x = tb_tensor(&b, "x", IR_F32, 4, d1x12x2x2);
+    y = tb_tensor(&b, "y", IR_F32, 4, d1x3x4x4);
+    n = tb_node(&b, IR_OP_DEPTH_TO_SPACE, NULL, "", "n0", 1, TB_TS(x), 1, TB_TS(y));
+    tb_int(&b, n, "blocksize", 2);
+    tb_str(&b, n, "mode", "CRD");
     v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Reshape, Transpose, Reshape") &&
-                has(v.detail, "mode=CRD"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Reshape, Transpose, Reshape") &&
+                tb_has(v.detail, "mode=CRD"),
             "DepthToSpace CRD: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 10);
+    tb_init(&b, IR_FORMAT_ONNX, 10);
     n = unary(&b, IR_OP_ROI_ALIGN, IR_F32, 2, d2x3);
     v = to_opset(&b, n, 16);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "output_half_pixel"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "output_half_pixel"),
             "RoiAlign 10 -> 16: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
-    ob_init(&b, 16);
+    tb_free(&b);
+    tb_init(&b, IR_FORMAT_ONNX, 16);
     n = unary(&b, IR_OP_ROI_ALIGN, IR_F32, 2, d2x3);
     v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "=half_pixel"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "=half_pixel"),
             "RoiAlign 16 -> 10, default half_pixel: %s %s", check_status_name(v.status), v.detail);
-    ob_str(&b, n, "coordinate_transformation_mode", "output_half_pixel");
+    tb_str(&b, n, "coordinate_transformation_mode", "output_half_pixel");
     v = to_opset(&b, n, 10);
     T_CHECK(v.status == CHECK_SUBSTITUTED, "RoiAlign 16 -> 10, output_half_pixel: %s %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* QuantizeLinear/DequantizeLinear-13 add per-axis scales: a per-axis node
@@ -784,52 +668,53 @@ TEST(opset_new_attributes_going_down)
 TEST(opset_dequantize_per_axis_needs_13)
 {
     static const int64_t d4[1] = {4}, d4x3[2] = {4, 3};
-    struct ob b;
-    ob_init(&b, 13);
-    struct ir_tensor *x = ob_tensor(&b, "x", IR_I8, 2, d4x3);
-    struct ir_tensor *sc = ob_tensor(&b, "scale", IR_F32, 1, d4);
-    struct ir_tensor *y = ob_tensor(&b, "y", IR_F32, 2, d4x3);
-    struct ir_node *n = ob_node(&b, IR_OP_DEQUANTIZE_LINEAR, "", 2, INS(x, sc), 1, INS(y));
-    ob_int(&b, n, "axis", 0);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_I8, 2, d4x3);
+    struct ir_tensor *sc = tb_tensor(&b, "scale", IR_F32, 1, d4);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 2, d4x3);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_DEQUANTIZE_LINEAR, NULL, "", "n0", 2, TB_TS(x, sc), 1, TB_TS(y));
+    tb_int(&b, n, "axis", 0);
     struct check_verdict v = to_opset(&b, n, 10);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "per tensor") &&
-                has(v.detail, "DequantizeLinear-13"),
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "per tensor") &&
+                tb_has(v.detail, "DequantizeLinear-13"),
             "per-axis: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 13);
-    x = ob_tensor(&b, "x", IR_I8, 2, d4x3);
-    sc = ob_tensor(&b, "scale", IR_F32, 0, NULL);
-    y = ob_tensor(&b, "y", IR_F32, 2, d4x3);
-    n = ob_node(&b, IR_OP_DEQUANTIZE_LINEAR, "", 2, INS(x, sc), 1, INS(y));
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    x = tb_tensor(&b, "x", IR_I8, 2, d4x3);
+    sc = tb_tensor(&b, "scale", IR_F32, 0, NULL);
+    y = tb_tensor(&b, "y", IR_F32, 2, d4x3);
+    n = tb_node(&b, IR_OP_DEQUANTIZE_LINEAR, NULL, "", "n0", 2, TB_TS(x, sc), 1, TB_TS(y));
     v = to_opset(&b, n, 10);
     T_CHECK(v.status == CHECK_NATIVE, "per-tensor: %s %s", check_status_name(v.status), v.detail);
     v = to_opset(&b, n, 9); /* before 10: Cast, Sub, Mul */
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Cast, Sub, Mul"), "at 9: %s %s",
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Cast, Sub, Mul"), "at 9: %s %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* GroupNormalization-18 (scale/bias per group) is deprecated; -21 takes them
  * per channel: 19 -> 21 is a rewrite; at 19 itself the op is decomposed. */
 TEST(opset_group_normalization_18_to_21)
 {
-    struct ob b;
-    ob_init(&b, 19);
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 19);
     struct ir_node *n = unary(&b, IR_OP_GROUP_NORMALIZATION, IR_F32, 4, d1x3x8x8);
-    ob_int(&b, n, "num_groups", 3);
+    tb_int(&b, n, "num_groups", 3);
     struct check_verdict v = to_opset(&b, n, 21);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "per channel") &&
-                has(v.substitute, "GroupNormalization-21"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "per channel") &&
+                tb_has(v.substitute, "GroupNormalization-21"),
             "19 -> 21: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 
-    ob_init(&b, 21);
+    tb_init(&b, IR_FORMAT_ONNX, 21);
     n = unary(&b, IR_OP_GROUP_NORMALIZATION, IR_F32, 4, d1x3x8x8);
-    ob_int(&b, n, "num_groups", 3);
+    tb_int(&b, n, "num_groups", 3);
     v = to_opset(&b, n, 19);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.detail, "deprecated") &&
-                has(v.substitute, "ReduceMean"),
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.detail, "deprecated") &&
+                tb_has(v.substitute, "ReduceMean"),
             "21 -> 19: %s %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }

@@ -19,124 +19,12 @@
 #include "formats/format.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 #include "targets/target.h"
 
 extern const struct target target_onnxruntime, target_hailo8;
 
-/* ---- a small builder: one node of interest in a fresh model ---- */
-
-struct tb {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    bool bad;
-};
-
-static void tb_init(struct tb *b, const char *domain, int64_t opset)
-{
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    if (!b->m || ir_model_add_opset(b->m, "", opset, &b->err)) {
-        b->bad = true;
-        return;
-    }
-    if (domain && *domain && ir_model_add_opset(b->m, domain, 1, &b->err)) b->bad = true;
-    b->m->format = IR_FORMAT_ONNX;
-    b->g = b->m->graph;
-}
-
-/* A tensor; rank < 0 leaves the shape unknown; a dim of -1 is symbolic with
- * name `sym` (when given). */
-static struct ir_tensor *tb_tensor(struct tb *b, const char *name, enum ir_dtype dt, int rank,
-                                   const int64_t *dims, const char *sym)
-{
-    if (b->bad) return NULL;
-    struct ir_tensor *t = ir_graph_add_tensor(b->g, name, &b->err);
-    if (!t) {
-        b->bad = true;
-        return NULL;
-    }
-    t->dtype = dt;
-    t->has_type = true;
-    if (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err)) b->bad = true;
-    for (int i = 0; i < rank && t->dims; i++)
-        if (t->dims[i].value < 0) t->dims[i].param = sym;
-    return t;
-}
-
-static struct ir_tensor *tb_input(struct tb *b, const char *name, enum ir_dtype dt, int rank,
-                                  const int64_t *dims, const char *sym)
-{
-    struct ir_tensor *t = tb_tensor(b, name, dt, rank, dims, sym);
-    if (t && ir_graph_add_input(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-/* An initializer of zeros. */
-static struct ir_tensor *tb_const(struct tb *b, const char *name, enum ir_dtype dt, int rank,
-                                  const int64_t *dims)
-{
-    struct ir_tensor *t = tb_tensor(b, name, dt, rank, dims, NULL);
-    if (!t) return NULL;
-    uint64_t n = 1, bytes = 0;
-    for (int i = 0; i < rank; i++)
-        n *= (uint64_t)dims[i];
-    if (!ir_dtype_nbytes(dt, n, &bytes)) bytes = 8;
-    void *p = arena_alloc(&b->m->arena, bytes ? bytes : 1, 64);
-    if (!p) {
-        b->bad = true;
-        return NULL;
-    }
-    memset(p, 0, bytes ? bytes : 1);
-    t->kind = IR_TENSOR_CONST;
-    t->data = p;
-    t->nbytes = bytes;
-    if (ir_graph_add_initializer(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-static struct ir_node *tb_node(struct tb *b, enum ir_op op, const char *op_type, const char *domain,
-                               int n_in, struct ir_tensor *const *ins, struct ir_tensor *out)
-{
-    if (b->bad) return NULL;
-    struct ir_node *n = ir_graph_add_node(b->g, op, op_type, domain, "n0", n_in, 1, &b->err);
-    if (!n || !out || ir_node_set_output(n, 0, out, &b->err)) {
-        b->bad = true;
-        return NULL;
-    }
-    for (int i = 0; i < n_in; i++)
-        n->inputs[i] = ins[i];
-    return n;
-}
-
-static void tb_str(struct tb *b, struct ir_node *n, const char *name, const char *v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err) : NULL;
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.s.data = (const uint8_t *)v;
-    a->v.s.size = strlen(v);
-}
-
-#define INS(...) ((struct ir_tensor *const[]){__VA_ARGS__})
-
-static struct check_verdict judge(const struct target *t, struct tb *b, const struct ir_node *n)
-{
-    struct check_verdict v;
-    memset(&v, 0, sizeof v);
-    const char *dom = n && n->domain ? n->domain : "";
-    if (n)
-        target_check_node(
-            t, &(struct check_node){.m = b->m, .n = n, .opset = ir_model_opset(b->m, dom)}, &v);
-    return v;
-}
-
-static bool has(const char *s, const char *sub)
-{
-    return s && sub && strstr(s, sub);
-}
+/* ---- one node of interest in a fresh ONNX model (tb.h) ---- */
 
 static const int64_t d1x3x8x8[4] = {1, 3, 8, 8}, d4x3x3x3[4] = {4, 3, 3, 3},
                      d1x4x6x6[4] = {1, 4, 6, 6}, dn1[2] = {-1, 1}, d2x3[2] = {2, 3}, d1[1] = {1},
@@ -145,30 +33,31 @@ static const int64_t d1x3x8x8[4] = {1, 3, 8, 8}, d4x3x3x3[4] = {4, 3, 3, 3},
 /* A Conv of x (dtype dt) with constant weights w in a model of opset 13. */
 static struct ir_node *conv_model(struct tb *b, enum ir_dtype dt, bool const_w)
 {
-    tb_init(b, NULL, 13);
-    struct ir_tensor *x = tb_input(b, "x", dt, 4, d1x3x8x8, NULL);
+    tb_init(b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_input(b, "x", dt, 4, d1x3x8x8);
     struct ir_tensor *w =
-        const_w ? tb_const(b, "w", dt, 4, d4x3x3x3) : tb_input(b, "w", dt, 4, d4x3x3x3, NULL);
-    struct ir_tensor *y = tb_tensor(b, "y", dt, 4, d1x4x6x6, NULL);
-    return tb_node(b, IR_OP_CONV, NULL, NULL, 2, INS(x, w), y);
+        const_w ? tb_zeros(b, "w", dt, 4, d4x3x3x3) : tb_input(b, "w", dt, 4, d4x3x3x3);
+    struct ir_tensor *y = tb_tensor(b, "y", dt, 4, d1x4x6x6);
+    return tb_node(b, IR_OP_CONV, NULL, NULL, "n0", TB_LIST(x, w), 1, &y);
 }
 
 /* A one-input op on a [2,3] tensor of dtype dt at the given opset. */
 static struct ir_node *unary_model(struct tb *b, enum ir_op op, enum ir_dtype dt, int64_t opset)
 {
-    tb_init(b, NULL, opset);
-    struct ir_tensor *x = tb_input(b, "x", dt, 2, d2x3, NULL);
-    struct ir_tensor *y = tb_tensor(b, "y", dt, 2, d2x3, NULL);
-    return tb_node(b, op, NULL, NULL, 1, INS(x), y);
+    tb_init(b, IR_FORMAT_ONNX, opset);
+    struct ir_tensor *x = tb_input(b, "x", dt, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(b, "y", dt, 2, d2x3);
+    return tb_node(b, op, NULL, NULL, "n0", TB_LIST(x), 1, &y);
 }
 
 /* An op ferry does not know, in `domain`. */
 static struct ir_node *opaque_model(struct tb *b, const char *domain, const char *name)
 {
-    tb_init(b, domain, 13);
-    struct ir_tensor *x = tb_input(b, "x", IR_F32, 2, d2x3, NULL);
-    struct ir_tensor *y = tb_tensor(b, "y", IR_F32, 2, d2x3, NULL);
-    return tb_node(b, IR_OP_OPAQUE, name, domain, 1, INS(x), y);
+    tb_init(b, IR_FORMAT_ONNX, 13);
+    if (domain && *domain) tb_opset(b, domain, 1);
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, 2, d2x3);
+    struct ir_tensor *y = tb_tensor(b, "y", IR_F32, 2, d2x3);
+    return tb_node(b, IR_OP_OPAQUE, name, domain, "n0", TB_LIST(x), 1, &y);
 }
 
 /* ---- both tables ---- */
@@ -213,22 +102,23 @@ TEST(ort_conv_float32_native)
 {
     struct tb b;
     struct ir_node *n = conv_model(&b, IR_F32, true);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(!b.bad && v.status == CHECK_NATIVE, "Conv float32: %s (%s)",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(ort_conv_float64_unsupported)
 {
     struct tb b;
     struct ir_node *n = conv_model(&b, IR_F64, true);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED, "Conv float64: %s", check_status_name(v.status));
     T_CHECK(v.rule && !strcmp(v.rule, "onnxruntime.kernel.dtype"), "rule %s", v.rule);
-    T_CHECK(has(v.detail, "float64") && has(v.detail, "float32") && has(v.detail, "opset 13"),
+    T_CHECK(tb_has(v.detail, "float64") && tb_has(v.detail, "float32") &&
+                tb_has(v.detail, "opset 13"),
             "detail names the dtype, the kernel's types and the opset: %s", v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* InsertCastTransformer: float16 CPU nodes without a float16 kernel run in
@@ -237,12 +127,12 @@ TEST(ort_conv_float16_substituted)
 {
     struct tb b;
     struct ir_node *n = conv_model(&b, IR_F16, true);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && has(v.substitute, "Cast"),
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && tb_has(v.substitute, "Cast"),
             "Conv float16: %s, substitute %s", check_status_name(v.status),
             v.substitute ? v.substitute : "(none)");
-    T_CHECK(has(v.detail, "float16"), "detail: %s", v.detail);
-    ir_model_free(b.m);
+    T_CHECK(tb_has(v.detail, "float16"), "detail: %s", v.detail);
+    tb_free(&b);
 }
 
 /* bfloat16 gets no Casts: Exp (float32, float64 kernels) refuses it. */
@@ -250,10 +140,10 @@ TEST(ort_exp_bfloat16_unsupported)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_EXP, IR_BF16, 13);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "bfloat16"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "bfloat16"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Upsample: kernels for opsets 7-8 and 9 only (deprecated at 10). */
@@ -261,15 +151,15 @@ TEST(ort_upsample_opset_range)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_UPSAMPLE, IR_F32, 9);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Upsample at 9: %s", check_status_name(v.status));
-    ir_model_free(b.m);
+    tb_free(&b);
     n = unary_model(&b, IR_OP_UPSAMPLE, IR_F32, 10);
-    v = judge(&target_onnxruntime, &b, n);
+    v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "onnxruntime.kernel.opset"),
             "Upsample at 10: %s %s", check_status_name(v.status), v.rule);
-    T_CHECK(has(v.detail, "opset 10") && has(v.detail, "7-9"), "detail: %s", v.detail);
-    ir_model_free(b.m);
+    T_CHECK(tb_has(v.detail, "opset 10") && tb_has(v.detail, "7-9"), "detail: %s", v.detail);
+    tb_free(&b);
 }
 
 /* Scatter: [9, 10] only; ScatterElements replaces it at 11. */
@@ -277,10 +167,10 @@ TEST(ort_scatter_opset11_unsupported)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_SCATTER, IR_F32, 11);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "9-10"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "9-10"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Where 16+: T = double, float, int32, int64, string, uint8 — no bool. The
@@ -288,22 +178,22 @@ TEST(ort_scatter_opset11_unsupported)
 TEST(ort_where_bool_values_unsupported)
 {
     struct tb b;
-    tb_init(&b, NULL, 16);
-    struct ir_tensor *c = tb_input(&b, "c", IR_BOOL, 2, d2x3, NULL);
-    struct ir_tensor *x = tb_input(&b, "x", IR_BOOL, 2, d2x3, NULL);
-    struct ir_tensor *y = tb_input(&b, "y", IR_BOOL, 2, d2x3, NULL);
-    struct ir_tensor *z = tb_tensor(&b, "z", IR_BOOL, 2, d2x3, NULL);
-    struct ir_node *n = tb_node(&b, IR_OP_WHERE, NULL, NULL, 3, INS(c, x, y), z);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "input 1 is bool"), "%s: %s",
+    tb_init(&b, IR_FORMAT_ONNX, 16);
+    struct ir_tensor *c = tb_input(&b, "c", IR_BOOL, 2, d2x3);
+    struct ir_tensor *x = tb_input(&b, "x", IR_BOOL, 2, d2x3);
+    struct ir_tensor *y = tb_input(&b, "y", IR_BOOL, 2, d2x3);
+    struct ir_tensor *z = tb_tensor(&b, "z", IR_BOOL, 2, d2x3);
+    struct ir_node *n = tb_node(&b, IR_OP_WHERE, NULL, NULL, "n0", TB_LIST(c, x, y), 1, &z);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "input 1 is bool"), "%s: %s",
             check_status_name(v.status), v.detail);
     x->dtype = IR_F32;
     y->dtype = IR_F32;
     z->dtype = IR_F32;
-    v = judge(&target_onnxruntime, &b, n);
+    v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Where float32 values: %s (%s)", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Resize: T1 = float, int32, int8, uint8. */
@@ -311,35 +201,35 @@ TEST(ort_resize_float64_unsupported)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_RESIZE, IR_F64, 13);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "float64"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "float64"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(ort_function_ops_substituted)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_HARD_SWISH, IR_F32, 14);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "HardSigmoid"), "HardSwish: %s %s",
-            check_status_name(v.status), v.substitute ? v.substitute : "");
-    ir_model_free(b.m);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "HardSigmoid"),
+            "HardSwish: %s %s", check_status_name(v.status), v.substitute ? v.substitute : "");
+    tb_free(&b);
     n = unary_model(&b, IR_OP_MISH, IR_F32, 18);
-    v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && has(v.substitute, "Softplus"), "Mish: %s",
+    v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && tb_has(v.substitute, "Softplus"), "Mish: %s",
             check_status_name(v.status));
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(ort_deform_conv_unsupported)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_DEFORM_CONV, IR_F32, 19);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "no CPU kernel"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "no CPU kernel"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* NonMaxSuppression has a kernel (10, 11+) though the generated table omits
@@ -348,9 +238,9 @@ TEST(ort_nms_native)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_NON_MAX_SUPPRESSION, IR_F32, 11);
-    struct check_verdict v = judge(&target_onnxruntime, &b, n);
+    struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "NMS: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(ort_opaque_by_domain)
@@ -373,12 +263,12 @@ TEST(ort_opaque_by_domain)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct tb b;
         struct ir_node *n = opaque_model(&b, cases[i].domain, cases[i].name);
-        struct check_verdict v = judge(&target_onnxruntime, &b, n);
-        T_CHECK(!b.bad && v.status == cases[i].want && has(v.detail, cases[i].in_detail),
+        struct check_verdict v = tb_judge(&target_onnxruntime, &b, n);
+        T_CHECK(!b.bad && v.status == cases[i].want && tb_has(v.detail, cases[i].in_detail),
                 "%s::%s: %s (%s)", cases[i].domain, cases[i].name, check_status_name(v.status),
                 v.detail);
         if (v.status == CHECK_SUBSTITUTED) T_CHECK(v.substitute != NULL, "substitute named");
-        ir_model_free(b.m);
+        tb_free(&b);
     }
 }
 
@@ -433,24 +323,24 @@ TEST(ort_tree_ensemble_model_native)
 TEST(hailo_dynamic_dim_unsupported)
 {
     struct tb b;
-    tb_init(&b, NULL, 13);
-    struct ir_tensor *x = tb_input(&b, "dense_input", IR_F32, 2, dn1, "N");
-    struct ir_tensor *w = tb_const(&b, "w", IR_F32, 2, (const int64_t[]){1, 4});
-    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 2, (const int64_t[]){-1, 4}, "N");
-    struct ir_node *n = tb_node(&b, IR_OP_MAT_MUL, NULL, NULL, 2, INS(x, w), y);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_symbolic(tb_input(&b, "dense_input", IR_F32, 2, dn1), "N");
+    struct ir_tensor *w = tb_zeros(&b, "w", IR_F32, TB_SHAPE(1, 4));
+    struct ir_tensor *y = tb_symbolic(tb_tensor(&b, "y", IR_F32, TB_SHAPE(-1, 4)), "N");
+    struct ir_node *n = tb_node(&b, IR_OP_MAT_MUL, NULL, NULL, "n0", TB_LIST(x, w), 1, &y);
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "hailo8.static_shapes"),
             "%s %s", check_status_name(v.status), v.rule ? v.rule : "");
-    T_CHECK(has(v.detail, "'dense_input'") && has(v.detail, "dim 0") && has(v.detail, "'N'") &&
-                has(v.detail, "--shape"),
+    T_CHECK(tb_has(v.detail, "'dense_input'") && tb_has(v.detail, "dim 0") &&
+                tb_has(v.detail, "'N'") && tb_has(v.detail, "--shape"),
             "detail names tensor, dim and the fix: %s", v.detail);
     /* pinned: the same node compiles */
     x->dims[0].value = 1;
     y->dims[0].value = 1;
-    v = judge(&target_hailo8, &b, n);
+    v = tb_judge(&target_hailo8, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "with fixed shapes: %s (%s)", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* The corpus' keras MLP with a symbolic batch: every node is refused. */
@@ -461,28 +351,28 @@ TEST(hailo_helloworld_model_dynamic)
     judge_model(&target_hailo8, "models/onnx/onnx2c/tfl_helloworld/model.onnx", counts, bad,
                 sizeof bad);
     if (!t_shared_path("models/onnx/onnx2c/tfl_helloworld/model.onnx")) return;
-    T_CHECK(counts[CHECK_UNSUPPORTED] > 0 && has(bad, "dynamic"), "a dynamic dim is reported: %s",
-            bad);
+    T_CHECK(counts[CHECK_UNSUPPORTED] > 0 && tb_has(bad, "dynamic"),
+            "a dynamic dim is reported: %s", bad);
 }
 
 TEST(hailo_conv_native)
 {
     struct tb b;
     struct ir_node *n = conv_model(&b, IR_F32, true);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Conv: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(hailo_conv_runtime_weights_unsupported)
 {
     struct tb b;
     struct ir_node *n = conv_model(&b, IR_F32, false);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "hailo8.conv.weights") &&
-                has(v.detail, "'w'"),
+                tb_has(v.detail, "'w'"),
             "%s %s: %s", check_status_name(v.status), v.rule ? v.rule : "", v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* NMS: HailoRT post-processing on the host (nms_postprocess engine=cpu). */
@@ -490,86 +380,80 @@ TEST(hailo_nms_fallback)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_NON_MAX_SUPPRESSION, IR_F32, 11);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && has(v.detail, "host"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "host"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(hailo_unknown_op_unsupported)
 {
     struct tb b;
     struct ir_node *n = unary_model(&b, IR_OP_EINSUM, IR_F32, 13);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED &&
-                has(v.detail, "not in Hailo's public supported-layer list"),
+                tb_has(v.detail, "not in Hailo's public supported-layer list"),
             "%s: %s", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
     n = opaque_model(&b, "com.microsoft", "FusedConv");
-    v = judge(&target_hailo8, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "com.microsoft::FusedConv"), "%s: %s",
+    v = tb_judge(&target_hailo8, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "com.microsoft::FusedConv"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Shape arithmetic on fixed shapes folds away: Shape(x) → Gather → native. */
 TEST(hailo_shape_arithmetic_folds)
 {
     struct tb b;
-    tb_init(&b, NULL, 13);
-    struct ir_tensor *x = tb_input(&b, "x", IR_F32, 4, d1x3x8x8, NULL);
-    struct ir_tensor *s = tb_tensor(&b, "s", IR_I64, 1, d4, NULL);
-    struct ir_node *shape = tb_node(&b, IR_OP_SHAPE, NULL, NULL, 1, INS(x), s);
-    struct ir_tensor *idx = tb_const(&b, "idx", IR_I64, 1, d1);
-    struct ir_tensor *g = tb_tensor(&b, "g", IR_I64, 1, d1, NULL);
-    struct ir_node *gather = NULL;
-    if (!b.bad) {
-        gather = ir_graph_add_node(b.g, IR_OP_GATHER, NULL, NULL, "gather", 2, 1, &b.err);
-        if (gather && !ir_node_set_output(gather, 0, g, &b.err)) {
-            gather->inputs[0] = s;
-            gather->inputs[1] = idx;
-        }
-    }
-    struct check_verdict v = judge(&target_hailo8, &b, shape);
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_input(&b, "x", IR_F32, 4, d1x3x8x8);
+    struct ir_tensor *s = tb_tensor(&b, "s", IR_I64, 1, d4);
+    struct ir_node *shape = tb_node(&b, IR_OP_SHAPE, NULL, NULL, "n0", TB_LIST(x), 1, &s);
+    struct ir_tensor *idx = tb_zeros(&b, "idx", IR_I64, 1, d1);
+    struct ir_tensor *g = tb_tensor(&b, "g", IR_I64, 1, d1);
+    struct ir_node *gather =
+        tb_node(&b, IR_OP_GATHER, NULL, NULL, "gather", TB_LIST(s, idx), TB_LIST(g));
+    struct check_verdict v = tb_judge(&target_hailo8, &b, shape);
     T_CHECK(v.status == CHECK_NATIVE && v.rule && !strcmp(v.rule, "hailo8.constant_fold"),
             "Shape of a static tensor: %s %s", check_status_name(v.status), v.detail);
-    v = judge(&target_hailo8, &b, gather);
+    v = tb_judge(&target_hailo8, &b, gather);
     T_CHECK(v.status == CHECK_NATIVE, "Gather on the shape: %s (%s)", check_status_name(v.status),
             v.detail);
     /* the same Gather on run-time data is not in the public list */
     if (gather) gather->inputs[0] = x;
-    v = judge(&target_hailo8, &b, gather);
+    v = tb_judge(&target_hailo8, &b, gather);
     T_CHECK(v.status == CHECK_UNSUPPORTED, "Gather on data: %s", check_status_name(v.status));
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 TEST(hailo_resize_cubic_unsupported)
 {
     struct tb b;
-    tb_init(&b, NULL, 13);
-    struct ir_tensor *x = tb_input(&b, "x", IR_F32, 4, d1x3x8x8, NULL);
-    struct ir_tensor *sc = tb_const(&b, "scales", IR_F32, 1, d4);
-    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 4, (const int64_t[]){1, 3, 16, 16}, NULL);
-    struct ir_node *n = tb_node(&b, IR_OP_RESIZE, NULL, NULL, 3, INS(x, NULL, sc), y);
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_input(&b, "x", IR_F32, 4, d1x3x8x8);
+    struct ir_tensor *sc = tb_zeros(&b, "scales", IR_F32, 1, d4);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, TB_SHAPE(1, 3, 16, 16));
+    struct ir_node *n = tb_node(&b, IR_OP_RESIZE, NULL, NULL, "n0", TB_LIST(x, NULL, sc), 1, &y);
     tb_str(&b, n, "mode", "cubic");
-    struct check_verdict v = judge(&target_hailo8, &b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "'cubic'"), "%s: %s",
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "'cubic'"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* A Transpose fed by the model's input is a host-side layout change. */
 TEST(hailo_transpose_at_edge_fallback)
 {
     struct tb b;
-    tb_init(&b, NULL, 13);
-    struct ir_tensor *x = tb_input(&b, "image", IR_F32, 4, (const int64_t[]){1, 8, 8, 3}, NULL);
-    struct ir_tensor *y = tb_tensor(&b, "nchw", IR_F32, 4, d1x3x8x8, NULL);
-    struct ir_node *n = tb_node(&b, IR_OP_TRANSPOSE, NULL, NULL, 1, INS(x), y);
-    struct check_verdict v = judge(&target_hailo8, &b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && has(v.detail, "'image'"), "%s: %s",
+    tb_init(&b, IR_FORMAT_ONNX, 13);
+    struct ir_tensor *x = tb_input(&b, "image", IR_F32, TB_SHAPE(1, 8, 8, 3));
+    struct ir_tensor *y = tb_tensor(&b, "nchw", IR_F32, 4, d1x3x8x8);
+    struct ir_node *n = tb_node(&b, IR_OP_TRANSPOSE, NULL, NULL, "n0", TB_LIST(x), 1, &y);
+    struct check_verdict v = tb_judge(&target_hailo8, &b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "'image'"), "%s: %s",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* mnist-8 (fixed 1x1x28x28 input): Conv, MaxPool, Relu, MatMul, Add compile. */

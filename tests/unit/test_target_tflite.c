@@ -21,140 +21,42 @@
 #include "formats/format.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 #include "targets/target.h"
 
 extern const struct target target_tflite, target_tflite_gpu;
 
-/* ---- a small TFLite-style graph builder ---- */
+/* ---- TFLite-style tensors (named t0, t1, ...) and nodes (tb.h) ---- */
 
-struct tb {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    int k; /* tensor name counter */
-    bool bad;
-};
+#define F32(...) tb_tensor(b, NULL, IR_F32, TB_SHAPE(__VA_ARGS__))
+/* constants whose values are left out */
+#define CF32(...) tb_const(b, NULL, IR_F32, TB_SHAPE(__VA_ARGS__), NULL, 0)
+#define CI32(...) tb_const(b, NULL, IR_I32, TB_SHAPE(__VA_ARGS__), NULL, 0)
 
-static void tb_init(struct tb *b)
+/* A TFLite node as the reader makes it: op_type the schema name (the node's
+ * name too), version, TFLite rounding. ins/outs may hold NULL (an omitted
+ * optional input). */
+static struct ir_node *tfl_node(struct tb *b, enum ir_op op, const char *op_type, int version,
+                                int n_in, struct ir_tensor *const *ins, int n_out,
+                                struct ir_tensor *const *outs)
 {
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    if (!b->m) {
-        b->bad = true;
-        return;
-    }
-    b->m->format = IR_FORMAT_TFLITE;
-    b->g = b->m->graph;
-}
-
-static void tb_free(struct tb *b)
-{
-    ir_model_free(b->m);
-}
-
-/* A tensor of the given dtype and shape (rank -1: unknown), constant or not. */
-static struct ir_tensor *tb_t(struct tb *b, enum ir_dtype dt, int rank, const int64_t *dims,
-                              bool is_const)
-{
-    if (b->bad) return NULL;
-    char nm[32];
-    snprintf(nm, sizeof nm, "t%d", b->k++);
-    const char *name = arena_strdup(&b->m->arena, nm);
-    struct ir_tensor *t = name ? ir_graph_add_tensor(b->g, name, &b->err) : NULL;
-    if (!t) {
-        b->bad = true;
-        return NULL;
-    }
-    t->dtype = dt;
-    if (rank >= 0 && ir_tensor_set_shape(b->g, t, rank, dims, &b->err)) b->bad = true;
-    if (is_const && ir_graph_add_initializer(b->g, t, &b->err)) b->bad = true;
-    return t;
-}
-
-#define DIMS(...) ((const int64_t[]){__VA_ARGS__})
-#define F32(...)                                                                                   \
-    tb_t(b, IR_F32, (int)(sizeof DIMS(__VA_ARGS__) / sizeof(int64_t)), DIMS(__VA_ARGS__), false)
-#define CF32(...)                                                                                  \
-    tb_t(b, IR_F32, (int)(sizeof DIMS(__VA_ARGS__) / sizeof(int64_t)), DIMS(__VA_ARGS__), true)
-#define CI32(...)                                                                                  \
-    tb_t(b, IR_I32, (int)(sizeof DIMS(__VA_ARGS__) / sizeof(int64_t)), DIMS(__VA_ARGS__), true)
-
-/* A TFLite node as the reader makes it: op_type the schema name, version,
- * TFLite rounding. ins/outs may hold NULL (an omitted optional input). */
-static struct ir_node *tb_node(struct tb *b, enum ir_op op, const char *op_type, int version,
-                               int n_in, struct ir_tensor *const *ins, int n_out,
-                               struct ir_tensor *const *outs)
-{
-    if (b->bad) return NULL;
     if (!op_type) op_type = ir_op_name(op) + 4; /* "tfl.X" → "X" */
-    struct ir_node *n = ir_graph_add_node(b->g, op, op_type, "", op_type, n_in, n_out, &b->err);
-    if (!n) {
-        b->bad = true;
-        return NULL;
+    struct ir_node *n = tb_node(b, op, op_type, NULL, op_type, n_in, ins, n_out, outs);
+    if (n) {
+        n->version = version;
+        n->rounding = IR_ROUND_TFLITE;
     }
-    n->version = version;
-    n->rounding = IR_ROUND_TFLITE;
-    for (int i = 0; i < n_in; i++)
-        n->inputs[i] = ins[i];
-    for (int i = 0; i < n_out; i++)
-        if (ir_node_set_output(n, i, outs[i], &b->err)) b->bad = true;
     return n;
 }
 
-#define INS(...)                                                                                   \
-    (int)(sizeof((struct ir_tensor *[]){__VA_ARGS__}) / sizeof(struct ir_tensor *)),               \
-        ((struct ir_tensor *const[]){__VA_ARGS__})
-#define NODE(op, ver, ins, outs) tb_node(b, IR_OP_TFL_##op, NULL, ver, ins, outs)
-
-static void tb_int(struct tb *b, struct ir_node *n, const char *name, int64_t v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_INT, &b->err) : NULL;
-    if (a)
-        a->v.i = v;
-    else
-        b->bad = true;
-}
-
-static void tb_float(struct tb *b, struct ir_node *n, const char *name, float v)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_FLOAT, &b->err) : NULL;
-    if (a)
-        a->v.f = v;
-    else
-        b->bad = true;
-}
-
-static void tb_str(struct tb *b, struct ir_node *n, const char *name, const char *s)
-{
-    struct ir_attr *a = n ? ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err) : NULL;
-    if (!a) {
-        b->bad = true;
-        return;
-    }
-    a->v.s.data = (const uint8_t *)s;
-    a->v.s.size = strlen(s);
-}
-
-static struct check_verdict judge(const struct target *t, struct tb *b, const struct ir_node *n)
-{
-    struct check_verdict v;
-    memset(&v, 0, sizeof v);
-    if (!n || b->bad) return v;
-    target_check_node(t, &(struct check_node){.m = b->m, .n = n}, &v);
-    return v;
-}
-
-static bool has(const struct check_verdict *v, const char *s)
-{
-    return strstr(v->detail, s);
-}
+#define NODE(op, ver, ins, outs) tfl_node(b, IR_OP_TFL_##op, NULL, ver, ins, outs)
 
 /* A float CONV_2D [1,8,8,3] * [4,3,3,3] → [1,8,8,4] with its options. */
 static struct ir_node *conv(struct tb *b, int version, int dilation)
 {
     struct ir_tensor *x = F32(1, 8, 8, 3), *w = CF32(4, 3, 3, 3), *bias = CF32(4),
                      *y = F32(1, 8, 8, 4);
-    struct ir_node *n = NODE(CONV_2D, version, INS(x, w, bias), INS(y));
+    struct ir_node *n = NODE(CONV_2D, version, TB_LIST(x, w, bias), TB_LIST(y));
     tb_str(b, n, "padding", "SAME");
     tb_int(b, n, "stride_w", 1);
     tb_int(b, n, "stride_h", 1);
@@ -171,7 +73,7 @@ static struct ir_node *opaque(struct tb *b, const char *op_type, int version, in
         ins[i] = F32(1, 4);
     for (int i = 0; i < n_out && i < 4; i++)
         outs[i] = F32(1, 4);
-    return tb_node(b, IR_OP_OPAQUE, op_type, version, n_in, ins, n_out, outs);
+    return tfl_node(b, IR_OP_OPAQUE, op_type, version, n_in, ins, n_out, outs);
 }
 
 /* ---- tables ---- */
@@ -220,8 +122,8 @@ TEST(target_tflite_gpu_table_complete)
 TEST(target_tflite_conv_registered_version_native)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, conv(b, 8, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite, b, conv(b, 8, 1));
     T_CHECK(v.status == CHECK_NATIVE, "CONV_2D v8: %s (%s)", check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -229,11 +131,12 @@ TEST(target_tflite_conv_registered_version_native)
 TEST(target_tflite_conv_newer_version_unsupported)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, conv(b, 9, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite, b, conv(b, 9, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "CONV_2D v9: %s", check_status_name(v.status));
     T_CHECK(v.rule && !strcmp(v.rule, "tflite.builtin.version"), "rule %s", v.rule);
-    T_CHECK(has(&v, "version 9") && has(&v, "1 to 8"), "detail names the versions: %s", v.detail);
+    T_CHECK(tb_has(v.detail, "version 9") && tb_has(v.detail, "1 to 8"),
+            "detail names the versions: %s", v.detail);
     tb_free(b);
 }
 
@@ -241,13 +144,14 @@ TEST(target_tflite_conv_newer_version_unsupported)
 TEST(target_tflite_broadcast_to_version1_unsupported)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct ir_node *n = NODE(BROADCAST_TO, 1, INS(F32(1, 4), CI32(2)), INS(F32(3, 4)));
-    struct check_verdict v = judge(&target_tflite, b, n);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "version 1") && has(&v, "2 to 4"),
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct ir_node *n = NODE(BROADCAST_TO, 1, TB_LIST(F32(1, 4), CI32(2)), TB_LIST(F32(3, 4)));
+    struct check_verdict v = tb_judge(&target_tflite, b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "version 1") &&
+                tb_has(v.detail, "2 to 4"),
             "BROADCAST_TO v1: %s %s", check_status_name(v.status), v.detail);
     n->version = 2;
-    v = judge(&target_tflite, b, n);
+    v = tb_judge(&target_tflite, b, n);
     T_CHECK(v.status == CHECK_NATIVE, "BROADCAST_TO v2: %s", check_status_name(v.status));
     tb_free(b);
 }
@@ -255,8 +159,9 @@ TEST(target_tflite_broadcast_to_version1_unsupported)
 TEST(target_tflite_ones_like_unsupported)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, NODE(ONES_LIKE, 1, INS(F32(2)), INS(F32(2))));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v =
+        tb_judge(&target_tflite, b, NODE(ONES_LIKE, 1, TB_LIST(F32(2)), TB_LIST(F32(2))));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "ONES_LIKE: %s", check_status_name(v.status));
     tb_free(b);
 }
@@ -264,9 +169,9 @@ TEST(target_tflite_ones_like_unsupported)
 TEST(target_tflite_opaque_registered_custom_native)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct check_verdict v =
-        judge(&target_tflite, b, opaque(b, "CUSTOM:TFLite_Detection_PostProcess", 1, 3, 4));
+        tb_judge(&target_tflite, b, opaque(b, "CUSTOM:TFLite_Detection_PostProcess", 1, 3, 4));
     T_CHECK(v.status == CHECK_NATIVE, "detection postprocess: %s %s", check_status_name(v.status),
             v.detail);
     tb_free(b);
@@ -275,11 +180,11 @@ TEST(target_tflite_opaque_registered_custom_native)
 TEST(target_tflite_opaque_flex_unsupported)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, opaque(b, "CUSTOM:FlexAddV2", 1, 2, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite, b, opaque(b, "CUSTOM:FlexAddV2", 1, 2, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "FlexAddV2: %s", check_status_name(v.status));
-    T_CHECK(has(&v, "needs the Flex delegate (SELECT_TF_OPS) linked into the app") &&
-                has(&v, "FlexAddV2"),
+    T_CHECK(tb_has(v.detail, "needs the Flex delegate (SELECT_TF_OPS) linked into the app") &&
+                tb_has(v.detail, "FlexAddV2"),
             "detail: %s", v.detail);
     tb_free(b);
 }
@@ -287,10 +192,10 @@ TEST(target_tflite_opaque_flex_unsupported)
 TEST(target_tflite_opaque_unregistered_custom_unsupported)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, opaque(b, "CUSTOM:MyOp", 1, 1, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite, b, opaque(b, "CUSTOM:MyOp", 1, 1, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "MyOp: %s", check_status_name(v.status));
-    T_CHECK(has(&v, "custom op 'MyOp': the application must register a kernel for it"),
+    T_CHECK(tb_has(v.detail, "custom op 'MyOp': the application must register a kernel for it"),
             "detail: %s", v.detail);
     tb_free(b);
 }
@@ -299,19 +204,19 @@ TEST(target_tflite_opaque_unregistered_custom_unsupported)
 TEST(target_tflite_opaque_builtins)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite, b, opaque(b, "LSTM", 4, 2, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite, b, opaque(b, "LSTM", 4, 2, 1));
     T_CHECK(v.status == CHECK_NATIVE, "LSTM v4: %s", check_status_name(v.status));
-    v = judge(&target_tflite, b, opaque(b, "LSTM", 5, 2, 1));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "version 5"), "LSTM v5: %s %s",
+    v = tb_judge(&target_tflite, b, opaque(b, "LSTM", 5, 2, 1));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "version 5"), "LSTM v5: %s %s",
             check_status_name(v.status), v.detail);
-    v = judge(&target_tflite, b, opaque(b, "WHILE", 1, 1, 1));
+    v = tb_judge(&target_tflite, b, opaque(b, "WHILE", 1, 1, 1));
     T_CHECK(v.status == CHECK_NATIVE, "WHILE: %s", check_status_name(v.status));
-    v = judge(&target_tflite, b, opaque(b, "STABLEHLO_CLAMP", 1, 3, 1));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "STABLEHLO_CLAMP"), "STABLEHLO_CLAMP: %s %s",
-            check_status_name(v.status), v.detail);
-    v = judge(&target_tflite, b, opaque(b, "BUILTIN_250", 1, 1, 1));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "250"), "BUILTIN_250: %s %s",
+    v = tb_judge(&target_tflite, b, opaque(b, "STABLEHLO_CLAMP", 1, 3, 1));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "STABLEHLO_CLAMP"),
+            "STABLEHLO_CLAMP: %s %s", check_status_name(v.status), v.detail);
+    v = tb_judge(&target_tflite, b, opaque(b, "BUILTIN_250", 1, 1, 1));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "250"), "BUILTIN_250: %s %s",
             check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -319,20 +224,17 @@ TEST(target_tflite_opaque_builtins)
 /* An ONNX op of another domain (kept opaque) has no TFLite lowering. */
 TEST(target_tflite_opaque_onnx_unsupported)
 {
-    struct fy_error err = {0};
-    struct ir_model *m = ir_model_new(&err);
-    if (!T_CHECK(m != NULL, "model")) return;
-    m->format = IR_FORMAT_ONNX;
-    struct ir_node *n = ir_graph_add_node(m->graph, IR_OP_OPAQUE, "TreeEnsembleClassifier",
-                                          "ai.onnx.ml", "t", 0, 0, &err);
-    struct check_verdict v;
-    if (T_CHECK(n != NULL, "node")) {
-        target_check_node(&target_tflite, &(struct check_node){.m = m, .n = n}, &v);
-        T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "TreeEnsembleClassifier") &&
-                    has(&v, "ai.onnx.ml"),
+    struct tb b;
+    tb_init(&b, IR_FORMAT_ONNX, 0);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_OPAQUE, "TreeEnsembleClassifier", "ai.onnx.ml", "t", 0, NULL, 0, NULL);
+    if (T_CHECK(n != NULL, "node: %s", b.err.message)) {
+        struct check_verdict v = tb_judge(&target_tflite, &b, n);
+        T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "TreeEnsembleClassifier") &&
+                    tb_has(v.detail, "ai.onnx.ml"),
                 "%s %s", check_status_name(v.status), v.detail);
     }
-    ir_model_free(m);
+    tb_free(&b);
 }
 
 /* Real files: the Vela-compiled person detector is one 'ethos-u' custom op
@@ -355,7 +257,7 @@ TEST(target_tflite_real_models)
             struct check_verdict v;
             target_check_node(&target_tflite, &(struct check_node){.m = m, .n = m->graph->nodes[i]},
                               &v);
-            if (v.status == CHECK_UNSUPPORTED && has(&v, "'ethos-u'")) unsup++;
+            if (v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "'ethos-u'")) unsup++;
         }
         T_CHECK(unsup == 1, "ethos-u nodes unsupported: %d", unsup);
     }
@@ -381,8 +283,8 @@ TEST(target_tflite_real_models)
 TEST(target_tflite_gpu_conv_native)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite_gpu, b, conv(b, 1, 1));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, conv(b, 1, 1));
     T_CHECK(v.status == CHECK_NATIVE, "float CONV_2D: %s %s", check_status_name(v.status),
             v.detail);
     tb_free(b);
@@ -392,11 +294,12 @@ TEST(target_tflite_gpu_conv_native)
 TEST(target_tflite_gpu_conv_version)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite_gpu, b, conv(b, 7, 1));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "version 7") && has(&v, "up to 6"),
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, conv(b, 7, 1));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "version 7") &&
+                tb_has(v.detail, "up to 6"),
             "CONV_2D v7: %s %s", check_status_name(v.status), v.detail);
-    v = judge(&target_tflite_gpu, b, conv(b, 9, 1));
+    v = tb_judge(&target_tflite_gpu, b, conv(b, 9, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "CONV_2D v9 (CPU refuses too): %s",
             check_status_name(v.status));
     tb_free(b);
@@ -405,10 +308,10 @@ TEST(target_tflite_gpu_conv_version)
 TEST(target_tflite_gpu_conv_dilation_zero)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite_gpu, b, conv(b, 1, 0));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, conv(b, 1, 0));
     T_CHECK(v.status == CHECK_FALLBACK && v.rule && !strcmp(v.rule, "tflite-gpu.conv.dilation") &&
-                has(&v, "dilation_h_factor 0"),
+                tb_has(v.detail, "dilation_h_factor 0"),
             "%s [%s] %s", check_status_name(v.status), v.rule, v.detail);
     tb_free(b);
 }
@@ -416,12 +319,12 @@ TEST(target_tflite_gpu_conv_dilation_zero)
 TEST(target_tflite_gpu_softmax_beta)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct ir_node *n = NODE(SOFTMAX, 1, INS(F32(1, 10)), INS(F32(1, 10)));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct ir_node *n = NODE(SOFTMAX, 1, TB_LIST(F32(1, 10)), TB_LIST(F32(1, 10)));
     tb_float(b, n, "beta", 2.0f);
-    struct check_verdict v = judge(&target_tflite_gpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "beta 2"), "%s %s", check_status_name(v.status),
-            v.detail);
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "beta 2"), "%s %s",
+            check_status_name(v.status), v.detail);
     tb_free(b);
 }
 
@@ -429,15 +332,16 @@ TEST(target_tflite_gpu_softmax_beta)
 TEST(target_tflite_gpu_add_broadcast)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct check_verdict v =
-        judge(&target_tflite_gpu, b,
-              NODE(ADD, 1, INS(F32(1, 8, 8, 3), F32(8, 8, 3)), INS(F32(1, 8, 8, 3))));
+        tb_judge(&target_tflite_gpu, b,
+                 NODE(ADD, 1, TB_LIST(F32(1, 8, 8, 3), F32(8, 8, 3)), TB_LIST(F32(1, 8, 8, 3))));
     T_CHECK(v.status == CHECK_NATIVE, "[1,8,8,3]+[8,8,3]: %s %s", check_status_name(v.status),
             v.detail);
-    v = judge(&target_tflite_gpu, b,
-              NODE(ADD, 1, INS(F32(1, 8, 8, 3), F32(8, 3)), INS(F32(1, 8, 8, 3))));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "[1,8,8,3]") && has(&v, "[8,3]"),
+    v = tb_judge(&target_tflite_gpu, b,
+                 NODE(ADD, 1, TB_LIST(F32(1, 8, 8, 3), F32(8, 3)), TB_LIST(F32(1, 8, 8, 3))));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "[1,8,8,3]") &&
+                tb_has(v.detail, "[8,3]"),
             "[1,8,8,3]+[8,3]: %s %s", check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -446,16 +350,17 @@ TEST(target_tflite_gpu_add_broadcast)
 TEST(target_tflite_gpu_tensor_dtype)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     int64_t d[] = {1, 4};
-    struct ir_tensor *a = tb_t(b, IR_I32, 2, d, false), *c = tb_t(b, IR_I32, 2, d, false),
-                     *y = tb_t(b, IR_I32, 2, d, false);
-    struct check_verdict v = judge(&target_tflite_gpu, b, NODE(ADD, 1, INS(a, c), INS(y)));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "int32"), "int32 ADD: %s %s",
+    struct ir_tensor *a = tb_tensor(b, NULL, IR_I32, 2, d), *c = tb_tensor(b, NULL, IR_I32, 2, d),
+                     *y = tb_tensor(b, NULL, IR_I32, 2, d);
+    struct check_verdict v =
+        tb_judge(&target_tflite_gpu, b, NODE(ADD, 1, TB_LIST(a, c), TB_LIST(y)));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "int32"), "int32 ADD: %s %s",
             check_status_name(v.status), v.detail);
-    a = tb_t(b, IR_I8, 2, d, false), c = tb_t(b, IR_I8, 2, d, false),
-    y = tb_t(b, IR_I8, 2, d, false);
-    v = judge(&target_tflite_gpu, b, NODE(ADD, 2, INS(a, c), INS(y)));
+    a = tb_tensor(b, NULL, IR_I8, 2, d), c = tb_tensor(b, NULL, IR_I8, 2, d),
+    y = tb_tensor(b, NULL, IR_I8, 2, d);
+    v = tb_judge(&target_tflite_gpu, b, NODE(ADD, 2, TB_LIST(a, c), TB_LIST(y)));
     T_CHECK(v.status == CHECK_NATIVE, "int8 ADD v2: %s %s", check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -463,11 +368,12 @@ TEST(target_tflite_gpu_tensor_dtype)
 TEST(target_tflite_gpu_rank5_refused)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v = judge(&target_tflite_gpu, b,
-                                   NODE(RELU, 1, INS(F32(1, 2, 3, 4, 5)), INS(F32(1, 2, 3, 4, 5))));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "rank 5"), "%s %s", check_status_name(v.status),
-            v.detail);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v =
+        tb_judge(&target_tflite_gpu, b,
+                 NODE(RELU, 1, TB_LIST(F32(1, 2, 3, 4, 5)), TB_LIST(F32(1, 2, 3, 4, 5))));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "rank 5"), "%s %s",
+            check_status_name(v.status), v.detail);
     tb_free(b);
 }
 
@@ -475,11 +381,11 @@ TEST(target_tflite_gpu_rank5_refused)
 TEST(target_tflite_gpu_no_parser_fallback)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct check_verdict v =
-        judge(&target_tflite_gpu, b, NODE(SQUEEZE, 1, INS(F32(1, 4, 1)), INS(F32(1, 4))));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b,
+                                      NODE(SQUEEZE, 1, TB_LIST(F32(1, 4, 1)), TB_LIST(F32(1, 4))));
     T_CHECK(v.status == CHECK_FALLBACK, "SQUEEZE: %s", check_status_name(v.status));
-    v = judge(&target_tflite_gpu, b, NODE(ONES_LIKE, 1, INS(F32(4)), INS(F32(4))));
+    v = tb_judge(&target_tflite_gpu, b, NODE(ONES_LIKE, 1, TB_LIST(F32(4)), TB_LIST(F32(4))));
     T_CHECK(v.status == CHECK_UNSUPPORTED, "ONES_LIKE: %s", check_status_name(v.status));
     tb_free(b);
 }
@@ -488,18 +394,18 @@ TEST(target_tflite_gpu_no_parser_fallback)
 TEST(target_tflite_gpu_compare_needs_float_consumer)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     int64_t d[] = {1, 4};
-    struct ir_tensor *mask = tb_t(b, IR_BOOL, 2, d, false);
-    struct ir_node *gt = NODE(GREATER, 1, INS(F32(1, 4), CF32(1, 4)), INS(mask));
-    struct ir_node *cast = NODE(CAST, 1, INS(mask), INS(F32(1, 4)));
-    struct check_verdict v = judge(&target_tflite_gpu, b, gt);
+    struct ir_tensor *mask = tb_tensor(b, NULL, IR_BOOL, 2, d);
+    struct ir_node *gt = NODE(GREATER, 1, TB_LIST(F32(1, 4), CF32(1, 4)), TB_LIST(mask));
+    struct ir_node *cast = NODE(CAST, 1, TB_LIST(mask), TB_LIST(F32(1, 4)));
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, gt);
     T_CHECK(v.status == CHECK_NATIVE, "GREATER → CAST float: %s %s", check_status_name(v.status),
             v.detail);
     (void)cast;
-    NODE(LOGICAL_NOT, 1, INS(mask), INS(tb_t(b, IR_BOOL, 2, d, false)));
-    v = judge(&target_tflite_gpu, b, gt);
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "read by 2 nodes"), "two readers: %s %s",
+    NODE(LOGICAL_NOT, 1, TB_LIST(mask), TB_LIST(tb_tensor(b, NULL, IR_BOOL, 2, d)));
+    v = tb_judge(&target_tflite_gpu, b, gt);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "read by 2 nodes"), "two readers: %s %s",
             check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -507,12 +413,12 @@ TEST(target_tflite_gpu_compare_needs_float_consumer)
 TEST(target_tflite_gpu_strided_slice_shrink_mask)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct ir_node *n =
-        NODE(STRIDED_SLICE, 1, INS(F32(1, 4, 4, 3), CI32(4), CI32(4), CI32(4)), INS(F32(4, 4, 3)));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct ir_node *n = NODE(STRIDED_SLICE, 1, TB_LIST(F32(1, 4, 4, 3), CI32(4), CI32(4), CI32(4)),
+                             TB_LIST(F32(4, 4, 3)));
     tb_int(b, n, "shrink_axis_mask", 1);
-    struct check_verdict v = judge(&target_tflite_gpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "shrink_axis_mask 1"), "%s %s",
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "shrink_axis_mask 1"), "%s %s",
             check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -520,11 +426,12 @@ TEST(target_tflite_gpu_strided_slice_shrink_mask)
 TEST(target_tflite_gpu_mirror_pad_symmetric)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
-    struct ir_node *n = NODE(MIRROR_PAD, 1, INS(F32(1, 4, 4, 3), CI32(4, 2)), INS(F32(1, 6, 6, 3)));
+    tb_init(b, IR_FORMAT_TFLITE, 0);
+    struct ir_node *n =
+        NODE(MIRROR_PAD, 1, TB_LIST(F32(1, 4, 4, 3), CI32(4, 2)), TB_LIST(F32(1, 6, 6, 3)));
     tb_str(b, n, "mode", "SYMMETRIC");
-    struct check_verdict v = judge(&target_tflite_gpu, b, n);
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "SYMMETRIC"), "%s %s",
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, n);
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "SYMMETRIC"), "%s %s",
             check_status_name(v.status), v.detail);
     tb_free(b);
 }
@@ -533,20 +440,22 @@ TEST(target_tflite_gpu_mirror_pad_symmetric)
 TEST(target_tflite_gpu_constant_input_rules)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     int64_t two = 2;
-    struct ir_tensor *axes = tb_t(b, IR_I32, 1, &two, false);
-    struct check_verdict v =
-        judge(&target_tflite_gpu, b, NODE(MEAN, 1, INS(F32(1, 4, 4, 3), axes), INS(F32(1, 3))));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "constant"), "MEAN computed axes: %s %s",
+    struct ir_tensor *axes = tb_tensor(b, NULL, IR_I32, 1, &two);
+    struct check_verdict v = tb_judge(
+        &target_tflite_gpu, b, NODE(MEAN, 1, TB_LIST(F32(1, 4, 4, 3), axes), TB_LIST(F32(1, 3))));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "constant"), "MEAN computed axes: %s %s",
             check_status_name(v.status), v.detail);
-    v = judge(&target_tflite_gpu, b, NODE(MEAN, 1, INS(F32(1, 4, 4, 3), CI32(2)), INS(F32(1, 3))));
+    v = tb_judge(&target_tflite_gpu, b,
+                 NODE(MEAN, 1, TB_LIST(F32(1, 4, 4, 3), CI32(2)), TB_LIST(F32(1, 3))));
     T_CHECK(v.status == CHECK_NATIVE, "MEAN constant axes: %s %s", check_status_name(v.status),
             v.detail);
-    v = judge(&target_tflite_gpu, b,
-              NODE(FULLY_CONNECTED, 1, INS(CF32(1, 8), F32(4, 8), CF32(4)), INS(F32(1, 4))));
-    T_CHECK(v.status == CHECK_FALLBACK && has(&v, "input 0 is a constant"), "FC const input: %s %s",
-            check_status_name(v.status), v.detail);
+    v = tb_judge(
+        &target_tflite_gpu, b,
+        NODE(FULLY_CONNECTED, 1, TB_LIST(CF32(1, 8), F32(4, 8), CF32(4)), TB_LIST(F32(1, 4))));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "input 0 is a constant"),
+            "FC const input: %s %s", check_status_name(v.status), v.detail);
     tb_free(b);
 }
 
@@ -556,22 +465,23 @@ TEST(target_tflite_gpu_constant_input_rules)
 TEST(target_tflite_gpu_opaque)
 {
     struct tb bb, *b = &bb;
-    tb_init(b);
+    tb_init(b, IR_FORMAT_TFLITE, 0);
     struct ir_tensor *src = F32(1, 8, 8, 3), *warp = F32(1, 8, 8, 2), *y = F32(1, 8, 8, 3);
-    struct ir_node *rs = tb_node(b, IR_OP_OPAQUE, "CUSTOM:Resampler", 1, INS(src, warp), INS(y));
-    struct check_verdict v = judge(&target_tflite_gpu, b, rs);
+    struct ir_node *rs =
+        tfl_node(b, IR_OP_OPAQUE, "CUSTOM:Resampler", 1, TB_LIST(src, warp), TB_LIST(y));
+    struct check_verdict v = tb_judge(&target_tflite_gpu, b, rs);
     T_CHECK(v.status == CHECK_NATIVE, "Resampler: %s %s", check_status_name(v.status), v.detail);
     struct ir_tensor *warp1 = F32(1, 8, 8, 1);
-    rs = tb_node(b, IR_OP_OPAQUE, "CUSTOM:Resampler", 1, INS(F32(1, 8, 8, 3), warp1),
-                 INS(F32(1, 8, 8, 3)));
-    v = judge(&target_tflite_gpu, b, rs);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "1 channels"),
+    rs = tfl_node(b, IR_OP_OPAQUE, "CUSTOM:Resampler", 1, TB_LIST(F32(1, 8, 8, 3), warp1),
+                  TB_LIST(F32(1, 8, 8, 3)));
+    v = tb_judge(&target_tflite_gpu, b, rs);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "1 channels"),
             "Resampler 1-channel warp (GPU refuses, CPU has no kernel): %s %s",
             check_status_name(v.status), v.detail);
-    v = judge(&target_tflite_gpu, b, opaque(b, "CUSTOM:FlexAddV2", 1, 2, 1));
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(&v, "Flex delegate"), "Flex: %s %s",
+    v = tb_judge(&target_tflite_gpu, b, opaque(b, "CUSTOM:FlexAddV2", 1, 2, 1));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "Flex delegate"), "Flex: %s %s",
             check_status_name(v.status), v.detail);
-    v = judge(&target_tflite_gpu, b, opaque(b, "WHILE", 1, 1, 1));
+    v = tb_judge(&target_tflite_gpu, b, opaque(b, "WHILE", 1, 1, 1));
     T_CHECK(v.status == CHECK_FALLBACK, "WHILE: %s %s", check_status_name(v.status), v.detail);
     tb_free(b);
 }

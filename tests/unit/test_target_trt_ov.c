@@ -11,6 +11,7 @@
 #include "formats/format.h"
 #include "ir/ir.h"
 #include "t.h"
+#include "tb.h"
 #include "targets/target.h"
 
 extern const struct target target_tensorrt, target_openvino;
@@ -22,128 +23,37 @@ int openvino_named_count(void);
 const char *openvino_named_domain(int i);
 const char *openvino_named_name(int i);
 
-/* ---- a small node builder ---- */
+/* ---- one model per test (tb.h) ---- */
 
-struct bld {
-    struct ir_model *m;
-    struct ir_graph *g;
-    struct fy_error err;
-    int64_t opset;
-};
-
-static bool bld_new(struct bld *b, int64_t opset)
+/* A model of ONNX opset `opset`, whose nodes (any domain) are judged at it. */
+static bool bld_new(struct tb *b, int64_t opset)
 {
-    memset(b, 0, sizeof *b);
-    b->m = ir_model_new(&b->err);
-    if (!b->m || ir_model_add_opset(b->m, "", opset, &b->err)) return false;
-    b->m->format = IR_FORMAT_ONNX;
-    b->g = b->m->graph;
+    tb_init(b, IR_FORMAT_ONNX, opset);
     b->opset = opset;
-    return true;
-}
-
-static struct ir_tensor *ten(struct bld *b, const char *name, enum ir_dtype dt, int rank,
-                             const int64_t *dims)
-{
-    struct ir_tensor *t = ir_graph_find_tensor(b->g, name);
-    if (!t) t = ir_graph_add_tensor(b->g, name, &b->err);
-    if (!t) return NULL;
-    t->dtype = dt;
-    t->has_type = true;
-    if (rank >= 0) ir_tensor_set_shape(b->g, t, rank, dims, &b->err);
-    return t;
-}
-
-/* An initializer holding n values of type dt (bytes copied as given). */
-static struct ir_tensor *init(struct bld *b, const char *name, enum ir_dtype dt, int rank,
-                              const int64_t *dims, const void *data, size_t nbytes)
-{
-    struct ir_tensor *t = ten(b, name, dt, rank, dims);
-    if (!t) return NULL;
-    void *copy = arena_alloc(&b->m->arena, nbytes ? nbytes : 1, 64);
-    if (copy && nbytes) memcpy(copy, data, nbytes);
-    t->data = copy;
-    t->nbytes = nbytes;
-    ir_graph_add_initializer(b->g, t, &b->err);
-    return t;
-}
-
-static struct ir_node *node(struct bld *b, enum ir_op op, const char *op_type, const char *domain,
-                            int n_in, struct ir_tensor *const *ins, int n_out,
-                            struct ir_tensor *const *outs)
-{
-    struct ir_node *n = ir_graph_add_node(b->g, op, op_type, domain, "n", n_in, n_out, &b->err);
-    if (!n) return NULL;
-    for (int i = 0; i < n_in; i++)
-        n->inputs[i] = ins[i];
-    for (int i = 0; i < n_out; i++)
-        ir_node_set_output(n, i, outs[i], &b->err);
-    return n;
-}
-
-#define TS(...) ((struct ir_tensor *const[]){__VA_ARGS__})
-
-static void attr_str(struct bld *b, struct ir_node *n, const char *name, const char *s)
-{
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_STRING, &b->err);
-    if (!a) return;
-    a->v.s.data = (const uint8_t *)s;
-    a->v.s.size = strlen(s);
-}
-
-static void attr_int(struct bld *b, struct ir_node *n, const char *name, int64_t x)
-{
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INT, &b->err);
-    if (a) a->v.i = x;
-}
-
-static void attr_ints(struct bld *b, struct ir_node *n, const char *name, const int64_t *x, int k)
-{
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_INTS, &b->err);
-    if (!a) return;
-    int64_t *copy = arena_alloc(&b->m->arena, sizeof(int64_t) * (size_t)k, 8);
-    if (copy) memcpy(copy, x, sizeof(int64_t) * (size_t)k);
-    a->v.ints = copy;
-    a->count = k;
-}
-
-static void attr_strs(struct bld *b, struct ir_node *n, const char *name, const char *const *s,
-                      int k)
-{
-    struct ir_attr *a = ir_node_add_attr(n, name, IR_ATTR_STRINGS, &b->err);
-    if (!a) return;
-    struct ir_bytes *v = arena_alloc(&b->m->arena, sizeof *v * (size_t)k, 8);
-    if (!v) return;
-    for (int i = 0; i < k; i++) {
-        v[i].data = (const uint8_t *)s[i];
-        v[i].size = strlen(s[i]);
-    }
-    a->v.strings = v;
-    a->count = k;
-}
-
-static void judge(const struct target *t, struct bld *b, const struct ir_node *n,
-                  struct check_verdict *v)
-{
-    target_check_node(t, &(struct check_node){.m = b->m, .n = n, .opset = b->opset}, v);
-}
-
-static bool has(const char *s, const char *sub)
-{
-    return s && sub && strstr(s, sub) != NULL;
+    return !b->bad;
 }
 
 static const int64_t d_nchw[4] = {1, 3, 8, 8}, d_w[4] = {4, 3, 3, 3}, d_out[4] = {1, 4, 6, 6};
 static const int64_t d_4[1] = {4}, d_1[1] = {1}, d_scalar[1] = {0};
 
 /* A float Conv x[1,3,8,8] * w[4,3,3,3] -> y[1,4,6,6]. */
-static struct ir_node *conv_f32(struct bld *b, enum ir_dtype dt)
+static struct ir_node *conv_f32(struct tb *b, enum ir_dtype dt)
 {
     float w[108] = {0};
-    struct ir_tensor *x = ten(b, "x", dt, 4, d_nchw);
-    struct ir_tensor *wt = init(b, "w", dt, 4, d_w, w, sizeof w);
-    struct ir_tensor *y = ten(b, "y", dt, 4, d_out);
-    return node(b, IR_OP_CONV, NULL, NULL, 2, TS(x, wt), 1, TS(y));
+    struct ir_tensor *x = tb_tensor(b, "x", dt, 4, d_nchw);
+    struct ir_tensor *wt = tb_const(b, "w", dt, 4, d_w, w, sizeof w);
+    struct ir_tensor *y = tb_tensor(b, "y", dt, 4, d_out);
+    return tb_node(b, IR_OP_CONV, NULL, NULL, "n", 2, TB_TS(x, wt), 1, TB_TS(y));
+}
+
+/* Resize of x [1,3,8,8] by constant scales [1,1,2,2] (no roi) into y. */
+static struct ir_node *resize(struct tb *b)
+{
+    static const float sc[4] = {1, 1, 2, 2};
+    struct ir_tensor *x = tb_tensor(b, "x", IR_F32, 4, d_nchw);
+    struct ir_tensor *s = tb_const(b, "scales", IR_F32, 1, d_4, sc, sizeof sc);
+    struct ir_tensor *y = tb_tensor(b, "y", IR_F32, -1, NULL);
+    return tb_node(b, IR_OP_RESIZE, NULL, NULL, "n", TB_LIST(x, NULL, s), TB_LIST(y));
 }
 
 /* ---- both targets: complete tables ---- */
@@ -193,284 +103,277 @@ TEST(ov_table_complete)
 /* operators.md: Conv | Y | FP32, FP16, BF16 (no restriction). */
 TEST(trt_conv_float_native)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
     struct ir_node *n = conv_f32(&b, IR_F32);
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Conv float32: %s (%s)", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md: Unique | N. */
 TEST(trt_unique_unsupported_no_importer)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 1, d_4), *y = ten(&b, "y", IR_F32, 1, d_4);
-    struct ir_node *n = node(&b, IR_OP_UNIQUE, NULL, NULL, 1, TS(x), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "no importer for Unique") &&
-                has(v.detail, "plugin"),
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 1, d_4),
+                     *y = tb_tensor(&b, "y", IR_F32, 1, d_4);
+    struct ir_node *n = tb_node(&b, IR_OP_UNIQUE, NULL, NULL, "n", 1, TB_TS(x), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "no importer for Unique") &&
+                tb_has(v.detail, "plugin"),
             "Unique: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md Resize: supported modes nearest, linear (cubic is not). */
 TEST(trt_resize_cubic_unsupported)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    float sc[4] = {1, 1, 2, 2};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
-    struct ir_tensor *s = init(&b, "scales", IR_F32, 1, d_4, sc, sizeof sc);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_RESIZE, NULL, NULL, 3, TS(x, NULL, s), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
+    struct ir_node *n = resize(&b);
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Resize nearest default: %s (%s)",
             check_status_name(v.status), v.detail);
-    attr_str(&b, n, "mode", "cubic");
-    judge(&target_tensorrt, &b, n, &v);
+    tb_str(&b, n, "mode", "cubic");
+    v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "tensorrt.resize.mode") &&
-                has(v.detail, "'cubic'"),
+                tb_has(v.detail, "'cubic'"),
             "Resize cubic: %s %s (%s)", check_status_name(v.status), v.rule, v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md Resize: tf_crop_and_resize is not among the coordinate
  * transformation modes. */
 TEST(trt_resize_tf_crop_and_resize_unsupported)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    float sc[4] = {1, 1, 2, 2};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
-    struct ir_tensor *s = init(&b, "scales", IR_F32, 1, d_4, sc, sizeof sc);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_RESIZE, NULL, NULL, 3, TS(x, NULL, s), 1, TS(y));
-    attr_str(&b, n, "coordinate_transformation_mode", "tf_crop_and_resize");
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "tf_crop_and_resize"),
+    struct ir_node *n = resize(&b);
+    tb_str(&b, n, "coordinate_transformation_mode", "tf_crop_and_resize");
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "tf_crop_and_resize"),
             "Resize tf_crop_and_resize: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md TopK: `K` input must be less than 3840. */
 TEST(trt_topk_k_limit)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
     int64_t k = 4096;
     static const int64_t d_big[2] = {1, 8192};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 2, d_big);
-    struct ir_tensor *kt = init(&b, "k", IR_I64, 1, d_1, &k, sizeof k);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL), *i = ten(&b, "i", IR_I64, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_TOP_K, NULL, NULL, 2, TS(x, kt), 2, TS(y, i));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "4096") && has(v.detail, "3840"),
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d_big);
+    struct ir_tensor *kt = tb_const(&b, "k", IR_I64, 1, d_1, &k, sizeof k);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, -1, NULL),
+                     *i = tb_tensor(&b, "i", IR_I64, -1, NULL);
+    struct ir_node *n = tb_node(&b, IR_OP_TOP_K, NULL, NULL, "n", 2, TB_TS(x, kt), 2, TB_TS(y, i));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "4096") && tb_has(v.detail, "3840"),
             "TopK K=4096: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md Reduce*: `axes` must be an initializer. */
 TEST(trt_reduce_axes_must_be_initializer)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 18), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
-    struct ir_tensor *ax = ten(&b, "axes_runtime", IR_I64, 1, d_1);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    ir_graph_add_input(b.g, ax, &b.err);
-    struct ir_node *n = node(&b, IR_OP_REDUCE_MEAN, NULL, NULL, 2, TS(x, ax), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d_nchw);
+    struct ir_tensor *ax = tb_tensor(&b, "axes_runtime", IR_I64, 1, d_1);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, -1, NULL);
+    tb_add_input(&b, ax);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_REDUCE_MEAN, NULL, NULL, "n", 2, TB_TS(x, ax), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "tensorrt.reduce.axes") &&
-                has(v.detail, "axes_runtime"),
+                tb_has(v.detail, "axes_runtime"),
             "ReduceMean run-time axes: %s %s (%s)", check_status_name(v.status), v.rule, v.detail);
     int64_t one = 1;
-    n->inputs[1] = init(&b, "axes_const", IR_I64, 1, d_1, &one, sizeof one);
-    judge(&target_tensorrt, &b, n, &v);
+    n->inputs[1] = tb_const(&b, "axes_const", IR_I64, 1, d_1, &one, sizeof one);
+    v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "ReduceMean initializer axes: %s (%s)",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* The parser's types: int16 has no TensorRT type; And is BOOL only. */
 TEST(trt_dtype_rules)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *a = ten(&b, "a", IR_I16, 1, d_4), *c = ten(&b, "c", IR_I16, 1, d_4);
-    struct ir_tensor *y = ten(&b, "y", IR_I16, 1, d_4);
-    struct ir_node *n = node(&b, IR_OP_ADD, NULL, NULL, 2, TS(a, c), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "int16"), "Add int16: %s (%s)",
+    struct ir_tensor *a = tb_tensor(&b, "a", IR_I16, 1, d_4),
+                     *c = tb_tensor(&b, "c", IR_I16, 1, d_4);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_I16, 1, d_4);
+    struct ir_node *n = tb_node(&b, IR_OP_ADD, NULL, NULL, "n", 2, TB_TS(a, c), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "int16"), "Add int16: %s (%s)",
             check_status_name(v.status), v.detail);
 
-    struct ir_tensor *f = ten(&b, "f", IR_F32, 1, d_4), *g = ten(&b, "g", IR_F32, 1, d_4);
-    struct ir_tensor *z = ten(&b, "z", IR_BOOL, 1, d_4);
-    n = node(&b, IR_OP_AND, NULL, NULL, 2, TS(f, g), 1, TS(z));
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "float32") && has(v.detail, "BOOL"),
+    struct ir_tensor *f = tb_tensor(&b, "f", IR_F32, 1, d_4),
+                     *g = tb_tensor(&b, "g", IR_F32, 1, d_4);
+    struct ir_tensor *z = tb_tensor(&b, "z", IR_BOOL, 1, d_4);
+    n = tb_node(&b, IR_OP_AND, NULL, NULL, "n", 2, TB_TS(f, g), 1, TB_TS(z));
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "float32") &&
+                tb_has(v.detail, "BOOL"),
             "And float32: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md: DOUBLE is cast down to FLOAT: the node runs in float32. */
 TEST(trt_float64_substituted)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F64, 1, d_4), *y = ten(&b, "y", IR_F64, 1, d_4);
-    struct ir_node *n = node(&b, IR_OP_RELU, NULL, NULL, 1, TS(x), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && has(v.detail, "float64"),
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F64, 1, d_4),
+                     *y = tb_tensor(&b, "y", IR_F64, 1, d_4);
+    struct ir_node *n = tb_node(&b, IR_OP_RELU, NULL, NULL, "n", 1, TB_TS(x), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && tb_has(v.detail, "float64"),
             "Relu float64: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md DequantizeLinear: `x_zero_point` must be zero; the parser
  * refuses UINT8 data. */
 TEST(trt_dequantize_zero_point_and_uint8)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
     int8_t q[4] = {1, 2, 3, 4}, zp = 3;
     float sc = 0.5f;
-    struct ir_tensor *x = init(&b, "xq", IR_I8, 1, d_4, q, sizeof q);
-    struct ir_tensor *s = init(&b, "s", IR_F32, 0, d_scalar, &sc, sizeof sc);
-    struct ir_tensor *z = init(&b, "zp", IR_I8, 0, d_scalar, &zp, sizeof zp);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, 1, d_4);
-    struct ir_node *n = node(&b, IR_OP_DEQUANTIZE_LINEAR, NULL, NULL, 3, TS(x, s, z), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
+    struct ir_tensor *x = tb_const(&b, "xq", IR_I8, 1, d_4, q, sizeof q);
+    struct ir_tensor *s = tb_const(&b, "s", IR_F32, 0, d_scalar, &sc, sizeof sc);
+    struct ir_tensor *z = tb_const(&b, "zp", IR_I8, 0, d_scalar, &zp, sizeof zp);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, 1, d_4);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_DEQUANTIZE_LINEAR, NULL, NULL, "n", 3, TB_TS(x, s, z), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_UNSUPPORTED && v.rule && !strcmp(v.rule, "tensorrt.qdq.zero_point") &&
-                has(v.detail, "first value 3"),
+                tb_has(v.detail, "first value 3"),
             "DQ zero point 3: %s %s (%s)", check_status_name(v.status), v.rule, v.detail);
     int8_t zero = 0;
-    n->inputs[2] = init(&b, "zp0", IR_I8, 0, d_scalar, &zero, sizeof zero);
-    judge(&target_tensorrt, &b, n, &v);
+    n->inputs[2] = tb_const(&b, "zp0", IR_I8, 0, d_scalar, &zero, sizeof zero);
+    v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "DQ int8 zero point 0: %s (%s)", check_status_name(v.status),
             v.detail);
     uint8_t qu[4] = {1, 2, 3, 4};
-    n->inputs[0] = init(&b, "xu", IR_U8, 1, d_4, qu, sizeof qu);
+    n->inputs[0] = tb_const(&b, "xu", IR_U8, 1, d_4, qu, sizeof qu);
     n->inputs[2] = NULL;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "uint8"), "DQ uint8: %s (%s)",
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "uint8"), "DQ uint8: %s (%s)",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md MaxPool: dilations must be empty or all ones; 2D or 3D only. */
 TEST(trt_maxpool_dilation_and_rank)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw), *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_MAX_POOL, NULL, NULL, 1, TS(x), 1, TS(y));
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d_nchw),
+                     *y = tb_tensor(&b, "y", IR_F32, -1, NULL);
+    struct ir_node *n = tb_node(&b, IR_OP_MAX_POOL, NULL, NULL, "n", 1, TB_TS(x), 1, TB_TS(y));
     static const int64_t k2[2] = {2, 2}, dil[2] = {2, 1}, k1[1] = {2};
-    attr_ints(&b, n, "kernel_shape", k2, 2);
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
+    tb_ints(&b, n, "kernel_shape", 2, k2);
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "MaxPool 2x2: %s (%s)", check_status_name(v.status),
             v.detail);
-    attr_ints(&b, n, "dilations", dil, 2);
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "dilations[0] is 2"),
+    tb_ints(&b, n, "dilations", 2, dil);
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "dilations[0] is 2"),
             "MaxPool dilation 2: %s (%s)", check_status_name(v.status), v.detail);
 
     static const int64_t d3[3] = {1, 3, 8};
-    struct ir_tensor *x1 = ten(&b, "x1", IR_F32, 3, d3), *y1 = ten(&b, "y1", IR_F32, -1, NULL);
-    n = node(&b, IR_OP_AVERAGE_POOL, NULL, NULL, 1, TS(x1), 1, TS(y1));
-    attr_ints(&b, n, "kernel_shape", k1, 1);
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "1D pooling"), "AveragePool 1D: %s (%s)",
-            check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    struct ir_tensor *x1 = tb_tensor(&b, "x1", IR_F32, 3, d3),
+                     *y1 = tb_tensor(&b, "y1", IR_F32, -1, NULL);
+    n = tb_node(&b, IR_OP_AVERAGE_POOL, NULL, NULL, "n", 1, TB_TS(x1), 1, TB_TS(y1));
+    tb_ints(&b, n, "kernel_shape", 1, k1);
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "1D pooling"),
+            "AveragePool 1D: %s (%s)", check_status_name(v.status), v.detail);
+    tb_free(&b);
 }
 
 /* operators.md LSTM: bidirectional needs the same activations both ways;
  * input_forget must be 0. */
 TEST(trt_lstm_restrictions)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, -1, NULL), *w = ten(&b, "w", IR_F32, -1, NULL);
-    struct ir_tensor *r = ten(&b, "r", IR_F32, -1, NULL), *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_LSTM, NULL, NULL, 3, TS(x, w, r), 1, TS(y));
-    attr_str(&b, n, "direction", "bidirectional");
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, -1, NULL),
+                     *w = tb_tensor(&b, "w", IR_F32, -1, NULL);
+    struct ir_tensor *r = tb_tensor(&b, "r", IR_F32, -1, NULL),
+                     *y = tb_tensor(&b, "y", IR_F32, -1, NULL);
+    struct ir_node *n = tb_node(&b, IR_OP_LSTM, NULL, NULL, "n", 3, TB_TS(x, w, r), 1, TB_TS(y));
+    tb_str(&b, n, "direction", "bidirectional");
     static const char *const acts[6] = {"Sigmoid", "Tanh", "Tanh", "Sigmoid", "Relu", "Tanh"};
-    attr_strs(&b, n, "activations", acts, 6);
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "'Tanh' forward and 'Relu' reverse"),
+    tb_strs(&b, n, "activations", 6, acts);
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "'Tanh' forward and 'Relu' reverse"),
             "LSTM mixed activations: %s (%s)", check_status_name(v.status), v.detail);
-    attr_int(&b, n, "input_forget", 1);
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "input_forget is 1"),
+    tb_int(&b, n, "input_forget", 1);
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "input_forget is 1"),
             "LSTM input_forget: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* Parser: an op without an importer is tried as a plugin of its name. */
 TEST(trt_opaque_custom_domain_needs_plugin)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 1, d_4), *y = ten(&b, "y", IR_F32, 1, d_4);
-    struct ir_node *n = node(&b, IR_OP_OPAQUE, "MyFancyOp", "com.example", 1, TS(x), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "com.example.MyFancyOp") &&
-                has(v.detail, "TensorRT plugin"),
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 1, d_4),
+                     *y = tb_tensor(&b, "y", IR_F32, 1, d_4);
+    struct ir_node *n =
+        tb_node(&b, IR_OP_OPAQUE, "MyFancyOp", "com.example", "n", 1, TB_TS(x), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "com.example.MyFancyOp") &&
+                tb_has(v.detail, "TensorRT plugin"),
             "custom op: %s (%s)", check_status_name(v.status), v.detail);
 
     /* plugin/README.md: EfficientNMS_TRT ships with TensorRT */
-    n = node(&b, IR_OP_OPAQUE, "EfficientNMS_TRT", "", 1, TS(x), 1,
-             TS(ten(&b, "y2", IR_F32, -1, NULL)));
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_NATIVE && has(v.detail, "plugin"), "EfficientNMS_TRT: %s (%s)",
+    n = tb_node(&b, IR_OP_OPAQUE, "EfficientNMS_TRT", "", "n", 1, TB_TS(x), 1,
+                TB_TS(tb_tensor(&b, "y2", IR_F32, -1, NULL)));
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_NATIVE && tb_has(v.detail, "plugin"), "EfficientNMS_TRT: %s (%s)",
             check_status_name(v.status), v.detail);
 
     /* importers are looked up by op_type alone: com.microsoft Gelu gets the
      * ai.onnx Gelu importer */
-    n = node(&b, IR_OP_OPAQUE, "Gelu", "com.microsoft", 1, TS(x), 1,
-             TS(ten(&b, "y3", IR_F32, -1, NULL)));
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && has(v.detail, "com.microsoft.Gelu"),
+    n = tb_node(&b, IR_OP_OPAQUE, "Gelu", "com.microsoft", "n", 1, TB_TS(x), 1,
+                TB_TS(tb_tensor(&b, "y3", IR_F32, -1, NULL)));
+    v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_SUBSTITUTED && v.substitute && tb_has(v.detail, "com.microsoft.Gelu"),
             "com.microsoft Gelu: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* operators.md STFT: Y, `frame_step` and `window` must be initializers (an
  * ai.onnx op ferry does not model, so it is OPAQUE). */
 TEST(trt_opaque_stft)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 17), "model")) return;
     static const int64_t d_sig[3] = {1, 64, 1};
-    struct ir_tensor *s = ten(&b, "signal", IR_F32, 3, d_sig);
-    struct ir_tensor *step = ten(&b, "step", IR_I64, 0, d_scalar);
-    ir_graph_add_input(b.g, step, &b.err);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_OPAQUE, "STFT", "", 2, TS(s, step), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_tensorrt, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "frame_step"),
+    struct ir_tensor *s = tb_tensor(&b, "signal", IR_F32, 3, d_sig);
+    struct ir_tensor *step = tb_tensor(&b, "step", IR_I64, 0, d_scalar);
+    tb_add_input(&b, step);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, -1, NULL);
+    struct ir_node *n = tb_node(&b, IR_OP_OPAQUE, "STFT", "", "n", 2, TB_TS(s, step), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_tensorrt, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "frame_step"),
             "STFT run-time frame_step: %s (%s)", check_status_name(v.status), v.detail);
     int64_t st = 16;
-    n->inputs[1] = init(&b, "step_c", IR_I64, 0, d_scalar, &st, sizeof st);
-    judge(&target_tensorrt, &b, n, &v);
+    n->inputs[1] = tb_const(&b, "step_c", IR_I64, 0, d_scalar, &st, sizeof st);
+    v = tb_judge(&target_tensorrt, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "STFT const frame_step: %s (%s)", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* ---- openvino ---- */
@@ -478,104 +381,99 @@ TEST(trt_opaque_stft)
 /* supported_ops.md: Conv | 1 (translator for opset 1 onwards). */
 TEST(ov_conv_native)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
     struct ir_node *n = conv_f32(&b, IR_F32);
-    struct check_verdict v;
-    judge(&target_openvino, &b, n, &v);
+    struct check_verdict v = tb_judge(&target_openvino, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Conv: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* supported_ops.md: Det and LpPool have no Supported Version; Swish is
  * not listed for ai.onnx. */
 TEST(ov_no_translator_unsupported)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 22), "model")) return;
     static const int64_t d22[2] = {2, 2};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 2, d22), *y = ten(&b, "y", IR_F32, 0, d_scalar);
-    struct ir_node *n = node(&b, IR_OP_DET, NULL, NULL, 1, TS(x), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_openvino, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "no translator for Det"), "Det: %s (%s)",
-            check_status_name(v.status), v.detail);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 2, d22),
+                     *y = tb_tensor(&b, "y", IR_F32, 0, d_scalar);
+    struct ir_node *n = tb_node(&b, IR_OP_DET, NULL, NULL, "n", 1, TB_TS(x), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_openvino, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "no translator for Det"),
+            "Det: %s (%s)", check_status_name(v.status), v.detail);
     T_CHECK(target_openvino.rows[IR_OP_LP_POOL].status == CHECK_UNSUPPORTED &&
                 target_openvino.rows[IR_OP_SWISH].status == CHECK_UNSUPPORTED,
             "LpPool and Swish have no ai.onnx translator");
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* supported_ops.md: Trilu | 14; a node at opset 13 has no translator. */
 TEST(ov_opset_below_first_translator)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 13), "model")) return;
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw), *y = ten(&b, "y", IR_F32, 4, d_nchw);
-    struct ir_node *n = node(&b, IR_OP_TRILU, NULL, NULL, 1, TS(x), 1, TS(y));
-    struct check_verdict v;
-    judge(&target_openvino, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "opset 13") && has(v.detail, "opset 14"),
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d_nchw),
+                     *y = tb_tensor(&b, "y", IR_F32, 4, d_nchw);
+    struct ir_node *n = tb_node(&b, IR_OP_TRILU, NULL, NULL, "n", 1, TB_TS(x), 1, TB_TS(y));
+    struct check_verdict v = tb_judge(&target_openvino, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "opset 13") &&
+                tb_has(v.detail, "opset 14"),
             "Trilu at 13: %s (%s)", check_status_name(v.status), v.detail);
     b.opset = 14;
-    judge(&target_openvino, &b, n, &v);
+    v = tb_judge(&target_openvino, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Trilu at 14: %s (%s)", check_status_name(v.status),
             v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* resize.cpp: cubic is translated; tf_crop_and_resize and
  * half_pixel_symmetric are refused; keep_aspect_ratio_policy is not read. */
 TEST(ov_resize_modes)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 19), "model")) return;
-    float sc[4] = {1, 1, 2, 2};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
-    struct ir_tensor *s = init(&b, "scales", IR_F32, 1, d_4, sc, sizeof sc);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_RESIZE, NULL, NULL, 3, TS(x, NULL, s), 1, TS(y));
-    attr_str(&b, n, "mode", "cubic");
-    struct check_verdict v;
-    judge(&target_openvino, &b, n, &v);
+    struct ir_node *n = resize(&b);
+    tb_str(&b, n, "mode", "cubic");
+    struct check_verdict v = tb_judge(&target_openvino, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Resize cubic: %s (%s)", check_status_name(v.status),
             v.detail);
-    attr_str(&b, n, "coordinate_transformation_mode", "half_pixel_symmetric");
-    judge(&target_openvino, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "half_pixel_symmetric"),
+    tb_str(&b, n, "coordinate_transformation_mode", "half_pixel_symmetric");
+    v = tb_judge(&target_openvino, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "half_pixel_symmetric"),
             "Resize half_pixel_symmetric: %s (%s)", check_status_name(v.status), v.detail);
 
-    struct ir_tensor *y2 = ten(&b, "y2", IR_F32, -1, NULL);
-    n = node(&b, IR_OP_RESIZE, NULL, NULL, 3, TS(x, NULL, s), 1, TS(y2));
-    attr_str(&b, n, "keep_aspect_ratio_policy", "not_larger");
-    judge(&target_openvino, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "not_larger"),
+    struct ir_tensor *x = n ? n->inputs[0] : NULL, *s = n ? n->inputs[2] : NULL;
+    struct ir_tensor *y2 = tb_tensor(&b, "y2", IR_F32, -1, NULL);
+    n = tb_node(&b, IR_OP_RESIZE, NULL, NULL, "n", TB_LIST(x, NULL, s), TB_LIST(y2));
+    tb_str(&b, n, "keep_aspect_ratio_policy", "not_larger");
+    v = tb_judge(&target_openvino, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "not_larger"),
             "Resize not_larger: %s (%s)", check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* pad.cpp: modes constant, reflect, edge; wrap (ONNX 19) is refused. */
 TEST(ov_pad_wrap_unsupported)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 19), "model")) return;
     int64_t pads[8] = {0, 0, 1, 1, 0, 0, 1, 1};
     static const int64_t d8[1] = {8};
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
-    struct ir_tensor *p = init(&b, "pads", IR_I64, 1, d8, pads, sizeof pads);
-    struct ir_tensor *y = ten(&b, "y", IR_F32, -1, NULL);
-    struct ir_node *n = node(&b, IR_OP_PAD, NULL, NULL, 2, TS(x, p), 1, TS(y));
-    attr_str(&b, n, "mode", "reflect");
-    struct check_verdict v;
-    judge(&target_openvino, &b, n, &v);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d_nchw);
+    struct ir_tensor *p = tb_const(&b, "pads", IR_I64, 1, d8, pads, sizeof pads);
+    struct ir_tensor *y = tb_tensor(&b, "y", IR_F32, -1, NULL);
+    struct ir_node *n = tb_node(&b, IR_OP_PAD, NULL, NULL, "n", 2, TB_TS(x, p), 1, TB_TS(y));
+    tb_str(&b, n, "mode", "reflect");
+    struct check_verdict v = tb_judge(&target_openvino, &b, n);
     T_CHECK(v.status == CHECK_NATIVE, "Pad reflect: %s (%s)", check_status_name(v.status),
             v.detail);
     n->attrs[0].v.s.data = (const uint8_t *)"wrap";
     n->attrs[0].v.s.size = 4;
-    judge(&target_openvino, &b, n, &v);
-    T_CHECK(v.status == CHECK_UNSUPPORTED && has(v.detail, "'wrap'"), "Pad wrap: %s (%s)",
+    v = tb_judge(&target_openvino, &b, n);
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "'wrap'"), "Pad wrap: %s (%s)",
             check_status_name(v.status), v.detail);
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* supported_ops.md other domains: com.microsoft FusedConv | 1 and
@@ -584,10 +482,10 @@ TEST(ov_pad_wrap_unsupported)
  * ops are "Supported only in certain patterns". */
 TEST(ov_opaque_by_domain_and_name)
 {
-    struct bld b;
+    struct tb b;
     if (!T_CHECK(bld_new(&b, 17), "model")) return;
-    ir_model_add_opset(b.m, "com.microsoft", 1, &b.err);
-    struct ir_tensor *x = ten(&b, "x", IR_F32, 4, d_nchw);
+    tb_opset(&b, "com.microsoft", 1);
+    struct ir_tensor *x = tb_tensor(&b, "x", IR_F32, 4, d_nchw);
     static const struct {
         const char *domain, *name;
         enum check_status want;
@@ -603,14 +501,13 @@ TEST(ov_opaque_by_domain_and_name)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[16];
         snprintf(out, sizeof out, "y%zu", i);
-        struct ir_node *n = node(&b, IR_OP_OPAQUE, cases[i].name, cases[i].domain, 1, TS(x), 1,
-                                 TS(ten(&b, out, IR_F32, -1, NULL)));
-        struct check_verdict v;
-        judge(&target_openvino, &b, n, &v);
-        T_CHECK(v.status == cases[i].want && has(v.detail, cases[i].needle), "%s.%s: %s (%s)",
+        struct ir_node *n = tb_node(&b, IR_OP_OPAQUE, cases[i].name, cases[i].domain, "n", 1,
+                                    TB_TS(x), 1, TB_TS(tb_tensor(&b, out, IR_F32, -1, NULL)));
+        struct check_verdict v = tb_judge(&target_openvino, &b, n);
+        T_CHECK(v.status == cases[i].want && tb_has(v.detail, cases[i].needle), "%s.%s: %s (%s)",
                 cases[i].domain, cases[i].name, check_status_name(v.status), v.detail);
     }
-    ir_model_free(b.m);
+    tb_free(&b);
 }
 
 /* ---- a real model: torchvision resnet18 exported at opset 13 uses only
