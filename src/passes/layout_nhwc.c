@@ -94,6 +94,8 @@ static struct ir_node *mk_transpose(struct ly *L, struct ir_tensor *x, const int
     t->inputs[0] = x;
     t->inputs[1] = p;
     t->doc = doc ? doc : "";
+    /* check judges a layout move as part of the node whose output it moves */
+    t->origin = x->producer ? x->producer->origin : NULL;
     if (pu_out(t, 0, out, L->err)) return NULL;
     return t;
 }
@@ -110,6 +112,7 @@ static struct ir_node *mk_reshape(struct ly *L, struct ir_tensor *x, struct ir_t
     if (!n) return NULL;
     n->inputs[0] = x;
     n->inputs[1] = s;
+    n->origin = x->producer ? x->producer->origin : NULL;
     if (pu_out(n, 0, out, L->err)) return NULL;
     return n;
 }
