@@ -79,18 +79,8 @@ void ew_iter_run(struct op_ctx *c, const struct ew_iter *it, ew_row_fn fn, void 
 /* Same over [0, n) of contiguous data: fn(arg, begin, end). */
 void ew_run_flat(struct op_ctx *c, int64_t n, op_range_fn fn, void *arg);
 
-/* GCC at -O2 vectorizes a loop only when no scalar remainder is left (its
- * "very cheap" cost model), which rules out every loop of run-time length.
- * The kernels' float loops ask for the "cheap" model instead, and for
- * no-trapping-math, without which selects like x < 0 ? a*x : x are not made
- * into vector blends. ferry never reads the floating-point exception flags,
- * so no result changes. (Loops calling libm functions stay scalar.) */
-#if defined(__GNUC__) && !defined(__clang__)
-#define EW_VECTORIZE                                                                               \
-    __attribute__((optimize("tree-vectorize", "vect-cost-model=cheap", "no-trapping-math")))
-#else
-#define EW_VECTORIZE
-#endif
+/* see OP_VECTORIZE (op.h) */
+#define EW_VECTORIZE OP_VECTORIZE
 
 /* Elements per parallel chunk: below this, threads cost more than they save. */
 #define EW_MIN_CHUNK 32768

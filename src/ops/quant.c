@@ -241,6 +241,83 @@ static float divide(float x, float s, enum ir_dtype prec)
     }
 }
 
+/* The common layouts (per tensor, or per axis) walk x in runs that share
+ * one scale and zero point; run r covers [start, start + len) with
+ * parameter index k. Blocked quantization returns false: the element-wise
+ * path serves it. */
+static bool q_runs(const struct q_map *m, uint64_t numel, uint64_t r, uint64_t *start,
+                   uint64_t *len, uint64_t *k)
+{
+    if (m->kind == Q_TENSOR) {
+        if (r) return false;
+        *start = 0, *len = numel, *k = 0;
+        return true;
+    }
+    uint64_t inner = (uint64_t)m->inner;
+    if (m->kind != Q_AXIS || r * inner >= numel) return false;
+    *start = r * inner;
+    *len = inner;
+    *k = r % (uint64_t)m->dim;
+    return true;
+}
+
+static bool is_8bit(enum ir_dtype t) { return t == IR_I8 || t == IR_U8; }
+
+/* 8-bit x, float32 everything else: the same arithmetic as the general
+ * loops below, on typed pointers. */
+OP_VECTORIZE static void q_dequantize_8bit(const struct q_map *m, const struct op_tensor *x,
+                              const struct op_tensor *s, const struct op_tensor *z, float *y)
+{
+    uint64_t start, len, k;
+    for (uint64_t r = 0; q_runs(m, x->numel, r, &start, &len, &k); r++) {
+        /* 8-bit values and zero points: the difference is exact in int32 */
+        int32_t zp = z ? (int32_t)q_get_int(z, k) : 0;
+        float sc = ((const float *)s->data)[k];
+        float *yv = y + start;
+        if (x->dtype == IR_I8) {
+            const int8_t *xv = (const int8_t *)x->data + start;
+            for (uint64_t i = 0; i < len; i++) yv[i] = (float)((int32_t)xv[i] - zp) * sc;
+        } else {
+            const uint8_t *xv = (const uint8_t *)x->data + start;
+            for (uint64_t i = 0; i < len; i++) yv[i] = (float)((int32_t)xv[i] - zp) * sc;
+        }
+    }
+}
+
+/* q_requantize for 8-bit outputs, in float: rintf by the 1.5 * 2^23 trick
+ * (exact round-half-even in the default rounding mode for |v| < 2^22; larger
+ * values land beyond the 8-bit range either way and are clamped), so the
+ * loop vectorizes on baseline x86-64, which has no rounding instruction. */
+OP_VECTORIZE static inline float q_requantize_8bit(float v, float zp, float lo, float hi)
+{
+    const float magic = 12582912.0f; /* 1.5 * 2^23 */
+    float q = (v + magic) - magic + zp;
+    q = q < lo ? lo : (q > hi ? hi : q);
+    return q == q ? q : (zp < lo ? lo : (zp > hi ? hi : zp)); /* NaN: the zero point */
+}
+
+OP_VECTORIZE static void q_quantize_8bit(const struct q_map *m, const struct op_tensor *x,
+                            const struct op_tensor *s, const struct op_tensor *z,
+                            struct op_tensor *y, int64_t lo, int64_t hi)
+{
+    uint64_t start, len, k;
+    float flo = (float)lo, fhi = (float)hi;
+    for (uint64_t r = 0; q_runs(m, x->numel, r, &start, &len, &k); r++) {
+        float zp = z ? (float)q_get_int(z, k) : 0.0f;
+        float sc = ((const float *)s->data)[k];
+        const float *xv = (const float *)x->data + start;
+        if (y->dtype == IR_I8) {
+            int8_t *yv = (int8_t *)y->data + start;
+            for (uint64_t i = 0; i < len; i++)
+                yv[i] = (int8_t)(int32_t)q_requantize_8bit(xv[i] / sc, zp, flo, fhi);
+        } else {
+            uint8_t *yv = (uint8_t *)y->data + start;
+            for (uint64_t i = 0; i < len; i++)
+                yv[i] = (uint8_t)(int32_t)q_requantize_8bit(xv[i] / sc, zp, flo, fhi);
+        }
+    }
+}
+
 fy_status q_quantize_eval(struct op_ctx *c)
 {
     const struct q_linear_params *p = c->params;
@@ -252,6 +329,11 @@ fy_status q_quantize_eval(struct op_ctx *c)
     int64_t lo, hi;
     q_int_range(y->dtype, &lo, &hi);
     enum ir_dtype prec = p->precision != IR_UNDEFINED ? p->precision : s->dtype;
+    if (m.kind != Q_BLOCK && x->dtype == IR_F32 && s->dtype == IR_F32 && prec == IR_F32 &&
+        is_8bit(y->dtype) && (!z || z->dtype == y->dtype)) {
+        q_quantize_8bit(&m, x, s, z, y, lo, hi);
+        return FY_OK;
+    }
     for (uint64_t i = 0; i < x->numel; i++) {
         uint64_t k = q_param_index(&m, i);
         int64_t zp = z ? q_get_int(z, k) : 0;
@@ -309,6 +391,10 @@ fy_status q_dequantize_eval(struct op_ctx *c)
     struct q_map m;
     fy_status st = q_map_for(c, &m);
     if (st) return st;
+    if (m.kind != Q_BLOCK && is_8bit(x->dtype) && s->dtype == IR_F32 && y->dtype == IR_F32) {
+        q_dequantize_8bit(&m, x, s, z, y->data);
+        return FY_OK;
+    }
     for (uint64_t i = 0; i < x->numel; i++) {
         uint64_t k = q_param_index(&m, i);
         int64_t d = q_get_int(x, i) - (z ? q_get_int(z, k) : 0);

@@ -18,46 +18,18 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import FERRY, MODELS, ROOT, report, show, skip  # noqa: E402
+
 DOCGEN = os.path.join(os.path.dirname(FERRY), "tools", "targets_doc")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
-MODELS = os.path.join(SHARED, "models")
 TFLM = os.path.join(MODELS, "tflite", "tflm")
 TIMEOUT = 300
 ALL = ["tflite", "tflite-gpu", "tflite-micro", "edgetpu", "tensorrt", "openvino", "hailo8",
        "onnxruntime"]
 STATUSES = {"native", "fallback", "substituted", "unsupported"}
 
-passed = failed = 0
-
-
-def report(name, why=None):
-    global passed, failed
-    if why is None:
-        passed += 1
-        print(f"ok {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-
-
-def skip(name, why):
-    print(f"skip {name}: {why}", flush=True)
-
-
-def ferry(*args):
-    try:
-        return subprocess.run([FERRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, errors="replace", timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess([FERRY, *args], -999, "", f"timed out after {TIMEOUT}s")
-
-
-def show(p):
-    err = " ".join(p.stderr.split())[:400]
-    return f"exit {p.returncode}; stderr: '{err}'"
+ferry = harness.ferry_runner(TIMEOUT)
 
 
 def check(model, targets=None, *extra):
@@ -127,9 +99,7 @@ def tiny(tmp, op, opset, inputs, attrs=None, extra_inits=(), out_shape=None, nam
 
 def main():
     if not os.access(FERRY, os.X_OK):
-        print(f"no ferry binary at {FERRY}")
-        print("0 passed, 1 failed")
-        return 1
+        return harness.abort(f"no ferry binary at {FERRY}")
     tmp = tempfile.mkdtemp(prefix="ferry-check-")
     rng = np.random.default_rng(0)
 
@@ -277,8 +247,7 @@ def main():
                "; ".join(disagree[:4]) + (f" (+{len(disagree) - 4})" if len(disagree) > 4
                                           else "") if disagree else None)
 
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return harness.finish()
 
 
 if __name__ == "__main__":

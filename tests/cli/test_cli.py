@@ -6,17 +6,18 @@ Every file it writes is in a private temporary folder; fixtures are only read (c
 One line per check, "ok NAME" or "FAIL NAME: why", then "N passed, N failed". Exit 1 on failure.
 """
 import filecmp
+import functools
 import json
 import re
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import FERRY, ROOT, report  # noqa: E402
+
 MNIST = os.path.join(ROOT, "fixtures", "mnist-8.onnx")
 TIMEOUT = 60
 CONVERT_JSON_FIELDS = {  # DESIGN.md, "convert --json has at least"
@@ -24,31 +25,8 @@ CONVERT_JSON_FIELDS = {  # DESIGN.md, "convert --json has at least"
     "activations_fused": int, "transposes": list, "decompositions": list,
 }
 
-passed = failed = 0
-
-
-def report(name, why=None):
-    global passed, failed
-    if why is None:
-        passed += 1
-        print(f"ok {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-
-
-def ferry(*args, cwd=None):
-    try:
-        return subprocess.run([FERRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, errors="replace", timeout=TIMEOUT, cwd=cwd)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess([FERRY, *args], -999, "", f"timed out after {TIMEOUT}s")
-
-
-def show(p):
-    err = " ".join(p.stderr.split())[:400]
-    out = " ".join(p.stdout.split())[:200]
-    return f"exit {p.returncode}; stderr: '{err}'" + (f"; stdout: '{out}'" if out else "")
+ferry = harness.ferry_runner(TIMEOUT)
+show = functools.partial(harness.show, err=400, out=200)
 
 
 def expect_exit(name, p, code):
@@ -65,16 +43,13 @@ def leftovers(folder, before):
 
 def main():
     if not os.access(FERRY, os.X_OK):
-        report("setup", f"{FERRY} not built; run `make release`")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"{FERRY} not built; run `make release`")
     tmp = tempfile.mkdtemp(prefix="ferry-cli-")
     try:
         run_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return harness.finish()
 
 
 def run_checks(tmp):

@@ -10,6 +10,7 @@ onnx.numpy_helper (TensorProto .pb).
 
 One line per check, "ok NAME" or "FAIL NAME: why", then "N passed, N failed".
 """
+import functools
 import os
 import shutil
 import subprocess
@@ -18,53 +19,17 @@ import tempfile
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import FERRY, ROOT, SHARED, close, report  # noqa: E402
+
 MNIST = os.path.join(ROOT, "fixtures", "mnist-8.onnx")
 MNIST_DATA = os.path.join(SHARED, "models", "onnx", "onnx2c", "mnist")
 TIMEOUT = 120
 CONFORMANCE = os.path.join(os.path.dirname(FERRY), "tools", "conformance")
 
-passed = failed = 0
-
-
-def report(name, why=None):
-    global passed, failed
-    if why is None:
-        passed += 1
-        print(f"ok {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-
-
-def ferry(*args):
-    try:
-        return subprocess.run([FERRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, errors="replace", timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess([FERRY, *args], -999, "", f"timed out after {TIMEOUT}s")
-
-
-def show(p):
-    err = " ".join(p.stderr.split())[:500]
-    out = " ".join(p.stdout.split())[:200]
-    return f"exit {p.returncode}; stderr: '{err}'" + (f"; stdout: '{out}'" if out else "")
-
-
-def close(a, r, atol=1e-4, rtol=1e-4):
-    """|a - r| <= atol + rtol*|r| everywhere; returns (ok, worst description)."""
-    a = np.asarray(a, np.float64)
-    r = np.asarray(r, np.float64)
-    if a.shape != r.shape:
-        return False, f"shape {a.shape}, expected {r.shape}"
-    bad = np.abs(a - r) > atol + rtol * np.abs(r)
-    if bad.any():
-        i = np.unravel_index(np.argmax(np.abs(a - r) - rtol * np.abs(r)), a.shape)
-        return False, f"at {tuple(int(x) for x in i)} got {a[i]!r}, expected {r[i]!r}"
-    return True, ""
+ferry = harness.ferry_runner(TIMEOUT)
+show = functools.partial(harness.show, err=500, out=200)
 
 
 # ---- small models (onnx helper) ----
@@ -408,9 +373,7 @@ def check_conformance_runner(tmp):
 
 def main():
     if not os.access(FERRY, os.X_OK):
-        report("setup", f"{FERRY} not built; run `make release`")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"{FERRY} not built; run `make release`")
     tmp = tempfile.mkdtemp(prefix="ferry-run-")
     try:
         check_mnist(tmp)
@@ -419,8 +382,7 @@ def main():
         check_conformance_runner(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return harness.finish()
 
 
 if __name__ == "__main__":

@@ -26,11 +26,11 @@ References:
 One line per check: "ok NAME", "FAIL NAME: why", "skip NAME: why"; last line
 "N passed, N failed". Env: FERRY_BIN, FERRY_BUILD, FERRY_SHARED, NODE.
 """
+import functools
 import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,12 +38,11 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
+sys.path.insert(0, os.path.dirname(HERE))
+import harness  # noqa: E402
+from harness import FERRY, PEERS, SHARED, report, skip  # noqa: E402
+
 NODE = os.environ.get("NODE", "node")
-PEERS = os.path.join(ROOT, "tests", "peers")
 TFLITE_PEER = os.path.join(PEERS, "tflite_run.mjs")
 ORT_PEER = os.path.join(PEERS, "ort_run.mjs")
 TORCH = os.path.join(SHARED, "models", "torch")
@@ -56,39 +55,9 @@ TIMEOUT = 300
 sys.path.insert(0, HERE)
 import validate_fixtures as F  # noqa: E402
 
-passed = failed = 0
-
-
-def report(name, why=None):
-    global passed, failed
-    if why is None:
-        passed += 1
-        print(f"ok {name}", flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-
-
-def skip(name, why):
-    print(f"skip {name}: {why}", flush=True)
-
-
-def run(args, timeout=TIMEOUT):
-    try:
-        return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              errors="replace", timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(args, -999, "", f"timed out after {timeout}s")
-
-
-def ferry(*args):
-    return run([FERRY, *args])
-
-
-def show(p):
-    err = " ".join(p.stderr.split())[:600]
-    out = " ".join(p.stdout.split())[:300]
-    return f"exit {p.returncode}; stderr: '{err}'" + (f"; stdout: '{out}'" if out else "")
+run = functools.partial(harness.run, timeout=TIMEOUT)
+ferry = harness.ferry_runner(TIMEOUT)
+show = functools.partial(harness.show, err=600, out=300)
 
 
 def validate(ref, cand, *args):
@@ -103,10 +72,6 @@ def validate(ref, cand, *args):
 
 def peers_ready():
     return bool(shutil.which(NODE)) and os.path.isdir(os.path.join(PEERS, "node_modules"))
-
-
-def sanitize(name):
-    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name) or "_"
 
 
 def outputs_summary(doc):
@@ -833,28 +798,22 @@ def check_json(fx):
 def main():
     t0 = time.time()
     if not os.access(FERRY, os.X_OK):
-        report("setup", f"{FERRY} not built; run `make release`")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"{FERRY} not built; run `make release`")
     try:
         import onnx  # noqa: F401
     except ImportError as e:
-        report("setup", f"the onnx package is needed to build the fixtures: {e}")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"the onnx package is needed to build the fixtures: {e}")
     if not os.path.isdir(SHARED):
         skip("shared", f"{SHARED} absent: the int8 and PyTorch-reference checks are skipped")
     h = ferry("validate", "--help")
     if h.returncode != 0 and "unknown command" in (h.stderr + h.stdout).lower():
-        report("setup", f"this ferry has no validate command: {show(h)}")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"this ferry has no validate command: {show(h)}")
     tmp = tempfile.mkdtemp(prefix="ferry-validate-")
     try:
         fx = build_fixtures(tmp)
         check_fixtures(fx)
         if fx.errors:
-            print(f"{passed} passed, {failed} failed")
+            harness.finish()
             return 1
         check_planted(fx)
         check_two_faults(fx)
@@ -871,8 +830,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"({time.time() - t0:.1f}s)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return harness.finish()
 
 
 if __name__ == "__main__":

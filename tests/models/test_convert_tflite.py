@@ -35,6 +35,7 @@ Every model is converted with `$FERRY_BIN convert X.onnx -o X.tflite --json`; th
 One line per check: "ok ...", "FAIL ...: why", "skip ...: why"; last line "N passed, N failed".
 Env: FERRY_BIN, FERRY_BUILD (work files in $FERRY_BUILD/convert-tflite/), FERRY_SHARED, NODE.
 """
+import functools
 import json
 import os
 import shutil
@@ -44,40 +45,19 @@ import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
-MODELS = os.path.join(SHARED, "models")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import BUILD, FERRY, MODELS, PEERS, fail, ok, skip  # noqa: E402
+
 NODE = os.environ.get("NODE", "node")
-PEERS = os.path.join(ROOT, "tests", "peers")
 WORK = os.path.join(BUILD, "convert-tflite")
 
-passed = failed = 0
-
-
-def ok(msg):
-    global passed
-    passed += 1
-    print("ok " + msg, flush=True)
-
-
-def fail(msg):
-    global failed
-    failed += 1
-    print("FAIL " + msg, flush=True)
-
-
-def skip(msg):
-    print("skip " + msg, flush=True)
+# no timeout; output not decoded leniently (an undecodable byte raises)
+run = functools.partial(harness.run, errors=None)
 
 
 def sanitize(name):
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name) or "_"
-
-
-def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
 
 
 def convert(src, dst, extra=()):
@@ -744,9 +724,7 @@ def check_ops():
 def main():
     os.makedirs(WORK, exist_ok=True)
     if not os.path.exists(FERRY):
-        print("no ferry binary at %s" % FERRY)
-        print("0 passed, 1 failed")
-        return 1
+        return harness.abort("no ferry binary at %s" % FERRY)
     peer = TflitePeer() if peers_ready() else None
     if not peer:
         skip("TFLite peer: tests/peers not installed (scripts/install-deps.sh)")
@@ -812,10 +790,10 @@ def main():
             "refuse: two unconvertible nodes, exit %d, listed %s, nothing written" % (rc, names))
     except ImportError:
         skip("refuse: the onnx Python package is missing")
-    print("%d passed, %d failed" % (passed, failed))
-    if not failed:
+    code = harness.finish()
+    if not harness.failed:
         shutil.rmtree(WORK, ignore_errors=True)
-    return 1 if failed else 0
+    return code
 
 
 if __name__ == "__main__":

@@ -10,13 +10,16 @@ package cannot read must be refused by ferry too (exit 3).
 One line per model, "ok <model>" or "FAIL <model>: <what differs>", then "N passed, N failed".
 Exit 1 on any failure. Run with /usr/bin/python3 (Debian's onnx).
 """
+import functools
 import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("FERRY_SHARED") or os.path.join(ROOT, "..", "shared")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import ROOT, SHARED, report  # noqa: E402
+
+# This suite has always ignored $FERRY_BUILD: $FERRY_BIN, else <repo>/build/release/ferry.
 FERRY = os.environ.get("FERRY_BIN") or os.path.join(ROOT, "build", "release", "ferry")
 FACTS = os.path.join(ROOT, "tests", "tools", "onnx_facts.py")
 TIMEOUT = 300
@@ -24,13 +27,7 @@ TIMEOUT = 300
 # Fields compared as they are (DESIGN.md names on both sides).
 SAME_FIELDS = ("node_count", "subgraph_node_count", "param_count", "op_counts", "opset")
 
-
-def run(cmd):
-    try:
-        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              errors="replace", timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(cmd, -999, "", f"timed out after {TIMEOUT}s")
+run = functools.partial(harness.run, timeout=TIMEOUT)
 
 
 def models():
@@ -102,27 +99,15 @@ def check(path):
 
 def main():
     if not os.access(FERRY, os.X_OK):
-        print(f"FAIL setup: {FERRY} is not built (make release, or set FERRY_BIN)")
-        print("0 passed, 1 failed")
-        return 1
+        return harness.setup_failed(f"{FERRY} is not built (make release, or set FERRY_BIN)")
     paths = models()
     if not paths:
-        print(f"FAIL setup: no .onnx models under {SHARED}/models")
-        print("0 passed, 1 failed")
-        return 1
-    passed = failed = 0
+        return harness.setup_failed(f"no .onnx models under {SHARED}/models")
     for path in paths:
         top = os.path.join(SHARED, "models")
         name = os.path.relpath(path, top if path.startswith(top) else ROOT)
-        why = check(path)
-        if why is None:
-            passed += 1
-            print(f"ok {name}", flush=True)
-        else:
-            failed += 1
-            print(f"FAIL {name}: {why}", flush=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        report(name, check(path))
+    return harness.finish()
 
 
 if __name__ == "__main__":

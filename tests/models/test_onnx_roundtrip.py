@@ -33,16 +33,16 @@ import time
 import numpy as np
 import onnx
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-SHARED = os.environ.get("FERRY_SHARED") or os.path.normpath(os.path.join(ROOT, "..", "shared"))
-MODELS = os.path.join(SHARED, "models")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import BUILD, MODELS, PEERS, ROOT  # noqa: E402
+
 TESTDATA = "/usr/share/libonnx-testdata/data"
 PY = "/usr/bin/python3"
 TOOL = os.path.join(BUILD, "release", "tools", "roundtrip")
 ONNX_CHECK = os.path.join(ROOT, "tests", "tools", "onnx_check.py")
 ORT_SAME = os.path.join(ROOT, "tests", "tools", "ort_same_outputs.py")
-NODE_MODULES = os.path.join(ROOT, "tests", "peers", "node_modules")
+NODE_MODULES = os.path.join(PEERS, "node_modules")
 WORK = os.path.join(BUILD, "onnx-roundtrip")
 JOBS = 2                      # CI has 2 cores
 ROUNDTRIP_TIMEOUT = 600       # seconds per roundtrip invocation
@@ -50,25 +50,18 @@ ORT_TIMEOUT = 300             # seconds per model pair under ORT
 MAX_INPUT_BYTES = 32 << 20    # skip ORT on models whose inputs take more than this
 SAMPLE_EVERY = 10             # check e)
 
-passed = failed = skipped = 0
 
-
+# Lines name the check and the item: "ok <check> <item>[: note]", "FAIL/skip <check> <item>: why".
 def ok(check, item, note=""):
-    global passed
-    passed += 1
-    print(f"ok {check} {item}" + (f": {note}" if note else ""), flush=True)
+    harness.ok(f"{check} {item}", note)
 
 
 def fail(check, item, why):
-    global failed
-    failed += 1
-    print(f"FAIL {check} {item}: {why}", flush=True)
+    harness.fail(f"{check} {item}", why)
 
 
 def skip(check, item, why):
-    global skipped
-    skipped += 1
-    print(f"skip {check} {item}: {why}", flush=True)
+    harness.skip(f"{check} {item}", why)
 
 
 def summary(text):
@@ -369,8 +362,7 @@ def main():
     t_start = time.time()
     if not os.access(TOOL, os.X_OK):
         fail("setup", TOOL, "tool not built; run `make release` (or make BUILD=... release)")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.finish()
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     print(f"# tool {TOOL}; shared models {MODELS}; work {WORK}", flush=True)
@@ -480,13 +472,12 @@ def main():
                 f"{n_ok} accepted as the original is, {n_fail} failed, {n_skip} skipped "
                 f"(checker refuses the original) [{time.time() - t0:.1f}s]")
 
-    if failed == 0:
+    if harness.failed == 0:
         shutil.rmtree(WORK, ignore_errors=True)
     else:
         summary(f"rewrites kept for inspection in {WORK}")
-    summary(f"total {time.time() - t_start:.1f}s; {skipped} skipped")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    summary(f"total {time.time() - t_start:.1f}s; {harness.skipped} skipped")
+    return harness.finish()
 
 
 if __name__ == "__main__":

@@ -49,10 +49,10 @@ then the worst max |diff| measured per model; last line `N passed, N failed`; ex
 Models run two at a time (FERRY_TEST_JOBS to change), each ferry process with one thread.
 """
 import concurrent.futures
+import functools
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,12 +60,11 @@ import zlib
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
-SHARED = os.path.normpath(os.environ.get("FERRY_SHARED") or os.path.join(ROOT, "..", "shared"))
-MODELS = os.path.join(SHARED, "models")
-ORT_RUN = os.path.join(ROOT, "tests", "peers", "ort_run.mjs")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import FERRY, MODELS, PEERS, report, squash  # noqa: E402
+
+ORT_RUN = os.path.join(PEERS, "ort_run.mjs")
 NODE = shutil.which("node")
 JOBS = int(os.environ.get("FERRY_TEST_JOBS") or 2)
 TIMEOUT = 180
@@ -74,41 +73,14 @@ QDQ_STEPS = 3
 BIG_SET_BYTES = 16 << 20   # above this per input set: one random set, ORT only if ferry < 10 s
 BIG_RUN_SECONDS = 10.0
 
-passed = failed = 0
-
-
-def report(name, why=None, note=""):
-    global passed, failed
-    if why is None:
-        passed += 1
-        print(f"ok {name}" + (f": {note}" if note else ""), flush=True)
-    else:
-        failed += 1
-        print(f"FAIL {name}: {why}", flush=True)
-
 
 def sanitize(name):
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
-def squash(text, n):
-    return " ".join(text.split())[:n]
-
-
-def run(argv, timeout=TIMEOUT):
-    t0 = time.time()
-    try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           errors="replace", timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p = subprocess.CompletedProcess(argv, -999, "", f"timed out after {timeout}s")
-    except OSError as e:
-        p = subprocess.CompletedProcess(argv, -998, "", f"cannot start: {e}")
-    return p, time.time() - t0
-
-
-def show(p):
-    return f"exit {p.returncode}; stderr: '{squash(p.stderr, 400)}'"
+# (CompletedProcess, seconds); a program that cannot start gives exit -998
+run = functools.partial(harness.timed_run, timeout=TIMEOUT, start_errors=True)
+show = functools.partial(harness.show, err=400)
 
 
 # ---- the model, as the onnx package reads it ----
@@ -728,19 +700,14 @@ def check_model(rel, runner):
 
 def main():
     if not os.access(FERRY, os.X_OK):
-        report("setup", f"{FERRY} not built; run `make release`")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"{FERRY} not built; run `make release`")
     try:
         import onnx  # noqa: F401
     except ImportError as e:
-        report("setup", f"the onnx Python package is missing ({e}); scripts/install-deps.sh")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"the onnx Python package is missing ({e}); "
+                                    "scripts/install-deps.sh")
     if not os.path.isdir(MODELS):
-        report("setup", f"no model corpus at {MODELS} (set FERRY_SHARED)")
-        print(f"{passed} passed, {failed} failed")
-        return 1
+        return harness.setup_failed(f"no model corpus at {MODELS} (set FERRY_SHARED)")
     models = sorted(os.path.relpath(os.path.join(dp, f), MODELS)
                     for dp, _, fs in os.walk(MODELS) for f in fs if f.endswith(".onnx"))
     tmp = tempfile.mkdtemp(prefix="ferry-models-")
@@ -774,8 +741,7 @@ def main():
     for rel, ok, w, secs in worst:
         wd = f"{w:.3g}" if w is not None else "-"
         print(f"#   {'ok  ' if ok else 'FAIL'} {rel:<60} {wd:>10} {secs:6.1f}s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return harness.finish()
 
 
 if __name__ == "__main__":
