@@ -18,8 +18,11 @@ Paths, from the environment as tests/run.py sets it:
   SHARED  $FERRY_SHARED, else <repo>/../shared (normalized); MODELS = SHARED/models
   PEERS   <repo>/tests/peers (the node peers: ONNX Runtime and TFLite)
 """
+import contextlib
 import os
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -106,6 +109,28 @@ def abort(message):
         failed += 1
         _line(message)
     return finish()
+
+
+# ---- work folders ---------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def scratch(prefix):
+    """A private temporary folder (tempfile.mkdtemp(prefix=prefix)), removed afterwards however
+    the block ends."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def tidy(work, kept=None):
+    """Removes the work folder when nothing has failed; otherwise keeps it for inspection and
+    prints the line `kept` (when given)."""
+    if failed == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    elif kept is not None:
+        _line(kept)
 
 
 # ---- running programs -----------------------------------------------------------------------

@@ -150,7 +150,12 @@ static fy_status rule_foldable(struct inspect_ctx *c, const struct inspect_rule 
 
 /* ---- control_flow ---- */
 
-static const enum ir_op control_ops[] = {IR_OP_IF, IR_OP_LOOP, IR_OP_SCAN};
+static const enum ir_op control_ops[] = {IR_OP_IF, IR_OP_LOOP, IR_OP_SCAN, IR_OP_TFL_IF,
+                                         IR_OP_TFL_WHILE};
+
+/* TFLite's IF and WHILE name their subgraphs by index (tflite_ops.c). */
+static const char *const tfl_control_attrs[] = {"then_subgraph_index", "else_subgraph_index",
+                                                "cond_subgraph_index", "body_subgraph_index"};
 
 static fy_status control_flow_node(struct inspect_ctx *c, const struct ir_node *n, void *arg,
                                    struct fy_error *err)
@@ -158,9 +163,17 @@ static fy_status control_flow_node(struct inspect_ctx *c, const struct ir_node *
     const struct inspect_rule *rule = arg;
     if (!op_in(n->op, control_ops, sizeof control_ops / sizeof control_ops[0])) return FY_OK;
     int64_t graphs = 0, nodes = 0;
+    const struct ir_tflite_info *ti = n->graph && n->graph->model ? n->graph->model->tflite : NULL;
     for (int a = 0; a < n->n_attrs; a++) {
         const struct ir_attr *at = &n->attrs[a];
-        if (at->type == IR_ATTR_GRAPH) {
+        bool by_index = false;
+        for (size_t k = 0; k < sizeof tfl_control_attrs / sizeof tfl_control_attrs[0]; k++)
+            by_index |= !strcmp(at->name, tfl_control_attrs[k]);
+        if (by_index && at->type == IR_ATTR_INT && ti && at->v.i >= 0 &&
+            at->v.i < ti->n_subgraphs) {
+            graphs++;
+            nodes += ti->subgraphs[at->v.i]->n_nodes;
+        } else if (at->type == IR_ATTR_GRAPH) {
             graphs++;
             nodes += at->v.g->n_nodes + ir_graph_subgraph_node_count(at->v.g);
         } else if (at->type == IR_ATTR_GRAPHS) {

@@ -120,7 +120,17 @@ struct prepared {
     int *uses;                   /* by tensor id: reads by nodes of this graph */
     struct op_tensor **consts;   /* by tensor id */
     bool *is_output;             /* by tensor id */
+    /* TFLite subgraphs run by index (tfl.IF, tfl.WHILE): preparing is set
+     * while this graph's nodes are prepared, so a node that calls it again
+     * is recursion; height is the longest chain of such calls below it */
+    bool preparing;
+    int height;
 };
+
+/* The longest chain of TFLite subgraph calls (IF in a WHILE body in ...):
+ * each level runs on the C stack, like ONNX subgraph nesting, which the
+ * ONNX reader bounds at 64. */
+#define MAX_CALL_DEPTH 64
 
 struct interp {
     const struct ir_model *m;
@@ -128,6 +138,7 @@ struct interp {
     struct interp_options opt;
     struct prepared **graphs; /* [0] is the main graph */
     int n_graphs, cap_graphs;
+    int call_depth; /* while preparing: TFLite subgraph calls on the way down */
     struct pool pool;
     const struct ir_tensor **inputs; /* graph inputs that are not constants */
     int n_inputs;
@@ -198,11 +209,21 @@ static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, stru
 
 /* Names every node without a descriptor, as many as the error message
  * holds; *listed counts those named. */
-static fy_status collect_unsupported(const struct ir_graph *g, char *buf, size_t cap,
-                                     size_t *len, int *count, int *listed)
+static fy_status collect_unsupported(const struct ir_graph *g, bool *seen, int depth, char *buf,
+                                     size_t cap, size_t *len, int *count, int *listed)
 {
     for (int i = 0; i < g->n_nodes; i++) {
         const struct ir_node *n = g->nodes[i];
+        /* the TFLite subgraphs it runs by index, each listed once; past
+         * MAX_CALL_DEPTH prepare_called refuses the call instead */
+        const struct ir_graph *called[2];
+        int index[2];
+        int nc = seen && depth < MAX_CALL_DEPTH ? op_called_subgraphs(n, called, index) : 0;
+        for (int k = 0; k < nc; k++)
+            if (!seen[index[k]]) {
+                seen[index[k]] = true;
+                collect_unsupported(called[k], seen, depth + 1, buf, cap, len, count, listed);
+            }
         if (!op_find_node(n)) {
             char one[256];
             int w = snprintf(one, sizeof one, "%s'%s' (%s%s%s)", *count ? ", " : "", n->name,
@@ -217,10 +238,11 @@ static fy_status collect_unsupported(const struct ir_graph *g, char *buf, size_t
         for (int a = 0; a < n->n_attrs; a++) {
             const struct ir_attr *at = &n->attrs[a];
             if (at->type == IR_ATTR_GRAPH)
-                collect_unsupported(at->v.g, buf, cap, len, count, listed);
+                collect_unsupported(at->v.g, seen, depth, buf, cap, len, count, listed);
             else if (at->type == IR_ATTR_GRAPHS)
                 for (int64_t j = 0; j < at->count; j++)
-                    collect_unsupported(at->v.graphs[j], buf, cap, len, count, listed);
+                    collect_unsupported(at->v.graphs[j], seen, depth, buf, cap, len, count,
+                                        listed);
         }
     }
     return FY_OK;
@@ -264,6 +286,41 @@ static fy_status prepare_const(struct interp *ip, const struct ir_tensor *t,
     return FY_OK;
 }
 
+/* Prepares the TFLite subgraph sg that node n of graph p runs (once for
+ * the model, whichever nodes name it), refusing recursion and chains of
+ * calls deeper than MAX_CALL_DEPTH. */
+static fy_status prepare_called(struct interp *ip, struct prepared *p, const struct ir_node *n,
+                                const struct ir_graph *sg, int index, struct fy_error *err)
+{
+    struct prepared *q = NULL;
+    for (int i = 0; i < ip->n_graphs && !q; i++)
+        if (ip->graphs[i]->g == sg) q = ip->graphs[i];
+    if (q && q->preparing)
+        return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                        "runs subgraph %d ('%s'), which is already running when the node runs: "
+                        "recursive control flow is not supported",
+                        index, sg->name ? sg->name : "");
+    if (!q) {
+        /* refused on the way down too: each level of preparing is on the C
+         * stack as well */
+        if (ip->call_depth >= MAX_CALL_DEPTH)
+            return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                            "control flow nests subgraphs more than %d deep", MAX_CALL_DEPTH);
+        /* prepare_graph adds sg's entry first, then those of what it calls */
+        int at = ip->n_graphs;
+        ip->call_depth++;
+        fy_status st = prepare_graph(ip, sg, err);
+        ip->call_depth--;
+        if (st) return st;
+        q = ip->graphs[at];
+    }
+    if (q->height + 1 > p->height) p->height = q->height + 1;
+    if (p->height > MAX_CALL_DEPTH)
+        return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                        "control flow nests subgraphs more than %d deep", MAX_CALL_DEPTH);
+    return FY_OK;
+}
+
 static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, struct fy_error *err)
 {
     struct arena *a = &ip->arena;
@@ -273,6 +330,7 @@ static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, stru
         return nomem(err);
     ip->graphs[ip->n_graphs++] = p;
     p->g = g;
+    p->preparing = true;
     fy_status st = ir_graph_topo_order(g, &p->order, err);
     if (st) return st;
     int nn = g->n_nodes ? g->n_nodes : 1, nt = g->n_tensors ? g->n_tensors : 1;
@@ -332,7 +390,13 @@ static fy_status prepare_graph(struct interp *ip, const struct ir_graph *g, stru
             }
             if (st) return st;
         }
+        const struct ir_graph *called[2];
+        int index[2];
+        int nc = op_called_subgraphs(n, called, index);
+        for (int c = 0; c < nc && !st; c++) st = prepare_called(ip, p, n, called[c], index[c], err);
+        if (st) return st;
     }
+    p->preparing = false;
     return FY_OK;
 }
 
@@ -425,7 +489,15 @@ fy_status interp_create(const struct ir_model *m, const struct interp_options *o
     char list[sizeof err->message - 96] = "";
     size_t len = 0;
     int count = 0, listed = 0;
-    collect_unsupported(m->graph, list, sizeof list, &len, &count, &listed);
+    bool *seen = NULL;
+    if (m->tflite && m->tflite->n_subgraphs > 0) {
+        seen = calloc((size_t)m->tflite->n_subgraphs, sizeof *seen);
+        if (!seen) return nomem(err);
+        for (int i = 0; i < m->tflite->n_subgraphs; i++)
+            if (m->tflite->subgraphs[i] == m->graph) seen[i] = true;
+    }
+    collect_unsupported(m->graph, seen, 0, list, sizeof list, &len, &count, &listed);
+    free(seen);
     if (count) {
         char more[48] = "";
         if (listed < count) snprintf(more, sizeof more, " and %d more", count - listed);
@@ -1242,10 +1314,14 @@ fy_status interp_infer_node(const struct ir_node *n, int64_t opset,
     if (!d)
         return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
                         "ferry's interpreter has no kernel for this op");
+    /* tfl.IF and tfl.WHILE run subgraphs of the model, named by index */
+    bool runs_subgraph = n->op == IR_OP_TFL_IF || n->op == IR_OP_TFL_WHILE;
     for (int i = 0; i < n->n_attrs; i++)
         if (n->attrs[i].type == IR_ATTR_GRAPH || n->attrs[i].type == IR_ATTR_GRAPHS)
-            return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
-                            "has a subgraph; only running it decides its shapes");
+            runs_subgraph = true;
+    if (runs_subgraph)
+        return err_node(err, FY_EUNSUPPORTED, n->name, n->op_type,
+                        "has a subgraph; only running it decides its shapes");
     if (n->n_inputs < d->min_inputs || (d->max_inputs >= 0 && n->n_inputs > d->max_inputs) ||
         n->n_outputs < d->min_outputs || (d->max_outputs >= 0 && n->n_outputs > d->max_outputs))
         return err_node(err, FY_EINVALID, n->name, n->op_type, "has %d inputs and %d outputs",

@@ -160,6 +160,12 @@ fy_status op_run_subgraph(struct op_ctx *c, const struct ir_graph *g,
                           const struct op_tensor *const *inputs, int n_inputs,
                           struct op_tensor **outputs, int n_outputs);
 
+/* The subgraphs of the model that node n runs by index (tfl.IF's then and
+ * else, tfl.WHILE's cond and body; ir_model.tflite->subgraphs): up to 2,
+ * written to out with their indices; returns how many (0 for every other
+ * op; an index out of range is left out, and parse refuses it). */
+int op_called_subgraphs(const struct ir_node *n, const struct ir_graph *out[2], int index[2]);
+
 /* ---- runtime tensors ---- */
 /* Allocates t (zeroed data, or a string array) for the given type and shape. */
 fy_status op_tensor_alloc(struct op_tensor *t, enum ir_dtype dt, int rank, const int64_t *dims,

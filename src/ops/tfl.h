@@ -83,6 +83,16 @@ struct tfl_resize_params {
     bool align_corners, half_pixel_centers;
 };
 
+struct tfl_if_params { /* IF: [0] then, [1] else */
+    const struct ir_graph *g[2];
+    int index[2]; /* in ir_model.tflite->subgraphs */
+};
+
+struct tfl_while_params {
+    const struct ir_graph *cond, *body;
+    int cond_index, body_index;
+};
+
 /* ---- helpers (tfl_util.c) ---- */
 
 /* Per-tensor scale and zero point (element 0 of a per-axis record). */
@@ -153,6 +163,13 @@ fy_status tfl_fc_eval(struct op_ctx *c);
 fy_status tfl_bmm_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
 fy_status tfl_bmm_infer(struct op_ctx *c);
 fy_status tfl_bmm_eval(struct op_ctx *c);
+
+/* tfl_control.c: IF and WHILE (they run other subgraphs of the model) */
+fy_status tfl_if_parse(const struct ir_node *n, int64_t opset, void *params, struct fy_error *err);
+fy_status tfl_if_infer(struct op_ctx *c);
+fy_status tfl_while_parse(const struct ir_node *n, int64_t opset, void *params,
+                          struct fy_error *err);
+fy_status tfl_while_infer(struct op_ctx *c);
 
 /* tfl_pool.c */
 fy_status tfl_pool_parse(const struct ir_node *n, int64_t opset, void *params,

@@ -4,6 +4,7 @@
  *
  * Every kernel reads quantization parameters from its tensors' op_tensor
  * quant (the interpreter gives graph inputs the model's parameters). */
+#include "ops/control.h"
 #include "ops/tfl.h"
 
 #define INTP sizeof(struct tfl_int_params)
@@ -147,6 +148,12 @@
       tfl_resize_infer, tfl_resize_bilinear_eval)                                                  \
     X(RESIZE_NEAREST_NEIGHBOR, 2, 2, 1, 1, sizeof(struct tfl_resize_params), tfl_resize_parse,     \
       tfl_resize_infer, tfl_resize_nearest_eval)                                                   \
+                                                                                                   \
+    /* control flow (tfl_control.c): the results of the subgraphs, run in infer */                 \
+    X(IF, 1, -1, 0, -1, sizeof(struct tfl_if_params), tfl_if_parse, tfl_if_infer,                  \
+      ctl_results_eval)                                                                            \
+    X(WHILE, 0, -1, 0, -1, sizeof(struct tfl_while_params), tfl_while_parse, tfl_while_infer,      \
+      ctl_results_eval)                                                                            \
                                                                                                    \
     /* recurrent (tfl_rnn.c) */                                                                    \
     X(SVDF, 4, 5, 1, 1, sizeof(struct tfl_rnn_params), tfl_rnn_parse, tfl_svdf_infer,              \

@@ -23,6 +23,8 @@ static fy_status nomem(struct fy_error *err) { return err_fmt(err, FY_ENOMEM, "o
 
 static bool has_subgraph(const struct ir_node *n)
 {
+    /* TFLite's control flow runs subgraphs of the model, named by index */
+    if (n->op == IR_OP_TFL_IF || n->op == IR_OP_TFL_WHILE) return true;
     for (int i = 0; i < n->n_attrs; i++)
         if (n->attrs[i].type == IR_ATTR_GRAPH || n->attrs[i].type == IR_ATTR_GRAPHS) return true;
     return false;

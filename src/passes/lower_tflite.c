@@ -2692,8 +2692,7 @@ static fy_status if_convert_branch(struct lw *L, struct ir_graph *g, struct ir_t
  * operands after the condition. Where the branches give different shapes,
  * those dims of the IF's outputs stay dynamic (-1 in shape_signature):
  * TFLite's IF then resizes its outputs to the branch that ran. The node is
- * OPAQUE "IF" (the IR has no tfl.IF op), which ferry's writer emits as the
- * builtin; ferry's interpreter has no kernel for it. */
+ * tfl.IF, which ferry's interpreter runs (ops/tfl_control.c). */
 static fy_status lower_if(struct lw *L)
 {
     struct ir_node *n = L->n;
@@ -2767,7 +2766,7 @@ static fy_status lower_if(struct lw *L)
     info->subgraphs = sg;
     info->n_subgraphs += 2;
     info->subgraph_debug_metadata = NULL;
-    struct ir_node *k = ir_graph_add_node(L->g, IR_OP_OPAQUE, "IF", "", L->label, 1 + ncap,
+    struct ir_node *k = ir_graph_add_node(L->g, IR_OP_TFL_IF, "IF", "", L->label, 1 + ncap,
                                           n->n_outputs, L->err);
     if (!k) return st_of(L);
     k->origin = L->label;

@@ -41,12 +41,11 @@ fy_status pass_finish_tflite(struct ir_model *m, struct pass_report *r, const ch
     g->n_inputs = k;
     fy_status st = pu_sweep(g, err);
     if (st) return st;
-    /* subgraphs lower_tflite made (IF branches): kept, after the main graph */
+    /* subgraphs lower_tflite made (tfl.IF's branches): kept, after the main graph */
     struct ir_graph **subs = m->tflite ? m->tflite->subgraphs : NULL;
     int n_subs = m->tflite ? m->tflite->n_subgraphs : 0;
     for (int i = 0; i < g->n_nodes; i++)
-        if (!pu_is_tfl(g->nodes[i]->op) &&
-            !(g->nodes[i]->op == IR_OP_OPAQUE && n_subs > 1 && !strcmp(g->nodes[i]->op_type, "IF")))
+        if (!pu_is_tfl(g->nodes[i]->op))
             return err_node(err, FY_EINTERNAL, pu_node_label(g->nodes[i]), g->nodes[i]->op_type,
                             "is not a TFLite builtin after conversion");
 

@@ -689,6 +689,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_ROW(TFL_GREATER, FALLBACK, CPU),
     TARGET_ROW(TFL_GREATER_EQUAL, FALLBACK, CPU),
     TARGET_ROW(TFL_HARD_SWISH, FALLBACK, CPU),
+    TARGET_ROW(TFL_IF, FALLBACK, CPU),
     TARGET_RULE(TFL_L2_NORMALIZATION, NATIVE, MAPPED(""), etpu_mapped),
     TARGET_ROW(TFL_L2_POOL_2D, FALLBACK, CPU),
     TARGET_ROW(TFL_LEAKY_RELU, FALLBACK, CPU),
@@ -785,6 +786,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
                 etpu_mapped),
     TARGET_ROW(TFL_UNPACK, FALLBACK, CPU),
     TARGET_ROW(TFL_WHERE, FALLBACK, CPU),
+    TARGET_ROW(TFL_WHILE, FALLBACK, CPU),
     TARGET_ROW(TFL_ZEROS_LIKE, FALLBACK, CPU),
     TARGET_RULE(OPAQUE, FALLBACK,
                 "not a builtin ferry knows: decided by the custom code (edgetpu-custom-op is "

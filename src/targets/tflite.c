@@ -22,7 +22,7 @@
  * kernel makes in Prepare are not modelled — see .unknown.) tfl.ONES_LIKE is
  * ferry's own op with no builtin code. ONNX rows are decided by ferry's
  * ONNX-to-TFLite converter and then by these rows. IR_OP_OPAQUE: builtins
- * ferry holds opaquely (LSTM, WHILE, STABLEHLO_*, ...) are native when the
+ * ferry holds opaquely (LSTM, CALL_ONCE, STABLEHLO_*, ...) are native when the
  * resolver has a kernel (same version rule) and unsupported otherwise; the
  * custom ops the resolver registers are native; Flex ops and every other
  * custom op are unsupported, saying what the application would have to add. */
@@ -69,6 +69,7 @@
     X(GREATER, 1, 2, "1.14")                                                                       \
     X(GREATER_EQUAL, 1, 3, "2.13")                                                                 \
     X(HARD_SWISH, 1, 1, "1.15")                                                                    \
+    X(IF, 1, 1, "1.15")                                                                            \
     X(L2_NORMALIZATION, 1, 2, "1.14")                                                              \
     X(L2_POOL_2D, 1, 1, "1.5")                                                                     \
     X(LEAKY_RELU, 1, 2, "2.3")                                                                     \
@@ -137,6 +138,7 @@
     X(UNIDIRECTIONAL_SEQUENCE_LSTM, 1, 4, "2.12")                                                  \
     X(UNPACK, 1, 6, "2.23")                                                                        \
     X(WHERE, 1, 2, "2.8")                                                                          \
+    X(WHILE, 1, 1, "1.15")                                                                         \
     X(ZEROS_LIKE, 1, 1, "1.12")
 
 struct kernel_versions {
@@ -172,8 +174,6 @@ static const struct kernel_versions opaque_kernels[] = {
     {"UNIQUE", 1, 1, "1.14"},
     {"REVERSE_SEQUENCE", 1, 1, "1.14"},
     {"MATRIX_SET_DIAG", 1, 1, "1.14"},
-    {"IF", 1, 1, "1.15"},
-    {"WHILE", 1, 1, "1.15"},
     {"NON_MAX_SUPPRESSION_V4", 1, 1, "2.1"},
     {"NON_MAX_SUPPRESSION_V5", 1, 1, "2.1"},
     {"SCATTER_ND", 1, 1, "2.1"},

@@ -1017,6 +1017,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_RULE(TFL_GREATER_EQUAL, NATIVE, COMPARE, gpu_compare),
     TARGET_RULE(TFL_HARD_SWISH, NATIVE, "hard-swish parser; 1 non-constant input, 1 output",
                 gpu_one_in),
+    TARGET_RULE(TFL_IF, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(TFL_L2_NORMALIZATION, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(TFL_L2_POOL_2D, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(TFL_LEAKY_RELU, NATIVE, "ReLU parser, versions <= 2", gpu_relu),
@@ -1128,6 +1129,7 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_RULE(TFL_UNIDIRECTIONAL_SEQUENCE_LSTM, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(TFL_UNPACK, NATIVE, "unpack parser; no further checks", gpu_any),
     TARGET_RULE(TFL_WHERE, FALLBACK, NO_PARSER, cpu_only),
+    TARGET_RULE(TFL_WHILE, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(TFL_ZEROS_LIKE, FALLBACK, NO_PARSER, cpu_only),
     TARGET_RULE(OPAQUE, FALLBACK,
                 "not a builtin ferry knows: the GPU delegate parses four custom ops and LSTM, "

@@ -609,11 +609,8 @@ static const char *const signal_ops[] = {
 
 /* Builtins ferry holds opaquely that TFLM has an Add* method for. */
 static const char *const opaque_builtins[] = {
-    "ASSIGN_VARIABLE",  "BROADCAST_ARGS",
-    "CALL_ONCE",        "DYNAMIC_UPDATE_SLICE",
-    "EMBEDDING_LOOKUP", "IF",
-    "READ_VARIABLE",    "REDUCE_ALL",
-    "VAR_HANDLE",       "WHILE",
+    "ASSIGN_VARIABLE",  "BROADCAST_ARGS", "CALL_ONCE",  "DYNAMIC_UPDATE_SLICE",
+    "EMBEDDING_LOOKUP", "READ_VARIABLE",  "REDUCE_ALL", "VAR_HANDLE",
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -714,6 +711,9 @@ static const struct target_row rows[IR_OP_COUNT] = {
     MICRO_KERNELS(ROW)
     TARGET_ROW(TFL_CONV_3D, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_GELU, UNSUPPORTED, NO_KERNEL),
+    TARGET_ROW(TFL_IF, NATIVE,
+               "AddIf; the kernel runs the then or else subgraph on the node's inputs "
+               "(kernels/if.cc; TFLM takes several subgraphs for control flow only)"),
     TARGET_ROW(TFL_LOCAL_RESPONSE_NORMALIZATION, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_MATRIX_DIAG, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_ONES_LIKE, UNSUPPORTED,
@@ -731,6 +731,9 @@ static const struct target_row rows[IR_OP_COUNT] = {
     TARGET_ROW(TFL_TILE, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_TOPK_V2, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_WHERE, UNSUPPORTED, NO_KERNEL),
+    TARGET_ROW(TFL_WHILE, NATIVE,
+               "AddWhile; the kernel runs the cond and body subgraphs on the loop state "
+               "(kernels/while.cc; TFLM takes several subgraphs for control flow only)"),
     TARGET_RULE(OPAQUE, UNSUPPORTED,
                 "not a builtin ferry knows: decided by the custom code (TFLM's signal library, "
                 "TFLite_Detection_PostProcess, CIRCULAR_BUFFER, TFLM_DECODE; ethos-u only in "

@@ -12,7 +12,6 @@ import re
 import os
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import harness  # noqa: E402
@@ -44,11 +43,8 @@ def leftovers(folder, before):
 def main():
     if not os.access(FERRY, os.X_OK):
         return harness.setup_failed(f"{FERRY} not built; run `make release`")
-    tmp = tempfile.mkdtemp(prefix="ferry-cli-")
-    try:
+    with harness.scratch("ferry-cli-") as tmp:
         run_checks(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return harness.finish()
 
 

@@ -12,10 +12,8 @@ One line per check, "ok NAME" or "FAIL NAME: why", then "N passed, N failed".
 """
 import functools
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import numpy as np
 
@@ -374,14 +372,11 @@ def check_conformance_runner(tmp):
 def main():
     if not os.access(FERRY, os.X_OK):
         return harness.setup_failed(f"{FERRY} not built; run `make release`")
-    tmp = tempfile.mkdtemp(prefix="ferry-run-")
-    try:
+    with harness.scratch("ferry-run-") as tmp:
         check_mnist(tmp)
         check_bad_inputs(tmp)
         check_small_models(tmp)
         check_conformance_runner(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return harness.finish()
 
 

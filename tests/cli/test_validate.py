@@ -32,7 +32,6 @@ import os
 import shlex
 import shutil
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -808,8 +807,7 @@ def main():
     h = ferry("validate", "--help")
     if h.returncode != 0 and "unknown command" in (h.stderr + h.stdout).lower():
         return harness.setup_failed(f"this ferry has no validate command: {show(h)}")
-    tmp = tempfile.mkdtemp(prefix="ferry-validate-")
-    try:
+    with harness.scratch("ferry-validate-") as tmp:
         fx = build_fixtures(tmp)
         check_fixtures(fx)
         if fx.errors:
@@ -827,8 +825,6 @@ def main():
         check_reference_outputs_small(fx)
         check_reference_outputs(fx)
         check_json(fx)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     print(f"({time.time() - t0:.1f}s)")
     return harness.finish()
 

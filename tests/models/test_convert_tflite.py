@@ -12,7 +12,10 @@ Every model is converted with `$FERRY_BIN convert X.onnx -o X.tflite --json`; th
           reference (the stored ref_ort/ outputs of ONNX Runtime where the MANIFEST has them,
           else ONNX Runtime run here by tests/peers/ort_run.mjs on the stored inputs, or on
           seeded standard-normal inputs where none are stored), or is refused (exit 3) naming
-          the op, for the ops listed in REFUSED with the reason.
+          the op, for the ops listed in REFUSED with the reason. A conversion with control flow
+          (IF / WHILE: If_p1_11) is also run by `ferry run` on the same sets, which must agree
+          with the same reference the same way, shapes included (If_p1_11's branches give
+          [1,100] or [2,100]).
   layout  the CNNs (resnet18, mobilenet_v2 and the light zoo): `ferry inspect --json` of the
           result counts one TRANSPOSE (the NCHW input) and none with --io-layout nhwc, plus the
           source's own Transposes (shufflenet's 16 channel shuffles), no CAST; this script's
@@ -28,7 +31,8 @@ Every model is converted with `$FERRY_BIN convert X.onnx -o X.tflite --json`; th
           out of the count, 1-D and dilated SAME_LOWER convolutions, depthwise multipliers,
           Gemm transA/alpha/beta, batched MatMul, the exact compositions of Softplus, Mish,
           HardSigmoid, InstanceNormalization, ...), built here with the onnx package: the TFLite
-          peer agrees with ONNX Runtime the same way.
+          peer agrees with ONNX Runtime the same way; where the result has IF or WHILE
+          (if_then, if_else), `ferry run` does too.
   refuse  a model with several unconvertible nodes is refused with exit 3, every node listed
           in convert --json's "unsupported".
 
@@ -375,6 +379,10 @@ def check_corpus(peer, rel):
     runner = "TFLite peer"
     if int64_out:
         runner = "ferry run (the TFLite peer cannot write int64 outputs)"
+    # control flow (tfl.IF / tfl.WHILE and their subgraphs): ferry's interpreter runs the
+    # converted model too, on the same sets and against the same references
+    ferry_too = not int64_out and control_flow(dst)
+    f_worst, f_good = 0.0, True
     for si, (ins, outs) in enumerate(sets):
         if outs is None and rel in SPEC_REF:
             outs = SPEC_REF[rel](ins)
@@ -397,9 +405,28 @@ def check_corpus(peer, rel):
             m, g = compare(a, r)
             worst = max(worst, m)
             good = good and g
+        if ferry_too:
+            fgot, why = run_ferry(dst, names_in, ins, names_out, tag)
+            if fgot is None or len(fgot) != len(outs):
+                fail("corpus %s: ferry run on set %d: %s" % (rel, si, why or "%d outputs" % len(fgot)))
+                return
+            for a, r in zip(fgot, outs):
+                m, g = compare(a, r)
+                f_worst = max(f_worst, m)
+                f_good = f_good and g and np.shape(a) == np.shape(r)
         n += 1
     (ok if good else fail)("corpus %s converts and agrees on %d set%s: max |a-r| %.3g (%s)" %
                            (rel, n, "" if n == 1 else "s", worst, runner))
+    if ferry_too:
+        (ok if f_good else fail)("corpus %s: ferry run of the conversion (%s) agrees on %d set%s: "
+                                 "max |a-r| %.3g" % (rel, ", ".join(control_flow(dst)), n,
+                                                     "" if n == 1 else "s", f_worst))
+
+
+def control_flow(path):
+    """The control-flow builtins (IF, WHILE) of a .tflite, as `ferry inspect` counts them."""
+    info = inspect(path)
+    return sorted(k for k in (info or {}).get("op_counts", {}) if k in ("IF", "WHILE"))
 
 
 # ---- structure ----
@@ -717,6 +744,16 @@ def check_ops():
             m, g = compare(got[0], ref[0])
             ops = ", ".join(sorted(inspect(dst)["op_counts"]))
             (ok if g else fail)("op %s agrees with ONNX Runtime: max |a-r| %.3g (%s)" % (name, m, ops))
+            if control_flow(dst):
+                # ferry's interpreter runs tfl.IF / tfl.WHILE too
+                fgot, why = run_ferry(dst, names_in, ins, ["y"], "op_" + name)
+                if fgot is None:
+                    fail("op %s: %s" % (name, why))
+                    continue
+                m, g = compare(fgot[0], ref[0])
+                g = g and np.shape(fgot[0]) == np.shape(ref[0])
+                (ok if g else fail)("op %s: ferry run of the conversion agrees with ONNX Runtime: "
+                                    "max |a-r| %.3g" % (name, m))
     finally:
         peer.close()
 
@@ -790,10 +827,8 @@ def main():
             "refuse: two unconvertible nodes, exit %d, listed %s, nothing written" % (rc, names))
     except ImportError:
         skip("refuse: the onnx Python package is missing")
-    code = harness.finish()
-    if not harness.failed:
-        shutil.rmtree(WORK, ignore_errors=True)
-    return code
+    harness.tidy(WORK)
+    return harness.finish()
 
 
 if __name__ == "__main__":

@@ -472,10 +472,7 @@ def main():
                 f"{n_ok} accepted as the original is, {n_fail} failed, {n_skip} skipped "
                 f"(checker refuses the original) [{time.time() - t0:.1f}s]")
 
-    if harness.failed == 0:
-        shutil.rmtree(WORK, ignore_errors=True)
-    else:
-        summary(f"rewrites kept for inspection in {WORK}")
+    harness.tidy(WORK, f"== rewrites kept for inspection in {WORK}")
     summary(f"total {time.time() - t_start:.1f}s; {harness.skipped} skipped")
     return harness.finish()
 

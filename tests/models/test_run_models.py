@@ -54,7 +54,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 import zlib
 
@@ -710,10 +709,9 @@ def main():
         return harness.setup_failed(f"no model corpus at {MODELS} (set FERRY_SHARED)")
     models = sorted(os.path.relpath(os.path.join(dp, f), MODELS)
                     for dp, _, fs in os.walk(MODELS) for f in fs if f.endswith(".onnx"))
-    tmp = tempfile.mkdtemp(prefix="ferry-models-")
     worst = []
     t0 = time.time()
-    try:
+    with harness.scratch("ferry-models-") as tmp:
         def one(rel):
             t = time.time()
             checks, secs = check_model(rel, Runner(os.path.join(tmp, sanitize(rel))))
@@ -733,8 +731,6 @@ def main():
                     if m is not None:
                         w = m if w is None else max(w, m)
                 worst.append((rel, ok, w, secs))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     print(f"# worst max|diff| per model over all its checks and sets (vs each check's "
           f"reference; '-': nothing compared numerically); suite {time.time() - t0:.1f}s, "
           f"{JOBS} jobs")

@@ -66,6 +66,7 @@ passed), FERRY_SHARED, FERRY_TEST_JOBS (parallel models, default 2), NODE.
 """
 import collections
 import concurrent.futures
+import functools
 import json
 import os
 import re
@@ -78,12 +79,10 @@ import zlib
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("FERRY_BUILD") or os.path.join(ROOT, "build")
-FERRY = os.environ.get("FERRY_BIN") or os.path.join(BUILD, "release", "ferry")
-SHARED = os.path.normpath(os.environ.get("FERRY_SHARED") or os.path.join(ROOT, "..", "shared"))
-MODELS = os.path.join(SHARED, "models")
-PEERS = os.path.join(ROOT, "tests", "peers")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from harness import BUILD, FERRY, MODELS, PEERS, show, squash  # noqa: E402
+
 TFLITE_RUN = os.path.join(PEERS, "tflite_run.mjs")
 NODE = os.environ.get("NODE") or shutil.which("node")
 WORK = os.path.join(BUILD, "tflite-models")
@@ -107,24 +106,9 @@ WHAT = {
 }
 
 
-def squash(text, n=400):
-    return " ".join(str(text).split())[:n]
-
-
-def run(argv, timeout=TIMEOUT):
-    t0 = time.time()
-    try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           errors="replace", timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p = subprocess.CompletedProcess(argv, -999, "", f"timed out after {timeout} s")
-    except OSError as e:
-        p = subprocess.CompletedProcess(argv, -998, "", f"cannot start: {e}")
-    return p, time.time() - t0
-
-
-def show(p):
-    return f"exit {p.returncode}; stderr: '{squash(p.stderr)}'"
+# (CompletedProcess, seconds); a program that cannot start gives exit -998
+run = functools.partial(harness.timed_run, timeout=TIMEOUT, timed_out="timed out after {} s",
+                        start_errors=True)
 
 
 # ---- a small TFLite FlatBuffers reader (independent of ferry) ----------------------------------
@@ -1105,20 +1089,18 @@ def main():
     for dp, _dn, fn in os.walk(MODELS):
         paths += [os.path.join(dp, f) for f in fn if f.endswith(".tflite")]
     paths.sort()
-    counts = collections.Counter()
     if not paths:
-        print(f"FAIL a {MODELS}: no .tflite found; set FERRY_SHARED to the folder holding models/")
-        print("0 passed, 1 failed")
-        return 1
+        harness.fail(f"a {MODELS}",
+                     "no .tflite found; set FERRY_SHARED to the folder holding models/")
+        return harness.finish()
     peer_ok = True
     if not NODE:
         peer_ok = "node not found"
     elif not os.path.exists(os.path.join(PEERS, "node_modules", "@tensorflow", "tfjs-tflite")):
         peer_ok = "tests/peers/node_modules/@tensorflow/tfjs-tflite missing"
     if not os.access(FERRY, os.X_OK):
-        print(f"FAIL a {FERRY}: no ferry binary; build it (make release) or set FERRY_BIN")
-        print("0 passed, 1 failed")
-        return 1
+        harness.fail(f"a {FERRY}", "no ferry binary; build it (make release) or set FERRY_BIN")
+        return harness.finish()
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     per_check = collections.defaultdict(collections.Counter)
@@ -1134,22 +1116,17 @@ def main():
                 item = rel[len("tflite/"):] if rel.startswith("tflite/") else rel
                 lines = [("a", "FAIL", f"test script error: {type(e).__name__}: {e}")]
             for check, verdict, text in lines:
-                counts[verdict] += 1
                 per_check[check][verdict] += 1
-                print(f"{verdict} {check} {item}" + (f": {text}" if text else ""), flush=True)
+                harness.verdict(verdict, f"{check} {item}", text)
     for server in _servers:
         server.close()
     for c in CHECKS:
         if per_check[c]:
             k = per_check[c]
             print(f"== {c}) {WHAT[c]}: {k['ok']} ok, {k['FAIL']} failed, {k['skip']} skipped")
-    if counts["FAIL"] == 0:
-        shutil.rmtree(WORK, ignore_errors=True)
-    else:
-        print(f"== work files kept for inspection in {WORK}")
+    harness.tidy(WORK, f"== work files kept for inspection in {WORK}")
     print(f"== {len(paths)} models, {time.time() - t_start:.1f}s")
-    print(f"{counts['ok']} passed, {counts['FAIL']} failed")
-    return 1 if counts["FAIL"] else 0
+    return harness.finish()
 
 
 if __name__ == "__main__":

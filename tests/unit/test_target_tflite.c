@@ -200,7 +200,8 @@ TEST(target_tflite_opaque_unregistered_custom_unsupported)
     tb_free(b);
 }
 
-/* Builtins ferry holds opaquely: a kernel (LSTM 1-4, WHILE 1) or none. */
+/* Builtins ferry holds opaquely: a kernel (LSTM 1-4, CALL_ONCE 1) or none;
+ * IF and WHILE are IR ops of their own (version 1 only). */
 TEST(target_tflite_opaque_builtins)
 {
     struct tb bb, *b = &bb;
@@ -210,8 +211,16 @@ TEST(target_tflite_opaque_builtins)
     v = tb_judge(&target_tflite, b, opaque(b, "LSTM", 5, 2, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "version 5"), "LSTM v5: %s %s",
             check_status_name(v.status), v.detail);
-    v = tb_judge(&target_tflite, b, opaque(b, "WHILE", 1, 1, 1));
-    T_CHECK(v.status == CHECK_NATIVE, "WHILE: %s", check_status_name(v.status));
+    v = tb_judge(&target_tflite, b, opaque(b, "CALL_ONCE", 1, 0, 0));
+    T_CHECK(v.status == CHECK_NATIVE, "CALL_ONCE: %s", check_status_name(v.status));
+    struct ir_tensor *x = F32(1, 4), *y = F32(1, 4);
+    v = tb_judge(&target_tflite, b, tfl_node(b, IR_OP_TFL_WHILE, NULL, 1, 1, &x, 1, &y));
+    T_CHECK(v.status == CHECK_NATIVE, "tfl.WHILE v1: %s %s", check_status_name(v.status),
+            v.detail);
+    struct ir_tensor *c = tb_tensor(b, NULL, IR_BOOL, TB_SHAPE(1)), *z = F32(1, 4);
+    v = tb_judge(&target_tflite, b, tfl_node(b, IR_OP_TFL_IF, NULL, 2, 1, &c, 1, &z));
+    T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "IF version 2"), "tfl.IF v2: %s %s",
+            check_status_name(v.status), v.detail);
     v = tb_judge(&target_tflite, b, opaque(b, "STABLEHLO_CLAMP", 1, 3, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "STABLEHLO_CLAMP"),
             "STABLEHLO_CLAMP: %s %s", check_status_name(v.status), v.detail);
@@ -481,8 +490,13 @@ TEST(target_tflite_gpu_opaque)
     v = tb_judge(&target_tflite_gpu, b, opaque(b, "CUSTOM:FlexAddV2", 1, 2, 1));
     T_CHECK(v.status == CHECK_UNSUPPORTED && tb_has(v.detail, "Flex delegate"), "Flex: %s %s",
             check_status_name(v.status), v.detail);
-    v = tb_judge(&target_tflite_gpu, b, opaque(b, "WHILE", 1, 1, 1));
-    T_CHECK(v.status == CHECK_FALLBACK, "WHILE: %s %s", check_status_name(v.status), v.detail);
+    v = tb_judge(&target_tflite_gpu, b, opaque(b, "CALL_ONCE", 1, 0, 0));
+    T_CHECK(v.status == CHECK_FALLBACK, "CALL_ONCE: %s %s", check_status_name(v.status),
+            v.detail);
+    struct ir_tensor *c = tb_tensor(b, NULL, IR_BOOL, TB_SHAPE(1)), *z = F32(1, 4);
+    v = tb_judge(&target_tflite_gpu, b, tfl_node(b, IR_OP_TFL_IF, NULL, 1, 1, &c, 1, &z));
+    T_CHECK(v.status == CHECK_FALLBACK && tb_has(v.detail, "no parser"), "tfl.IF: %s %s",
+            check_status_name(v.status), v.detail);
     tb_free(b);
 }
 

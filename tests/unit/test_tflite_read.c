@@ -423,7 +423,7 @@ TEST(tflite_subgraphs_beyond_the_main_one_are_kept_and_indices_checked)
                 "second subgraph kept beside the main one");
         const struct ir_node *n = m->graph->nodes[0];
         const struct ir_attr *body = ir_node_attr(n, "body_subgraph_index");
-        T_CHECK(n->op == IR_OP_OPAQUE && !strcmp(n->op_type, "WHILE") && body &&
+        T_CHECK(n->op == IR_OP_TFL_WHILE && !strcmp(n->op_type, "WHILE") && body &&
                     body->type == IR_ATTR_INT && body->v.i == 1,
                 "WHILE names its body by index");
     }

@@ -976,7 +976,7 @@ static struct ir_model *while_model(void)
     struct ir_tensor *x = tensor(g[0], "x", IR_F32, 1, one), *y = tensor(g[0], "y", IR_F32, 1, one);
     ir_graph_add_input(g[0], x, &err);
     ir_graph_add_output(g[0], y, &err);
-    struct ir_node *wh = node(g[0], IR_OP_OPAQUE, "WHILE", "while", 1, 1);
+    struct ir_node *wh = node(g[0], IR_OP_TFL_WHILE, "WHILE", "while", 1, 1);
     wh->inputs[0] = x;
     ir_node_set_output(wh, 0, y, &err);
     struct ir_attr *at = ir_node_add_attr(wh, "cond_subgraph_index", IR_ATTR_INT, &err);
@@ -1045,7 +1045,8 @@ TEST(tflite_write_subgraphs_signatures_and_metadata_survive_a_round_trip)
         const struct ir_node *wh = b->graph->nodes[0];
         const struct ir_attr *cs = ir_node_attr(wh, "cond_subgraph_index"),
                              *bs = ir_node_attr(wh, "body_subgraph_index");
-        T_CHECK(!strcmp(wh->op_type, "WHILE") && cs && cs->v.i == 1 && bs && bs->v.i == 2,
+        T_CHECK(wh->op == IR_OP_TFL_WHILE && !strcmp(wh->op_type, "WHILE") && cs && cs->v.i == 1 &&
+                    bs && bs->v.i == 2,
                 "WHILE read back as '%s'", wh->op_type);
         T_CHECK(ti->n_signatures == 1 && !strcmp(ti->signatures[0].key, "serving_default") &&
                     !strcmp(ti->signatures[0].inputs[0].name, "x_alias") &&

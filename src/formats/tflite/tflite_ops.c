@@ -34,7 +34,18 @@
  *   [float] → FLOATS; [uint enum] → STRINGS; [ubyte] and string → STRING.
  *   Fields the schema marks deprecated become attributes only when the file
  *   has them. Subgraph indices (IfOptions.then_subgraph_index, ...) stay
- *   INT indices into ir_model.tflite->subgraphs.
+ *   INT indices into ir_model.tflite->subgraphs (the reader checks their
+ *   range).
+ * - Control flow: IF is tfl.IF with INT attributes then_subgraph_index and
+ *   else_subgraph_index; input 0 is the condition (one bool), inputs 1..
+ *   are passed to the chosen subgraph's inputs in order, and that
+ *   subgraph's outputs are the node's outputs (their shapes may differ
+ *   between the branches). WHILE is tfl.WHILE with INT attributes
+ *   cond_subgraph_index and body_subgraph_index; its inputs are the loop
+ *   state (as many as its outputs), cond maps the state to one bool, body
+ *   maps it to the next state, and the outputs are the final state. The
+ *   subgraphs are not children of the node's graph (parent NULL, no OUTER
+ *   tensors): they read only their inputs and their own constants.
  * - An options table whose union type differs from the one the builtin
  *   takes is read by its own type, and the type's schema name is kept in
  *   "builtin_options_type" (STRING). A builtin that takes options but whose
@@ -59,9 +70,9 @@
  *   the large_custom_options_offset/size form); "custom_options_format":
  *   INT when not 0 (FLEXBUFFERS).
  * - Custom operators: IR_OP_OPAQUE, op_type "CUSTOM:<custom_code>".
- *   Builtin codes with no IR op (WHILE, STABLEHLO_*, ...) and codes newer
- *   than the table: IR_OP_OPAQUE with op_type the builtin's name, or
- *   "BUILTIN_<code>"; their options are read as above.
+ *   Builtin codes with no IR op (LSTM, CALL_ONCE, STABLEHLO_*, ...) and
+ *   codes newer than the table: IR_OP_OPAQUE with op_type the builtin's
+ *   name, or "BUILTIN_<code>"; their options are read as above.
  *
  * Tensors
  * - graph->tensors[i] is the file's tensor i (as read; passes may reorder).
@@ -714,8 +725,8 @@ const struct tfl_op tfl_ops[] = {
     {115, "MATRIX_SET_DIAG", IR_OP_OPAQUE, &tfl_builtin_options[90], false}, /* MatrixSetDiagOptions */
     {116, "ROUND", IR_OP_TFL_ROUND, NULL, false},
     {117, "HARD_SWISH", IR_OP_TFL_HARD_SWISH, &tfl_builtin_options[91], false}, /* HardSwishOptions */
-    {118, "IF", IR_OP_OPAQUE, &tfl_builtin_options[92], false}, /* IfOptions */
-    {119, "WHILE", IR_OP_OPAQUE, &tfl_builtin_options[93], false}, /* WhileOptions */
+    {118, "IF", IR_OP_TFL_IF, &tfl_builtin_options[92], false}, /* IfOptions */
+    {119, "WHILE", IR_OP_TFL_WHILE, &tfl_builtin_options[93], false}, /* WhileOptions */
     {120, "NON_MAX_SUPPRESSION_V4", IR_OP_OPAQUE, &tfl_builtin_options[95], false}, /* NonMaxSuppressionV4Options */
     {121, "NON_MAX_SUPPRESSION_V5", IR_OP_OPAQUE, &tfl_builtin_options[96], false}, /* NonMaxSuppressionV5Options */
     {122, "SCATTER_ND", IR_OP_OPAQUE, &tfl_builtin_options[97], false}, /* ScatterNdOptions */
