@@ -247,6 +247,7 @@ def main():
                "; ".join(disagree[:4]) + (f" (+{len(disagree) - 4})" if len(disagree) > 4
                                           else "") if disagree else None)
 
+    harness.tidy(tmp, f"kept {tmp} for inspection")
     return harness.finish()
 
 

@@ -539,7 +539,8 @@ def useless_pairs(path):
             bad.append("CAST to its own type")
         p = producer.get(x)
         if p is not None and ops[p][0] == c and readers.get(x) == 1:
-            bad.append("%s after %s" % ({RESHAPE: "RESHAPE", TRANSPOSE: "TRANSPOSE", CAST: "CAST"}[c],) * 2)
+            name = {RESHAPE: "RESHAPE", TRANSPOSE: "TRANSPOSE", CAST: "CAST"}[c]
+            bad.append(f"{name} after {name}")
     return bad
 
 
