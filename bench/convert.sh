@@ -14,59 +14,23 @@
 # ${FERRY_BUILD:-build}/release/ferry.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-json=0
-runs=11
-model=
-while (($#)); do
-  case $1 in
-    --json) json=1 ;;
-    --runs) shift; runs=${1:?--runs needs a number} ;;
-    -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "bench/convert.sh: unknown option $1" >&2; exit 2 ;;
-    *) model=$1 ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 5)) || { echo "bench/convert.sh: --runs must be >= 5" >&2; exit 2; }
-model=${model:-$root/../shared/models/torch/resnet18_op13/model.onnx}
-ferry=${FERRY_BIN:-${FERRY_BUILD:-$root/build}/release/ferry}
-die() { echo "bench/convert.sh: $*" >&2; exit 1; }
-
-[[ -f $model ]] || die "no model at $model (set the MODEL argument)"
-model=$(readlink -f "$model")
-[[ -x $ferry ]] || die "no ferry binary at $ferry (run make release, or set FERRY_BIN)"
-if [[ ! -x /usr/bin/time ]]; then
-  [[ $(id -u) == 0 ]] || die "/usr/bin/time is missing; install Debian's 'time' package (needs root)"
-  echo "bench/convert.sh: installing Debian package 'time' for /usr/bin/time" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1 ||
-    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1; } ||
-    die "could not install the 'time' package"
-fi
-
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_setup convert.sh 5 11 "$@"
+need_gnu_time
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 out=$dir/model.tflite
 copy=$dir/copy.onnx
 "$ferry" convert "$model" -o "$out" >/dev/null 2>&1 || die "'ferry convert $model' fails; nothing to measure"
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-
-once() {
-  local t0 t1
-  t0=$EPOCHREALTIME
-  "$@" >/dev/null
-  t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
-}
 
 : >"$dir/f"; : >"$dir/c"
 for ((i = 0; i < 2; i++)); do
   "$ferry" convert "$model" -o "$out" >/dev/null; cp "$model" "$copy"
 done
 for ((i = 0; i < runs; i++)); do
-  once "$ferry" convert "$model" -o "$out" >>"$dir/f"
-  once cp "$model" "$copy" >>"$dir/c"
+  wall "$ferry" convert "$model" -o "$out" >>"$dir/f"
+  wall cp "$model" "$copy" >>"$dir/c"
 done
 ferry_s=$(median <"$dir/f")
 cp_s=$(median <"$dir/c")

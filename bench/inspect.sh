@@ -13,50 +13,14 @@
 # instead (for later tooling). The binary is $FERRY_BIN, else ${FERRY_BUILD:-build}/release/ferry.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-json=0
-runs=11
-model=
-while (($#)); do
-  case $1 in
-    --json) json=1 ;;
-    --runs) shift; runs=${1:?--runs needs a number} ;;
-    -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "bench/inspect.sh: unknown option $1" >&2; exit 2 ;;
-    *) model=$1 ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 10)) || { echo "bench/inspect.sh: --runs must be >= 10" >&2; exit 2; }
-model=${model:-$root/../shared/models/torch/resnet18_op13/model.onnx}
-ferry=${FERRY_BIN:-${FERRY_BUILD:-$root/build}/release/ferry}
-die() { echo "bench/inspect.sh: $*" >&2; exit 1; }
-
-[[ -f $model ]] || die "no model at $model (set the MODEL argument)"
-model=$(readlink -f "$model")
-[[ -x $ferry ]] || die "no ferry binary at $ferry (run make release, or set FERRY_BIN)"
-if [[ ! -x /usr/bin/time ]]; then
-  [[ $(id -u) == 0 ]] || die "/usr/bin/time is missing; install Debian's 'time' package (needs root)"
-  echo "bench/inspect.sh: installing Debian package 'time' for /usr/bin/time" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1 ||
-    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time >/dev/null 2>&1; } ||
-    die "could not install the 'time' package"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_setup inspect.sh 10 11 "$@"
+need_gnu_time
 "$ferry" inspect "$model" >/dev/null 2>&1 || die "'ferry inspect $model' fails; nothing to measure"
 
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.f" "$tmp.c"' EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-
-# Wall seconds of one bare run of "$@" (stdout to /dev/null).
-once() {
-  local t0 t1
-  t0=$EPOCHREALTIME
-  "$@" >/dev/null
-  t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
-}
 
 # Median wall seconds of ferry inspect and of cat, N runs each after 2 warm-ups each. The
 # runs alternate (ferry, cat, ferry, ...) so that both see the same machine load.
@@ -66,8 +30,8 @@ wall_both() {
   "$ferry" inspect "$model" >/dev/null; cat "$model" >/dev/null
   "$ferry" inspect "$model" >/dev/null; cat "$model" >/dev/null
   for ((i = 0; i < runs; i++)); do
-    once "$ferry" inspect "$model" >>"$tmp.f"
-    once cat "$model" >>"$tmp.c"
+    wall "$ferry" inspect "$model" >>"$tmp.f"
+    wall cat "$model" >>"$tmp.c"
   done
   ferry_s=$(median <"$tmp.f")
   cat_s=$(median <"$tmp.c")

@@ -16,29 +16,9 @@
 # The binary is $FERRY_BIN, else ${FERRY_BUILD:-build}/release/ferry.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-json=0
-runs=5
-model=
-while (($#)); do
-  case $1 in
-    --json) json=1 ;;
-    --runs) shift; runs=${1:?--runs needs a number} ;;
-    -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) echo "bench/validate.sh: unknown option $1" >&2; exit 2 ;;
-    *) model=$1 ;;
-  esac
-  shift
-done
-[[ $runs =~ ^[0-9]+$ ]] && ((runs >= 1)) || { echo "bench/validate.sh: --runs must be >= 1" >&2; exit 2; }
-model=${model:-$root/../shared/models/torch/resnet18_op13/model.onnx}
-ferry=${FERRY_BIN:-${FERRY_BUILD:-$root/build}/release/ferry}
-die() { echo "bench/validate.sh: $*" >&2; exit 1; }
-[[ -f $model ]] || die "no model at $model"
-model=$(readlink -f "$model")
-[[ -x $ferry ]] || die "no ferry binary at $ferry (run make release, or set FERRY_BIN)"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time is missing (Debian package 'time'; make check installs it)"
-
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_setup validate.sh 1 5 "$@"
+need_gnu_time
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cand=$dir/model.tflite
@@ -57,14 +37,6 @@ for i in range(10): np.save('$inputs/input_%d.npy' % i, rng.random(shape, dtype=
 "
 fi
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-wall() {
-  local t0 t1
-  t0=$EPOCHREALTIME
-  "$@" >/dev/null
-  t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.6f\n", b - a}'
-}
 runs_both() {
   local i
   for ((i = 0; i < 10; i++)); do
