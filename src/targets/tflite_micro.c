@@ -704,6 +704,36 @@ static bool micro_opaque(const struct check_node *c, struct check_verdict *v)
     "TFLM has no kernel for this builtin (no Add* method in micro_mutable_op_resolver.h): the "    \
     "interpreter fails at init (\"Didn't find op for builtin opcode\")"
 
+/* TFLM's IF copies the branch outputs into the IF's own output tensors,
+ * whose sizes are planned ahead: a branch whose output size differs (an
+ * ONNX If whose branches give different shapes) fails at run time. */
+static bool micro_if(const struct check_node *c, struct check_verdict *v)
+{
+    const struct ir_node *n = c->n;
+    const struct ir_tflite_info *info = c->m ? c->m->tflite : NULL;
+    static const char *const which[2] = {"then_subgraph_index", "else_subgraph_index"};
+    for (int b = 0; info && b < 2; b++) {
+        int64_t k = rule_attr_int(n, which[b], -1);
+        if (k < 0 || k >= info->n_subgraphs) continue;
+        const struct ir_graph *g = info->subgraphs[k];
+        for (int i = 0; i < g->n_outputs && i < n->n_outputs; i++) {
+            const struct ir_tensor *bo = g->outputs[i], *no = n->outputs[i];
+            uint64_t a = 0, z = 0;
+            if (!no || !bo) continue;
+            bool known = ir_tensor_numel(bo, &a) && ir_tensor_numel(no, &z);
+            if (known && a == z) continue;
+            char sb[96], sn[96];
+            return check_set(v, CHECK_UNSUPPORTED, "tflite-micro.if.output_size",
+                             "the %s branch's output %d is %s but the IF's output is %s: TFLM "
+                             "copies branch outputs into the IF's planned outputs, so their "
+                             "sizes must match",
+                             b ? "else" : "then", i, rule_shape(bo, sb, sizeof sb),
+                             rule_shape(no, sn, sizeof sn));
+        }
+    }
+    return false;
+}
+
 #define ROW(OP, ID, DATA, SLOTS, OUT, LIMIT, WHY) TARGET_RULE(TFL_##OP, NATIVE, WHY, micro_kernel),
 /* clang-format off */
 static const struct target_row rows[IR_OP_COUNT] = {
@@ -711,9 +741,11 @@ static const struct target_row rows[IR_OP_COUNT] = {
     MICRO_KERNELS(ROW)
     TARGET_ROW(TFL_CONV_3D, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_GELU, UNSUPPORTED, NO_KERNEL),
-    TARGET_ROW(TFL_IF, NATIVE,
-               "AddIf; the kernel runs the then or else subgraph on the node's inputs "
-               "(kernels/if.cc; TFLM takes several subgraphs for control flow only)"),
+    TARGET_RULE(TFL_IF, NATIVE,
+                "AddIf; the kernel runs the then or else subgraph on the node's inputs and "
+                "copies the branch's outputs into the node's, which must have the same sizes "
+                "(kernels/if.cc; TFLM takes several subgraphs for control flow only)",
+                micro_if),
     TARGET_ROW(TFL_LOCAL_RESPONSE_NORMALIZATION, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_MATRIX_DIAG, UNSUPPORTED, NO_KERNEL),
     TARGET_ROW(TFL_ONES_LIKE, UNSUPPORTED,

@@ -183,6 +183,21 @@ def main():
     expect_nodes("conv_native_on_onnxruntime", conv, "onnxruntime", lambda n: n["op"] == "Conv",
                  "native")
 
+    # TFLM's IF copies branch outputs into planned outputs (kernels/if.cc): branches of
+    # different output sizes cannot run there, while TFLite resizes the output
+    ifm = os.path.join(MODELS, "onnx", "onnx2tf_ops", "If_p1_11.onnx")
+    if os.path.exists(ifm):
+        ift = os.path.join(tmp, "if.tflite")
+        c = ferry("convert", ifm, "-o", ift)
+        if c.returncode != 0:
+            report("if_with_branch_sizes_differing_unsupported_on_tflite_micro", show(c))
+        else:
+            expect_nodes("if_with_branch_sizes_differing_unsupported_on_tflite_micro", ift,
+                         "tflite-micro", lambda n: n["op"] == "IF", "unsupported",
+                         detail_has="sizes must match")
+            expect_nodes("if_native_on_tflite", ift, "tflite", lambda n: n["op"] == "IF",
+                         "native")
+
     # ---- usage ----
     p = ferry("check", mnist, "--target", "nosuch")
     report("unknown_target_is_usage_error_exit_2",
