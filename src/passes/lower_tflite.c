@@ -939,6 +939,195 @@ conv_done:
     return from_nhwc(L, yn, y, depthwise ? "DEPTHWISE_CONV_2D" : "CONV_2D");
 }
 
+/* ConvTranspose → TRANSPOSE_CONV (inputs: output_shape int32 [4] NHWC,
+ * filter [M, KH, KW, C] (OHWI), input NHWC, bias [M]).
+ *
+ * Along each spatial axis ONNX computes y[o] = full[o + pb] + b, o < OUT,
+ * where full is the unpadded transposed convolution (length F0 = s*(in-1) +
+ * k, zero past it: output_padding and an output_shape beyond F0 add
+ * positions that hold the bias only) and pb the begin padding (pads, or
+ * split from output_shape / SAME_* as ONNX-11 says, which is what ONNX
+ * Runtime does at every opset). TFLite's kernel computes out[o] = full[o +
+ * ph] + b, o < output_shape, with ph the before-padding a forward conv from
+ * output_shape back to the input would have (padding.h, dilation 1): SAME:
+ * total = (ceil(OUT/s) - 1)*s + k - OUT clamped at 0, ph = total/2; VALID:
+ * 0. So one TRANSPOSE_CONV is exact when its ph equals pb, and otherwise
+ * VALID up to max(F0, pb + OUT) followed by a SLICE from pb is. Each form
+ * also meets the XNNPACK delegate's own conditions (SAME: ceil(OUT/s) == in;
+ * VALID: F0 <= output_shape < F0 + s, the rest its "adjustment"), so where
+ * the delegate takes the op it computes what the builtin kernel does.
+ * TRANSPOSE_CONV has no groups and no dilation: group and dilations other
+ * than 1 are refused.
+ *
+ * No activation is fused into it: TransposeConvOptions'
+ * fused_activation_function is newer than the rest of the op (TFLite 2.13's
+ * TRANSPOSE_CONV version 4), and an older runtime reads the options without
+ * it and silently skips the activation (the TFLite peer of the tests does:
+ * a fused RELU left every negative value in place). A node's activation, as
+ * any lowering leaves it, becomes an op of its own after the result. */
+struct tconv_geom {
+    int64_t in[2], k[2], s[2], pb[2], out[2], f0[2], oh[2]; /* oh: TRANSPOSE_CONV's output */
+    enum tpad tp;
+    bool slice;
+};
+
+static fy_status tconv_geometry(struct lw *L, const struct ir_tensor *x, const struct ir_tensor *wt,
+                                const struct ir_tensor *y, struct tconv_geom *t)
+{
+    struct ir_node *n = L->n;
+    int sp = x->rank - 2;
+    int64_t s[2] = {1, 1}, d[2] = {1, 1}, pads[4] = {0, 0, 0, 0}, opad[2] = {0, 0}, ks[2];
+    int64_t oshape[R + 2];
+    int c = pu_attr_ints(n, "strides", s, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "strides has %d values", c);
+    c = pu_attr_ints(n, "dilations", d, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "dilations has %d values", c);
+    for (int i = 0; i < sp; i++)
+        if (d[i] != 1)
+            return unsupported(L, "dilations %lld: TFLite's TRANSPOSE_CONV has no dilation (it "
+                                  "must be 1)",
+                               (long long)d[i]);
+    c = pu_attr_ints(n, "pads", pads, 4);
+    if (c >= 0 && c != 2 * sp) return unsupported(L, "pads has %d values", c);
+    c = pu_attr_ints(n, "output_padding", opad, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "output_padding has %d values", c);
+    c = pu_attr_ints(n, "kernel_shape", ks, 2);
+    if (c >= 0 && c != sp) return unsupported(L, "kernel_shape has %d values", c);
+    for (int i = 0; c >= 0 && i < sp; i++)
+        if (ks[i] != wt->dims[2 + i].value)
+            return unsupported(L, "kernel_shape %lld differs from the weights' %lld",
+                               (long long)ks[i], (long long)wt->dims[2 + i].value);
+    int n_os = pu_attr_ints(n, "output_shape", oshape, R + 2);
+    if (n_os >= 0 && n_os != sp && n_os != sp + 2)
+        return unsupported(L, "output_shape has %d values", n_os);
+    char buf[32];
+    const char *ap = pu_attr_str(n, "auto_pad", "NOTSET", buf, sizeof buf);
+    bool same_ap = !strcmp(ap, "SAME_UPPER") || !strcmp(ap, "SAME_LOWER");
+    if (!same_ap && strcmp(ap, "NOTSET") && strcmp(ap, "VALID"))
+        return unsupported(L, "auto_pad '%s'", ap);
+    /* 1-D: H is a unit axis */
+    int off = 2 - sp;
+    for (int i = 0; i < off; i++) {
+        t->in[i] = t->k[i] = t->s[i] = t->out[i] = t->f0[i] = t->oh[i] = 1;
+        t->pb[i] = 0;
+    }
+    for (int i = 0; i < sp; i++) {
+        int a = off + i;
+        int64_t in = x->dims[2 + i].value, k = wt->dims[2 + i].value, st = s[i];
+        if (st < 1) return unsupported(L, "stride %lld", (long long)st);
+        if (opad[i] < 0) return unsupported(L, "output_padding %lld", (long long)opad[i]);
+        if (in < 1 || k < 1) return unsupported(L, "an empty input or kernel");
+        int64_t full = st * (in - 1) + opad[i] + k, pb, out;
+        if (n_os > 0 || same_ap) {
+            out = n_os > 0 ? oshape[n_os - sp + i] : in * st;
+            int64_t total = full - out;
+            int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+            pb = !strcmp(ap, "SAME_UPPER") ? half : total - half;
+        } else {
+            pb = !strcmp(ap, "NOTSET") ? pads[i] : 0;
+            int64_t pe = !strcmp(ap, "NOTSET") ? pads[i + sp] : 0;
+            out = full - pb - pe;
+        }
+        if (out != y->dims[2 + i].value)
+            return unsupported(L, "output size %lld along axis %d differs from the output's %lld",
+                               (long long)out, 2 + i, (long long)y->dims[2 + i].value);
+        if (pb < 0)
+            return unsupported(L, "the output starts %lld positions before the transposed "
+                                  "convolution (negative begin padding); TRANSPOSE_CONV's "
+                                  "output cannot start there",
+                               (long long)-pb);
+        t->in[a] = in, t->k[a] = k, t->s[a] = st, t->pb[a] = pb, t->out[a] = out;
+        t->f0[a] = st * (in - 1) + k;
+        if (t->f0[a] > INT32_MAX || out > INT32_MAX || pb > INT32_MAX - out)
+            return unsupported(L, "sizes beyond int32");
+    }
+    bool same = true, valid = true;
+    for (int a = 0; a < 2; a++) {
+        int64_t o = t->out[a], st = t->s[a];
+        int64_t total = (t->in[a] - 1) * st + t->k[a] - o;
+        if (total < 0) total = 0;
+        if ((o + st - 1) / st != t->in[a] || total / 2 != t->pb[a]) same = false;
+        if (t->pb[a] != 0 || o < t->f0[a] || o - t->f0[a] >= st) valid = false;
+    }
+    t->tp = same ? TP_SAME : TP_VALID;
+    t->slice = !same && !valid;
+    for (int a = 0; a < 2; a++) {
+        t->oh[a] = t->out[a];
+        if (!t->slice) continue;
+        int64_t want = t->pb[a] + t->out[a];
+        t->oh[a] = want > t->f0[a] ? want : t->f0[a];
+        if (t->oh[a] - t->f0[a] >= t->s[a])
+            return unsupported(L, "the output reaches %lld positions past the transposed "
+                                  "convolution's %lld along axis %d; TRANSPOSE_CONV adds at most "
+                                  "stride - 1 = %lld",
+                               (long long)(want - t->f0[a]), (long long)t->f0[a], 2 + a - off,
+                               (long long)(t->s[a] - 1));
+    }
+    return FY_OK;
+}
+
+static fy_status lower_conv_transpose(struct lw *L)
+{
+    struct ir_node *n = L->n;
+    fy_status st = need_static(L);
+    if (st) return st;
+    struct ir_tensor *x = n->inputs[0], *wt = n->n_inputs > 1 ? n->inputs[1] : NULL;
+    struct ir_tensor *b = n->n_inputs > 2 ? n->inputs[2] : NULL, *y = n->outputs[0];
+    if (x->rank != 4 && x->rank != 3)
+        return unsupported(L, "input has rank %d; TFLite's TRANSPOSE_CONV is 2-D (1-D and 2-D "
+                              "lowered here, rank 3 and 4)",
+                           x->rank);
+    if ((st = need_float(L, x))) return st;
+    if (!wt || !pu_is_const(wt) || wt->dtype != IR_F32 || wt->rank != x->rank)
+        return unsupported(L, "weights are not a float32 constant of the input's rank "
+                              "(TRANSPOSE_CONV needs constant filters here)");
+    if (b && (!pu_is_const(b) || b->dtype != IR_F32 || pu_numel(b) != (uint64_t)y->dims[1].value))
+        return unsupported(L, "bias is not a float32 constant with one value per output channel");
+    int64_t group = pu_attr_int(n, "group", 1);
+    if (group != 1)
+        return unsupported(L, "group %lld: TFLite's TRANSPOSE_CONV has no groups (it must be 1)",
+                           (long long)group);
+    int64_t C = x->dims[1].value, M = wt->dims[1].value;
+    if (wt->dims[0].value != C || y->dims[1].value != M)
+        return unsupported(L, "weights [%lld, %lld, ...] do not fit %lld input channels",
+                           (long long)wt->dims[0].value, (long long)M, (long long)C);
+    struct tconv_geom t = {0};
+    if ((st = tconv_geometry(L, x, wt, y, &t))) return st;
+    if (L->dry) return FY_OK;
+
+    struct ir_tensor *xin = to_nhwc(L, x, "TRANSPOSE_CONV");
+    struct ir_tensor *yn = xin ? nhwc_result(L, y) : NULL;
+    if (!yn) return st_of(L);
+    int64_t N = x->dims[0].value, KH = t.k[0], KW = t.k[1];
+    /* weights [C, M, KH, KW] (1-D: KH = 1) → OHWI [M, KH, KW, C] */
+    float *o = arena_alloc(&L->m->arena, sizeof(float) * (size_t)(M * KH * KW * C), 64);
+    if (!o) return nomem(L->err);
+    int64_t sd[4] = {C, M, KH, KW};
+    static const int tperm[4] = {1, 2, 3, 0};
+    pu_transpose_data(wt->data, o, 4, 4, sd, tperm);
+    int64_t wd4[4] = {M, KH, KW, C};
+    char nm[600];
+    snprintf(nm, sizeof nm, "%s/filter", L->label);
+    struct ir_tensor *fw = pu_const_owned(L->g, nm, IR_F32, 4, wd4, o, L->err);
+    int64_t od[4] = {N, t.oh[0], t.oh[1], M};
+    struct ir_tensor *shape = fw ? ci32(L, od, 4) : NULL;
+    struct ir_tensor *full = !shape ? NULL : t.slice ? tmp(L, "full", IR_F32, 4, od) : yn;
+    if (!full) return st_of(L);
+    struct ir_node *k = emit(L, IR_OP_TFL_TRANSPOSE_CONV, t.slice ? "transpose_conv" : "", full,
+                             b ? 4 : 3, shape, fw, xin, b);
+    if (!k || pu_set_str(k, "padding", t.tp == TP_SAME ? "SAME" : "VALID", L->err) ||
+        pu_set_int(k, "stride_w", t.s[1], L->err) || pu_set_int(k, "stride_h", t.s[0], L->err))
+        return st_of(L);
+    if (t.slice) {
+        int64_t begin[4] = {0, t.pb[0], t.pb[1], 0}, size[4] = {N, t.out[0], t.out[1], M};
+        struct ir_tensor *tb = ci32(L, begin, 4), *ts = tb ? ci32(L, size, 4) : NULL;
+        if (!ts || !emit(L, IR_OP_TFL_SLICE, "crop", yn, 3, full, tb, ts, NULL)) return st_of(L);
+        if ((st = note_decomp(L, "TRANSPOSE_CONV (VALID), SLICE"))) return st;
+    }
+    pu_release_source(L->m, wt->data, wt->nbytes);
+    return from_nhwc(L, yn, y, "TRANSPOSE_CONV");
+}
+
 static fy_status lower_pool(struct lw *L)
 {
     struct ir_node *n = L->n;
@@ -2846,8 +3035,7 @@ static fy_status lower_node(struct lw *L)
     case IR_OP_MAT_MUL_INTEGER:
         return unsupported(L, "quantized ONNX graphs are not converted to TFLite (float32 only)");
     case IR_OP_GRID_SAMPLE: return lower_grid_sample(L);
-    case IR_OP_CONV_TRANSPOSE:
-        return unsupported(L, "ConvTranspose is not lowered to TRANSPOSE_CONV yet");
+    case IR_OP_CONV_TRANSPOSE: return lower_conv_transpose(L);
     default: break;
     }
     return unsupported(L, "no TFLite mapping in ferry");

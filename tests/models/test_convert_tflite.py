@@ -29,10 +29,18 @@ Every model is converted with `$FERRY_BIN convert X.onnx -o X.tflite --json`; th
   op      one small ONNX graph per awkward op or attribute (negative Slice steps, reflect Pad,
           Resize modes, Softmax axes at opsets 11 and 13, pools with ceil_mode or padding left
           out of the count, 1-D and dilated SAME_LOWER convolutions, depthwise multipliers,
-          Gemm transA/alpha/beta, batched MatMul, the exact compositions of Softplus, Mish,
-          HardSigmoid, InstanceNormalization, ...), built here with the onnx package: the TFLite
+          Gemm transA/alpha/beta, batched MatMul, ConvTranspose with SAME-like, cropped
+          (asymmetric, output_padding) and 1-D geometries and a Relu after it, the exact
+          compositions of Softplus, Mish, HardSigmoid, InstanceNormalization, ...), built here
+          with the onnx package: the TFLite
           peer agrees with ONNX Runtime the same way; where the result has IF or WHILE
           (if_then, if_else), `ferry run` does too.
+  testdata ONNX's backend test models node/test_convtranspose* (Debian libonnx-testdata), their
+          weights frozen into initializers from test_data_set_0 (TRANSPOSE_CONV takes constant
+          filters only): each converts and the TFLite peer, on the stored input, agrees with
+          the stored expected output and with ONNX Runtime running the frozen model, the same
+          way; or it is refused (exit 3) naming ConvTranspose and the reason, for the cases in
+          TESTDATA_REFUSED (3-D, dilations).
   refuse  a model with several unconvertible nodes is refused with exit 3, every node listed
           in convert --json's "unsupported".
 
@@ -683,6 +691,25 @@ def op_cases():
              [c("w", rng.standard_normal([5, 3, 3, 2]).astype(np.float32))]),
         case("depthwise_multiplier", [N("Conv", ["x", "w"], ["y"], group=3, pads=[1, 1, 1, 1])], x4, None,
              [c("w", rng.standard_normal([6, 1, 3, 3]).astype(np.float32))]),
+        # ConvTranspose: kernel 4, stride 2, pads 1 is TFLite's SAME; kernel 3, stride 2, pads 1,
+        # output_padding 1 (PyTorch's x2 upsampling) is TRANSPOSE_CONV VALID + SLICE, the Relu
+        # after it a RELU of its own; asymmetric pads; 1-D with output_shape
+        case("convtranspose_k4_s2_p1_same", [N("ConvTranspose", ["x", "w", "b"], ["y"], strides=[2, 2],
+                                                pads=[1, 1, 1, 1])], x4, None,
+             [c("w", rng.standard_normal([3, 5, 4, 4]).astype(np.float32)),
+              c("b", rng.standard_normal([5]).astype(np.float32))]),
+        case("convtranspose_s2_p1_outpad1_relu",
+             [N("ConvTranspose", ["x", "w", "b"], ["d"], strides=[2, 2], pads=[1, 1, 1, 1],
+                output_padding=[1, 1]), N("Relu", ["d"], ["y"])], x4, None,
+             [c("w", rng.standard_normal([3, 4, 3, 3]).astype(np.float32)),
+              c("b", rng.standard_normal([4]).astype(np.float32))]),
+        case("convtranspose_asymmetric_pads", [N("ConvTranspose", ["x", "w"], ["y"], strides=[2, 1],
+                                                  pads=[0, 2, 1, 0])], x4, None,
+             [c("w", rng.standard_normal([3, 2, 3, 2]).astype(np.float32))]),
+        case("convtranspose_1d_output_shape", [N("ConvTranspose", ["x", "w", "b"], ["y"], strides=[3],
+                                                  output_shape=[20])], [("x", [1, 4, 7])], None,
+             [c("w", rng.standard_normal([4, 3, 3]).astype(np.float32)),
+              c("b", rng.standard_normal([3]).astype(np.float32))]),
         case("gemm_transA_alpha_beta", [N("Gemm", ["a", "b", "c"], ["y"], transA=1, alpha=0.5, beta=2.0)],
              [("a", [5, 4])], None,
              [c("b", rng.standard_normal([5, 6]).astype(np.float32)), c("c", rng.standard_normal([4, 6]).astype(np.float32))]),
@@ -759,6 +786,84 @@ def check_ops():
         peer.close()
 
 
+# ---- ONNX's backend test models ----
+
+TESTDATA = "/usr/share/libonnx-testdata/data/node"
+# refused by design, with what the reason must say
+TESTDATA_REFUSED = {
+    "test_convtranspose_3d": "rank 5",
+    "test_convtranspose_dilations": "dilation",
+}
+
+
+def frozen_testdata(name):
+    """The backend test model `name` with every graph input but the first made an initializer
+    holding its test_data_set_0 value; returns (model, first input's value, expected outputs)."""
+    import onnx
+    from onnx import numpy_helper
+    d = os.path.join(TESTDATA, name)
+    model = onnx.load(os.path.join(d, "model.onnx"))
+    ds = os.path.join(d, "test_data_set_0")
+    ins = [numpy_helper.to_array(onnx.load_tensor(os.path.join(ds, "input_%d.pb" % k)))
+           for k in range(len(model.graph.input))]
+    outs = [numpy_helper.to_array(onnx.load_tensor(os.path.join(ds, "output_%d.pb" % k)))
+            for k in range(len(model.graph.output))]
+    for vi, v in list(zip(model.graph.input, ins))[1:]:
+        model.graph.initializer.append(numpy_helper.from_array(v, vi.name))
+    del model.graph.input[1:]
+    return model, ins[0], outs
+
+
+def check_testdata():
+    try:
+        import onnx
+    except ImportError:
+        skip("testdata: the onnx Python package is missing")
+        return
+    names = sorted(n for n in (os.listdir(TESTDATA) if os.path.isdir(TESTDATA) else [])
+                   if n.startswith("test_convtranspose"))
+    if not names:
+        skip("testdata: no node/test_convtranspose* under %s (libonnx-testdata)" % TESTDATA)
+        return
+    peer = TflitePeer()
+    try:
+        for name in names:
+            model, x, expected = frozen_testdata(name)
+            src = os.path.join(WORK, "td_%s.onnx" % name)
+            onnx.save(model, src)
+            dst = src[:-5] + ".tflite"
+            rc, rep, err = convert(src, dst)
+            unsup = (rep or {}).get("unsupported", [])
+            if name in TESTDATA_REFUSED:
+                why = TESTDATA_REFUSED[name]
+                good = rc == 3 and any(u["op"] == "ConvTranspose" and why in u["reason"]
+                                       for u in unsup)
+                (ok if good else fail)("testdata %s refused: exit %d, %s" % (
+                    name, rc, "; ".join(u["reason"] for u in unsup)[:200] or err.strip()[:200]))
+                continue
+            if rc:
+                fail("testdata %s: convert exit %d: %s" % (name, rc, (err.strip() or
+                     json.dumps(unsup))[:300]))
+                continue
+            names_in = [model.graph.input[0].name]
+            names_out = [o.name for o in model.graph.output]
+            ref = run_ort(src, names_in, [x], names_out, "td_" + name)
+            got, why = run_tflite(peer, dst, [x], "td_" + name)
+            if ref is None or got is None:
+                fail("testdata %s: %s" % (name, why or "ONNX Runtime did not run it"))
+                continue
+            m_exp, g_exp = compare(got[0], expected[0])
+            m_ort, g_ort = compare(got[0], ref[0])
+            g_shape = np.shape(got[0]) == np.shape(expected[0])
+            ops = ", ".join(sorted(inspect(dst)["op_counts"]))
+            (ok if g_exp and g_ort and g_shape else fail)(
+                "testdata %s: the TFLite peer agrees with the expected output (max |a-r| %.3g) "
+                "and ONNX Runtime (%.3g), shape %s (%s)" % (name, m_exp, m_ort,
+                                                             list(np.shape(got[0])), ops))
+    finally:
+        peer.close()
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     if not os.path.exists(FERRY):
@@ -777,6 +882,7 @@ def main():
             peer.close()
     if peer:
         check_ops()
+        check_testdata()
     # layout and structure
     for name, src in [("resnet18_op13", os.path.join(MODELS, "torch/resnet18_op13/model.onnx")),
                       ("mobilenet_v2_op17_bn", os.path.join(MODELS, "torch/mobilenet_v2_op17_bn/model.onnx"))] + \

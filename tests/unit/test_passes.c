@@ -718,6 +718,167 @@ TEST(lower_tflite_grid_sample_bilinear_as_builtins)
     }
 }
 
+/* ---- ConvTranspose → TRANSPOSE_CONV ---- */
+
+/* One ConvTranspose case: input [N, C, (H,) W], weights [C, M, (kH,) kW];
+ * attribute lists with count 0 are left out. */
+struct tconv_case {
+    const char *what;
+    int rank;                /* 4 (2-D) or 3 (1-D) */
+    int64_t x[4], wt[4];
+    int n_sp;                /* spatial values in strides / output_padding / output_shape */
+    int64_t strides[2], pads[4], opad[2], oshape[2], dil[2];
+    bool has_strides, has_pads, has_opad, has_oshape, has_dil;
+    const char *auto_pad;    /* NULL: NOTSET */
+    int64_t group;           /* 0: left out */
+    bool bias, relu;
+    const char *padding;     /* expected: TRANSPOSE_CONV's padding */
+    bool slice;              /* expected: a SLICE crops the result */
+};
+
+static const struct tconv_case *tconv_cur;
+
+static void build_tconv(struct tb *b)
+{
+    const struct tconv_case *c = tconv_cur;
+    int sp = c->rank - 2;
+    struct ir_tensor *x = tb_input(b, "x", IR_F32, c->rank, c->x);
+    int64_t M = c->wt[1] * (c->group > 1 ? c->group : 1), bd[1] = {M};
+    struct ir_tensor *w = tb_rand(b, "w", c->rank, c->wt, 0.5f, 0);
+    struct ir_tensor *bias = c->bias ? tb_rand(b, "b", 1, bd, 0.5f, 0) : NULL;
+    struct ir_node *n = mb_node(b, IR_OP_CONV_TRANSPOSE, "deconv", c->relu ? "d" : "y",
+                                c->bias ? 3 : 2, x, w, bias, NULL, NULL);
+    if (!n) return;
+    if (c->has_strides) tb_ints(b, n, "strides", sp, c->strides);
+    if (c->has_pads) tb_ints(b, n, "pads", 2 * sp, c->pads);
+    if (c->has_opad) tb_ints(b, n, "output_padding", sp, c->opad);
+    if (c->has_oshape) tb_ints(b, n, "output_shape", sp, c->oshape);
+    if (c->has_dil) tb_ints(b, n, "dilations", sp, c->dil);
+    if (c->auto_pad) tb_str(b, n, "auto_pad", c->auto_pad);
+    if (c->group) tb_int(b, n, "group", c->group);
+    if (c->relu) {
+        struct ir_node *r = mb_node(b, IR_OP_RELU, "relu", "y", 1, out0(n), NULL, NULL, NULL, NULL);
+        tb_output(b, out0(r));
+    } else {
+        tb_output(b, out0(n));
+    }
+}
+
+static const struct ir_node *find_op(const struct ir_model *m, enum ir_op op)
+{
+    for (int i = 0; i < m->graph->n_nodes; i++)
+        if (m->graph->nodes[i]->op == op) return m->graph->nodes[i];
+    return NULL;
+}
+
+static const char *attr_str(const struct ir_node *n, const char *name, char *buf, size_t cap)
+{
+    const struct ir_attr *a = n ? ir_node_attr(n, name) : NULL;
+    if (!a || a->type != IR_ATTR_STRING) return "";
+    size_t k = a->v.s.size < cap - 1 ? a->v.s.size : cap - 1;
+    memcpy(buf, a->v.s.data, k);
+    buf[k] = 0;
+    return buf;
+}
+
+static const struct tconv_case tconv_cases[] = {
+    {.what = "stride 1, no pads, no bias", .rank = 4, .x = {1, 3, 5, 6}, .wt = {3, 4, 3, 3},
+     .padding = "VALID"},
+    {.what = "stride 2, kernel 4, pads 1 (TFLite's SAME), bias", .rank = 4, .x = {1, 3, 4, 5},
+     .wt = {3, 2, 4, 4}, .strides = {2, 2}, .has_strides = true, .pads = {1, 1, 1, 1},
+     .has_pads = true, .bias = true, .padding = "SAME"},
+    {.what = "stride 2, kernel 3, pads 1, output_padding 1, bias, Relu", .rank = 4,
+     .x = {2, 3, 4, 5}, .wt = {3, 4, 3, 3}, .strides = {2, 2}, .has_strides = true,
+     .pads = {1, 1, 1, 1}, .has_pads = true, .opad = {1, 1}, .has_opad = true, .bias = true,
+     .relu = true, .padding = "VALID", .slice = true},
+    {.what = "asymmetric pads, strides 2x1", .rank = 4, .x = {1, 2, 4, 5}, .wt = {2, 3, 3, 2},
+     .strides = {2, 1}, .has_strides = true, .pads = {0, 2, 1, 0}, .has_pads = true,
+     .bias = true, .padding = "VALID", .slice = true},
+    {.what = "output_padding, no pads (VALID to the larger size)", .rank = 4,
+     .x = {1, 2, 3, 3}, .wt = {2, 2, 3, 3}, .strides = {3, 2}, .has_strides = true,
+     .opad = {2, 1}, .has_opad = true, .padding = "VALID"},
+    {.what = "output_shape past the natural size", .rank = 4, .x = {1, 1, 3, 3},
+     .wt = {1, 2, 3, 3}, .strides = {3, 2}, .has_strides = true, .oshape = {10, 8},
+     .has_oshape = true, .bias = true, .padding = "VALID"},
+    {.what = "output_shape with an odd total padding (the extra at the start)", .rank = 4,
+     .x = {1, 2, 3, 3}, .wt = {2, 3, 3, 3}, .strides = {2, 2}, .has_strides = true,
+     .oshape = {6, 6}, .has_oshape = true, .bias = true, .padding = "VALID", .slice = true},
+    {.what = "auto_pad SAME_UPPER, stride 2", .rank = 4, .x = {1, 2, 3, 4}, .wt = {2, 3, 3, 3},
+     .strides = {2, 2}, .has_strides = true, .auto_pad = "SAME_UPPER", .padding = "SAME"},
+    {.what = "auto_pad SAME_LOWER, stride 2", .rank = 4, .x = {1, 2, 3, 4}, .wt = {2, 3, 3, 3},
+     .strides = {2, 2}, .has_strides = true, .auto_pad = "SAME_LOWER", .padding = "VALID",
+     .slice = true},
+    {.what = "1-D, stride 2, pads 1 0", .rank = 3, .x = {1, 3, 7}, .wt = {3, 2, 3},
+     .strides = {2}, .has_strides = true, .pads = {1, 0}, .has_pads = true, .bias = true,
+     .padding = "VALID", .slice = true},
+};
+
+TEST(lower_tflite_conv_transpose_becomes_transpose_conv_and_agrees)
+{
+    for (size_t ci = 0; ci < sizeof tconv_cases / sizeof *tconv_cases; ci++) {
+        const struct tconv_case *c = &tconv_cases[ci];
+        tconv_cur = c;
+        struct pass_report r;
+        struct ir_model *m = NULL;
+        bool ok = check_passes(c->what, build_tconv, P_ALL, 5, &r, &m, false);
+        if (ok) {
+            const struct ir_node *k = find_op(m, IR_OP_TFL_TRANSPOSE_CONV);
+            char pad[16];
+            T_CHECK(all_tfl(m), "%s: a node is not a TFLite builtin", c->what);
+            T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE_CONV) == 1, "%s: %d TRANSPOSE_CONV", c->what,
+                    count_op(m, IR_OP_TFL_TRANSPOSE_CONV));
+            T_CHECK(k && !strcmp(attr_str(k, "padding", pad, sizeof pad), c->padding),
+                    "%s: padding '%s', expected %s", c->what, k ? pad : "?", c->padding);
+            T_CHECK(k && k->n_inputs == (c->bias ? 4 : 3),
+                    "%s: TRANSPOSE_CONV has %d inputs; expected %d", c->what, k ? k->n_inputs : 0,
+                    c->bias ? 4 : 3);
+            T_CHECK(count_op(m, IR_OP_TFL_SLICE) == (c->slice ? 1 : 0), "%s: %d SLICE, expected %d",
+                    c->what, count_op(m, IR_OP_TFL_SLICE), c->slice ? 1 : 0);
+            /* never fused: runtimes before TRANSPOSE_CONV version 4 skip it */
+            T_CHECK(k && k->activation == IR_ACT_NONE, "%s: an activation is fused into "
+                    "TRANSPOSE_CONV", c->what);
+            T_CHECK(count_op(m, IR_OP_TFL_RELU) == (c->relu ? 1 : 0), "%s: %d RELU, expected %d",
+                    c->what, count_op(m, IR_OP_TFL_RELU), c->relu ? 1 : 0);
+            T_CHECK(count_op(m, IR_OP_TFL_TRANSPOSE) <= 2,
+                    "%s: %d TRANSPOSE; the layout changes should meet at the boundary", c->what,
+                    count_op(m, IR_OP_TFL_TRANSPOSE));
+        }
+        pass_report_free(&r);
+        ir_model_free(m);
+    }
+}
+
+/* group and dilations TRANSPOSE_CONV does not have: refused, naming them. */
+TEST(lower_tflite_refuses_grouped_or_dilated_conv_transpose_with_the_reason)
+{
+    static const struct tconv_case refused[] = {
+        {.what = "group 2", .rank = 4, .x = {1, 4, 3, 3}, .wt = {4, 3, 3, 3}, .group = 2},
+        {.what = "dilations 2", .rank = 4, .x = {1, 2, 3, 3}, .wt = {2, 2, 3, 3},
+         .dil = {2, 2}, .has_dil = true},
+    };
+    static const char *const why[] = {"group 2", "dilation"};
+    for (int i = 0; i < 2; i++) {
+        tconv_cur = &refused[i];
+        struct tb b;
+        tb_init(&b, IR_FORMAT_ONNX, 17);
+        build_tconv(&b);
+        struct pass_report r;
+        pass_report_init(&r);
+        struct fy_error err = {0};
+        fy_status st = pass_run_list(b.m, pass_tflite_pipeline, pass_tflite_pipeline_len, &r, &err);
+        T_CHECK(st == FY_EUNSUPPORTED, "%s: status %d, expected UNSUPPORTED", refused[i].what,
+                (int)st);
+        T_CHECK(r.unsupported.count == 1 && !strcmp(r.unsupported.items[0].op, "ConvTranspose") &&
+                    strstr(r.unsupported.items[0].text, why[i]) &&
+                    strstr(r.unsupported.items[0].text, "TRANSPOSE_CONV"),
+                "%s: listed %d, reason '%s'", refused[i].what, r.unsupported.count,
+                r.unsupported.count ? r.unsupported.items[0].text : "");
+        T_CHECK(count_op(b.m, IR_OP_CONV_TRANSPOSE) == 1, "%s: the graph changed", refused[i].what);
+        pass_report_free(&r);
+        ir_model_free(b.m);
+    }
+}
+
 /* Every node without a mapping is listed at once, and nothing changes. */
 static void build_unsupported(struct tb *b)
 {
