@@ -277,8 +277,8 @@ static fy_status setup(struct run_state *s, struct fy_error *err)
     if (st) return st;
     err_set_file(err, o->model[1]);
     st = vmap_build(&s->map, ref, cand, a, err);
+    if (st) return st; /* the error keeps naming the candidate */
     err_set_file(err, "");
-    if (st) return st;
     st = pair_tensors(&s->map, s->ref_in, s->n_ref_in, s->cand_in, s->n_cand_in, s->in_pairs,
                       "input", err);
     if (!st)
@@ -452,8 +452,10 @@ static fy_status run_sets(struct run_state *s, struct fy_error *err)
             st = input_source_get(s->ref_outputs, set, stored, err);
             for (int i = 0; !st && i < s->n_ref_out; i++) ref_out[i] = &stored[i];
         }
-        err_set_file(err, "");
-        if (!st) st = compare_outputs(s, set, ref_out, cand_out, err);
+        if (!st) {
+            err_set_file(err, "");
+            st = compare_outputs(s, set, ref_out, cand_out, err);
+        }
         if (s->ref_outputs)
             for (int i = 0; i < s->n_ref_out; i++) op_tensor_release(&stored[i]);
         for (int i = 0; i < s->n_ref_in; i++) op_tensor_release(&ref_in[i]);

@@ -567,6 +567,23 @@ def check_inputs_and_runners(fx):
 
 # ---- 8: reference outputs (NumPy's on the small net, PyTorch's on resnet18) ----
 
+def check_bad_record(fx):
+    """A conversion record that is not what the converter writes (its "tensors" key renamed in
+    the file's bytes, same length) is a malformed candidate: exit 3 naming the record, never a
+    guess at the mapping."""
+    name = "malformed_conversion_record_exit_3"
+    data = open(fx.net_tfl, "rb").read()
+    if data.count(b'"tensors"') != 1:
+        report(name, "the converted file does not hold exactly one record key \"tensors\"")
+        return
+    bad = os.path.join(fx.tmp, "bad_record.tflite")
+    with open(bad, "wb") as f:
+        f.write(data.replace(b'"tensors"', b'"tensorz"'))
+    p = ferry("validate", fx.net, bad)
+    report(name, None if p.returncode == 3 and "ferry.conversion" in p.stderr and
+           "bad_record.tflite" in p.stderr else show(p))
+
+
 def check_reference_outputs_small(fx):
     """--inputs DIR/input_<i>.npy and --reference-outputs with the NumPy net's float64 logits
     (cast to float32) in both folder layouts: the clean TFLite passes, the faulty one fails."""
@@ -822,6 +839,7 @@ def main():
         check_dynamic(fx)
         check_int8(fx)
         check_inputs_and_runners(fx)
+        check_bad_record(fx)
         check_reference_outputs_small(fx)
         check_reference_outputs(fx)
         check_json(fx)
