@@ -77,9 +77,10 @@ struct layer_cmp;
 
 /* Prepares the per-layer comparison of two built-in interpreters whose
  * models are linked by map; tol judges the local errors. */
-fy_status layers_create(struct interp *ref, struct interp *cand, const struct vmap *map,
-                        const struct metric_config *tol, enum validate_precision precision,
-                        double min_snr_db, struct layer_cmp **out, struct fy_error *err);
+fy_status layers_create(struct interp *ref, struct interp *cand, const char *const paths[2],
+                        const struct vmap *map, const struct metric_config *tol,
+                        enum validate_precision precision, double min_snr_db,
+                        struct layer_cmp **out, struct fy_error *err);
 /* Runs one input set through both models side by side, node by node,
  * comparing as it goes; then the outputs are as interp_run gives them. */
 fy_status layers_run(struct layer_cmp *lc, int set, const struct op_tensor *const *ref_inputs,

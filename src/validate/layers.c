@@ -42,6 +42,7 @@ struct row {
 struct layer_cmp {
     struct arena arena;
     struct interp *ip[2];
+    const char *path[2];         /* the model files, for errors */
     const struct vmap *map;
     struct metric_config tol;
     enum validate_precision precision;
@@ -183,9 +184,10 @@ static fy_status find_cand_region(struct layer_cmp *lc, struct row *r, const int
     return FY_OK;
 }
 
-fy_status layers_create(struct interp *ref, struct interp *cand, const struct vmap *map,
-                        const struct metric_config *tol, enum validate_precision precision,
-                        double min_snr_db, struct layer_cmp **out, struct fy_error *err)
+fy_status layers_create(struct interp *ref, struct interp *cand, const char *const paths[2],
+                        const struct vmap *map, const struct metric_config *tol,
+                        enum validate_precision precision, double min_snr_db,
+                        struct layer_cmp **out, struct fy_error *err)
 {
     struct layer_cmp *lc = calloc(1, sizeof *lc);
     if (!lc) return nomem(err);
@@ -193,6 +195,8 @@ fy_status layers_create(struct interp *ref, struct interp *cand, const struct vm
     *out = lc;
     lc->ip[0] = ref;
     lc->ip[1] = cand;
+    lc->path[0] = paths[0];
+    lc->path[1] = paths[1];
     lc->map = map;
     lc->tol = *tol;
     lc->tol.classes = 0;
@@ -405,8 +409,10 @@ fy_status layers_run(struct layer_cmp *lc, int set, const struct op_tensor *cons
     }
     interp_set_tap(ref, ref_tap, lc);
     interp_set_tap(cand, cand_tap, lc);
+    err_set_file(err, lc->path[0]);
     fy_status st = interp_begin(ref, ref_inputs, n_ref_inputs, err);
     if (!st) {
+        err_set_file(err, lc->path[1]);
         st = interp_begin(cand, cand_inputs, n_cand_inputs, err);
         if (st) interp_abort(ref);
     }
@@ -417,12 +423,14 @@ fy_status layers_run(struct layer_cmp *lc, int set, const struct op_tensor *cons
         for (int ri = lc->row_head[cn->id]; ri >= 0 && !st; ri = lc->rows[ri].next)
             while (!ref_done && !row_ready(lc, &lc->rows[ri])) {
                 const struct ir_node *done = NULL;
+                err_set_file(err, lc->path[0]);
                 st = interp_step(ref, &done, err);
                 if (!st && !done) ref_done = true;
                 if (st) break;
             }
         if (st) break;
         const struct ir_node *ran = NULL;
+        err_set_file(err, lc->path[1]);
         st = interp_step(cand, &ran, err);
         if (st) break;
         for (int ri = lc->row_head[cn->id]; ri >= 0; ri = lc->rows[ri].next) {
@@ -434,6 +442,7 @@ fy_status layers_run(struct layer_cmp *lc, int set, const struct op_tensor *cons
                     release_use(lc, lc->map->by_cand[r->bound[b]->id].ref);
         }
     }
+    err_set_file(err, lc->path[0]);
     while (!st && !ref_done) {
         const struct ir_node *done = NULL;
         st = interp_step(ref, &done, err);
@@ -441,10 +450,17 @@ fy_status layers_run(struct layer_cmp *lc, int set, const struct op_tensor *cons
     }
     if (!st) {
         const struct ir_node *last = NULL;
+        err_set_file(err, lc->path[1]);
         st = interp_step(cand, &last, err);
     }
-    if (!st) st = interp_finish(ref, ref_outputs, interp_output_count(ref), err);
-    if (!st) st = interp_finish(cand, cand_outputs, interp_output_count(cand), err);
+    if (!st) {
+        err_set_file(err, lc->path[0]);
+        st = interp_finish(ref, ref_outputs, interp_output_count(ref), err);
+    }
+    if (!st) {
+        err_set_file(err, lc->path[1]);
+        st = interp_finish(cand, cand_outputs, interp_output_count(cand), err);
+    }
     if (st) {
         interp_abort(ref);
         interp_abort(cand);

@@ -341,8 +341,8 @@ static fy_status setup(struct run_state *s, struct fy_error *err)
     }
     err_set_file(err, "");
     if (o->per_layer) {
-        st = layers_create(runner_interp(s->run[0]), runner_interp(s->run[1]), &s->map, &s->tol,
-                           s->r->precision, s->r->min_snr_db, &s->layers, err);
+        st = layers_create(runner_interp(s->run[0]), runner_interp(s->run[1]), o->model,
+                           &s->map, &s->tol, s->r->precision, s->r->min_snr_db, &s->layers, err);
         if (st) return st;
     }
     if (!s->map.from_record && s->m[0]->format != s->m[1]->format) {
