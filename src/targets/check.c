@@ -69,7 +69,39 @@ struct conversion {
     struct pass_report rep;
     bool failed;
     char error[700];
+    /* the builtins made from each source node, in graph order: origin
+     * label -> first node index + 1, then next[] (-1 ends) */
+    struct strmap first;
+    int *next;
 };
+
+/* Indexes the converted graph's nodes by origin once, so each source node
+ * finds its builtins without a scan of the whole graph. */
+static fy_status index_origins(struct conversion *cv, struct fy_error *err)
+{
+    const struct ir_graph *g = cv->m->graph;
+    struct arena *a = &cv->m->arena;
+    strmap_init(&cv->first, a);
+    cv->next = ARENA_ARRAY(a, g->n_nodes + 1, int);
+    if (!cv->next) return nomem(err);
+    for (int i = g->n_nodes - 1; i >= 0; i--) {
+        const char *o = g->nodes[i]->origin;
+        cv->next[i] = -1;
+        if (!o) continue;
+        uintptr_t head = (uintptr_t)strmap_get(&cv->first, o, strlen(o));
+        cv->next[i] = head ? (int)head - 1 : -1;
+        if (strmap_put(&cv->first, o, strlen(o), (void *)(uintptr_t)(i + 1))) return nomem(err);
+    }
+    return FY_OK;
+}
+
+/* An error of the copy's own reading or passes, kept whole (file, node,
+ * op), unless one is recorded already. */
+static fy_status keep_error(struct fy_error *err, const struct fy_error *e, fy_status st)
+{
+    if (err && !err->status) *err = *e;
+    return st;
+}
 
 static fy_status convert_copy(const char *path, const struct ir_input_shape *shapes, int n_shapes,
                               struct conversion *cv, struct fy_error *err)
@@ -78,7 +110,7 @@ static fy_status convert_copy(const char *path, const struct ir_input_shape *sha
     struct fy_error e = {0};
     err_set_file(&e, path);
     fy_status st = format_read_model(path, &cv->m, &e);
-    if (st) return err_fmt(err, st, "%s", e.message);
+    if (st) return keep_error(err, &e, st);
     cv->rep.opt.shapes = shapes;
     cv->rep.opt.n_shapes = n_shapes;
     cv->rep.opt.keep_unsupported = true;
@@ -89,7 +121,7 @@ static fy_status convert_copy(const char *path, const struct ir_input_shape *sha
         err_clear(&e);
         st = pass_run_list(cv->m, &pass_tflite_pipeline[i], 1, &cv->rep, &e);
         if (st == FY_ENOMEM) return nomem(err);
-        if (st == FY_EUSAGE) return err_fmt(err, st, "%s", e.message);
+        if (st == FY_EUSAGE) return keep_error(err, &e, st);
         if (st) {
             cv->failed = true;
             fy_error_format(&e, cv->error, sizeof cv->error);
@@ -98,7 +130,7 @@ static fy_status convert_copy(const char *path, const struct ir_input_shape *sha
     }
     cv->rep.opt.shapes = NULL;
     cv->rep.opt.n_shapes = 0;
-    return FY_OK;
+    return index_origins(cv, err);
 }
 
 static void conversion_free(struct conversion *cv)
@@ -143,9 +175,9 @@ static void judge_converted(const struct target *t, const struct conversion *cv,
     int made = 0, compute = 0;
     char ops[200] = "";
     size_t k = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
+    uintptr_t head = (uintptr_t)strmap_get(&cv->first, label, strlen(label));
+    for (int i = head ? (int)head - 1 : -1; i >= 0; i = cv->next[i]) {
         const struct ir_node *n = g->nodes[i];
-        if (!n->origin || strcmp(n->origin, label)) continue;
         struct check_verdict w;
         struct check_node c = {.m = cv->m, .n = n};
         target_check_node(t, &c, &w);
